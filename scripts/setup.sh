@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a Debian 12 machine, idempotently:
+# system packages, real QEMU emulators and a foreign test binary from Debian's archive
+# (cached outside git), node modules and the build. Safe to run again; fast when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fixtures="${QUS_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/qus-test-fixtures}"
+need_root() { [ "$(id -u)" = 0 ] || { echo "setup.sh: $1 needs root (run as root or install it yourself)" >&2; exit 1; }; }
+
+# System tools: unshare/nsenter (util-linux), dpkg-deb, gpg and friends for the test mirror.
+want=(util-linux dpkg-dev gnupg apt-utils xz-utils zstd)
+missing=()
+for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+apt_updated=no
+apt_update() { [ "$apt_updated" = yes ] || { apt-get update -qq; apt_updated=yes; }; }
+if [ ${#missing[@]} -gt 0 ]; then
+  need_root "installing ${missing[*]}"
+  apt_update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Real emulators (host architecture) and a real foreign static binary (arm64 busybox).
+mkdir -p "$fixtures/debs" "$fixtures/qemu" "$fixtures/foreign/arm64"
+if ! ls "$fixtures"/debs/qemu-user-static_*.deb >/dev/null 2>&1; then
+  need_root "downloading qemu-user-static"
+  apt_update
+  (cd "$fixtures/debs" && apt-get download -qq qemu-user-static 2>/dev/null)
+fi
+if ! ls "$fixtures"/debs/busybox-static_*_arm64.deb >/dev/null 2>&1; then
+  need_root "downloading busybox-static:arm64"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64
+    apt_updated=no
+  fi
+  apt_update
+  (cd "$fixtures/debs" && apt-get download -qq busybox-static:arm64 2>/dev/null)
+fi
+if [ ! -x "$fixtures/qemu/qemu-aarch64-static" ]; then
+  tmp=$(mktemp -d)
+  dpkg-deb -x "$fixtures"/debs/qemu-user-static_*.deb "$tmp"
+  cp -a "$tmp"/usr/bin/qemu-*-static "$fixtures/qemu/"
+  rm -rf "$tmp"
+fi
+if [ ! -x "$fixtures/foreign/arm64/busybox" ]; then
+  tmp=$(mktemp -d)
+  dpkg-deb -x "$fixtures"/debs/busybox-static_*_arm64.deb "$tmp"
+  cp "$tmp/bin/busybox" "$fixtures/foreign/arm64/busybox"
+  rm -rf "$tmp"
+fi
+
+# Node modules and the build (npm ci runs `prepare`, which builds).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm run --silent build
+fi
+echo "setup: fixtures in $fixtures"

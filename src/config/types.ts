@@ -1,0 +1,57 @@
+// The validated, normalised configuration every other module works from. The raw file shape
+// is described by schemas/qus.config.schema.json; this is what it means once defaults apply.
+
+/** Where emulator binaries come from: a tagged union, one member per source type. */
+export type SourceConfig = LocalSourceConfig;
+
+/** Emulators already on disk, e.g. from a distro package or a QEMU build. */
+export interface LocalSourceConfig {
+  readonly type: "local";
+  /** Directory holding the emulators (absolute, resolved against the config file). */
+  readonly path: string;
+  /** File name patterns tried in order; `{target}` is replaced by the emulator's target. */
+  readonly patterns: readonly string[];
+}
+
+/** One target the user asked for, after alias resolution and defaults. */
+export interface TargetRequest {
+  /** Canonical QEMU target name (aarch64, arm, riscv64...). */
+  readonly target: string;
+  /** What the user wrote (an alias, or the canonical name). */
+  readonly requestedAs: string;
+  /** binfmt flags, normalised to the kernel's order P, O, C, F (C implies O). */
+  readonly flags: string;
+  readonly enabled: boolean;
+  /** The user opted in to a target of the host's own CPU family. */
+  readonly allowHostFamily: boolean;
+}
+
+/** The whole configuration with defaults applied and paths absolute. */
+export interface QusConfig {
+  /** The file it came from, or null for the embedded default. */
+  readonly file: string | null;
+  readonly targets: readonly TargetRequest[];
+  /** Default flags (normalised); per-target flags override them. */
+  readonly flags: string;
+  readonly allowCredentials: boolean;
+  readonly source: SourceConfig;
+  readonly installDir: string;
+  /** binfmt_misc entries whose name starts with this are qus's own. */
+  readonly prefix: string;
+  readonly prune: boolean;
+  readonly binfmtDir: string;
+  /** Where qus records what it installed and registered. */
+  readonly stateFile: string;
+}
+
+/** Defaults for optional fields, also documented in the schema and README. */
+export const CONFIG_DEFAULTS = {
+  flags: "POF",
+  allowCredentials: false,
+  installDir: "/usr/local/lib/qus",
+  prefix: "qemu-",
+  prune: true,
+  binfmtDir: "/proc/sys/fs/binfmt_misc",
+  stateFile: "/var/lib/qus/state.json",
+  localPatterns: ["qemu-{target}-static", "qemu-{target}"],
+} as const;

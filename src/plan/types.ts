@@ -1,0 +1,174 @@
+// The data the pure planner works on: what is wanted (Desired), what is there (Live), and
+// the difference (Plan). Magic and mask are lowercase hex; flags are normalised strings.
+
+/** A binfmt_misc registration qus wants. */
+export interface DesiredRegistration {
+  /** Entry name: prefix + target, e.g. qemu-aarch64. */
+  readonly name: string;
+  readonly target: string;
+  readonly interpreter: string;
+  /** Normalised flags, subset of "POCF" in that order. */
+  readonly flags: string;
+  readonly offset: number;
+  readonly magic: string;
+  readonly mask: string;
+  readonly enabled: boolean;
+}
+
+/** An emulator file qus wants installed at `path` with exactly this content. */
+export interface DesiredEmulator {
+  readonly path: string;
+  /** Emulator program (qemu-aarch64...), shared by the targets that run under it. */
+  readonly emulator: string;
+  readonly sha256: string;
+  readonly size: number;
+  /** Where the content comes from, for display and for the apply step. */
+  readonly origin: EmulatorOrigin;
+}
+
+/** How apply obtains an emulator's bytes. */
+export type EmulatorOrigin = { readonly kind: "file"; readonly path: string };
+
+/** A target in the config that will not be registered, and why. */
+export interface SkippedTarget {
+  readonly target: string;
+  readonly reason: string;
+}
+
+/** Everything qus wants, resolved from the config, the catalog and the source. */
+export interface Desired {
+  readonly binfmtDir: string;
+  readonly prefix: string;
+  readonly prune: boolean;
+  readonly registrations: readonly DesiredRegistration[];
+  readonly emulators: readonly DesiredEmulator[];
+  readonly skipped: readonly SkippedTarget[];
+  readonly warnings: readonly string[];
+}
+
+/** One entry as the kernel prints it. */
+export interface LiveEntry {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly type: "M" | "E";
+  readonly interpreter: string;
+  /** Normalised flags as read (the kernel already prints them in P, O, C, F order). */
+  readonly flags: string;
+  readonly offset: number;
+  /** Hex magic (M entries); empty for E entries. */
+  readonly magic: string;
+  /** Hex mask, or null when registered without one (meaning all ff). */
+  readonly mask: string | null;
+  /** File extension (E entries only). */
+  readonly extension?: string;
+}
+
+/** What qus recorded about its own files and registrations (the state file). */
+export interface StateRecord {
+  readonly version: 1;
+  /** Emulator files qus installed: path -> content. */
+  readonly emulators: Readonly<Record<string, { readonly sha256: string; readonly size: number }>>;
+  /** Registrations qus made: name -> the interpreter and its content at registration time. */
+  readonly registrations: Readonly<Record<string, { readonly interpreter: string; readonly sha256: string }>>;
+}
+
+/** An installed file as found on disk: null sha256 means it does not exist. */
+export interface LiveFile {
+  readonly path: string;
+  readonly sha256: string | null;
+}
+
+/** Everything qus read from the kernel and the disk. */
+export interface Live {
+  readonly binfmtDir: string;
+  /** False when binfmt_misc is not mounted at binfmtDir. */
+  readonly mounted: boolean;
+  /** binfmt_misc's global status (true when mounted and "enabled"). */
+  readonly enabledGlobally: boolean;
+  readonly entries: readonly LiveEntry[];
+  /** Desired and recorded emulator paths, as found on disk. */
+  readonly files: readonly LiveFile[];
+  readonly state: StateRecord;
+}
+
+/** The kinds of action, each with the symbol users know from Terraform. */
+export type Action = "create" | "update" | "replace" | "delete";
+
+/** Why a resource changes: one attribute, old and new (as display strings). */
+export interface Reason {
+  readonly attribute: string;
+  readonly before: string | null;
+  readonly after: string | null;
+  /** True when this attribute alone makes an in-place change impossible. */
+  readonly forcesReplacement: boolean;
+  /** Extra words for the reader, e.g. why F forces replacement. */
+  readonly note?: string;
+}
+
+/** What a registration looks like, for display and for apply. */
+export interface RegistrationAttributes {
+  readonly interpreter: string;
+  readonly flags: string;
+  readonly offset: number;
+  readonly magic: string;
+  readonly mask: string | null;
+  readonly enabled: boolean;
+  readonly type: "M" | "E";
+}
+
+/** What an emulator file looks like, for display and for apply. */
+export interface EmulatorAttributes {
+  readonly sha256: string | null;
+  readonly size?: number;
+  readonly origin?: string;
+}
+
+/** One resource change. `before` is null on create, `after` null on delete. */
+export type Change =
+  | {
+      readonly kind: "mount";
+      readonly address: string;
+      readonly action: "create";
+      readonly before: null;
+      readonly after: null;
+      readonly reasons: readonly Reason[];
+    }
+  | {
+      readonly kind: "emulator";
+      readonly address: string;
+      readonly action: Action;
+      readonly before: EmulatorAttributes | null;
+      readonly after: (EmulatorAttributes & { readonly origin: string }) | null;
+      readonly reasons: readonly Reason[];
+      /** How to obtain the new content (create/replace). */
+      readonly fetch?: EmulatorOrigin;
+      readonly emulator?: string;
+    }
+  | {
+      readonly kind: "registration";
+      readonly address: string;
+      readonly action: Action;
+      readonly before: RegistrationAttributes | null;
+      readonly after: RegistrationAttributes | null;
+      readonly reasons: readonly Reason[];
+      readonly target?: string;
+    };
+
+/** Counts in the closing line: a replacement counts as one add and one destroy. */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+}
+
+/** The difference between Desired and Live, in display order. */
+export interface Plan {
+  readonly binfmtDir: string;
+  readonly changes: readonly Change[];
+  /** Resources that already match. */
+  readonly unchanged: number;
+  readonly summary: PlanSummary;
+  readonly warnings: readonly string[];
+  /** Informational lines (skipped targets, foreign entries left alone). */
+  readonly notes: readonly string[];
+}
