@@ -1,0 +1,42 @@
+// The contract every emulator source (local directory, Debian, Fedora) fulfils: turn a list
+// of wanted emulator programs into verified files on disk, so the planner and apply only
+// ever deal with files and their SHA-256.
+import type { HostCpu } from "../catalog/host.js";
+
+/** A verified emulator file ready to be installed. */
+export interface ResolvedEmulator {
+  /** Emulator program name, e.g. qemu-aarch64. */
+  readonly emulator: string;
+  /** A readable file holding exactly these bytes (the source's own file or a cache blob). */
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+  /** Where it came from, for the plan: e.g. `qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (debian bookworm)`. */
+  readonly description: string;
+}
+
+/** Download progress, reported per file; totalBytes is null when the server does not say. */
+export interface ProgressEvent {
+  readonly label: string;
+  readonly receivedBytes: number;
+  readonly totalBytes: number | null;
+}
+
+/** What a source may use besides its own config. */
+export interface SourceContext {
+  readonly host: HostCpu;
+  /** qus.lock.json path (beside the config file by default). */
+  readonly lockFile: string;
+  readonly cacheDir: string;
+  /** Re-resolve even when the lock file pins a version (`--upgrade`). */
+  readonly upgrade: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Non-fatal messages for the user (stderr). */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** A source adapter: resolves wanted emulator programs to verified files. */
+export interface EmulatorSource {
+  resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]>;
+}
