@@ -27,7 +27,7 @@ export interface DesiredEmulator {
 }
 
 /** How apply obtains an emulator's bytes. */
-export type EmulatorOrigin = { readonly kind: "file"; readonly path: string };
+export type EmulatorOrigin = { readonly kind: "file"; readonly path: string; readonly description: string };
 
 /** A target in the config that will not be registered, and why. */
 export interface SkippedTarget {
@@ -152,6 +152,8 @@ export type Change =
       readonly after: RegistrationAttributes | null;
       readonly reasons: readonly Reason[];
       readonly target?: string;
+      /** SHA-256 of the interpreter file being registered (what the kernel will pin with F). */
+      readonly interpreterSha256?: string;
     };
 
 /** Counts in the closing line: a replacement counts as one add and one destroy. */

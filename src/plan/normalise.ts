@@ -1,0 +1,28 @@
+// Comparisons the kernel forces on us: flags are a set printed in a fixed order (with O
+// implied by C), and magic bytes under a zero mask never matter.
+
+/** The order in which the kernel prints flags. */
+const FLAG_ORDER = "POCF";
+
+/** Normalises a flag string to the kernel's order, adding O when C is present. */
+export function normaliseFlags(flags: string): string {
+  const set = new Set(flags.toUpperCase());
+  if (set.has("C")) set.add("O");
+  return [...FLAG_ORDER].filter((f) => set.has(f)).join("");
+}
+
+/** A mask as the kernel applies it: a missing mask means every byte counts. */
+export function effectiveMask(magicHex: string, maskHex: string | null): string {
+  return maskHex ?? "f".repeat(magicHex.length);
+}
+
+/** The magic with every bit outside the mask cleared, so equal patterns compare equal. */
+export function maskedMagic(magicHex: string, maskHex: string | null): string {
+  const mask = effectiveMask(magicHex, maskHex);
+  let out = "";
+  for (let i = 0; i < magicHex.length; i += 2) {
+    const byte = parseInt(magicHex.slice(i, i + 2), 16) & parseInt(mask.slice(i, i + 2) || "ff", 16);
+    out += byte.toString(16).padStart(2, "0");
+  }
+  return out;
+}

@@ -1,0 +1,218 @@
+// The pure planner: compares what qus wants with what the kernel and disk hold and lists the
+// changes. No I/O, no clock: the same Desired and Live always give the same Plan.
+import { compareText } from "./desired.js";
+import { effectiveMask, maskedMagic, normaliseFlags } from "./normalise.js";
+import type {
+  Change,
+  Desired,
+  DesiredEmulator,
+  DesiredRegistration,
+  Live,
+  LiveEntry,
+  Plan,
+  PlanSummary,
+  Reason,
+  RegistrationAttributes,
+} from "./types.js";
+
+/** Why F forces a re-registration when only the file changes. */
+export const F_PIN_NOTE =
+  "with the F flag the kernel keeps the emulator it opened at registration; only re-registering loads the new file";
+
+/** Computes the changes that make Live match Desired. */
+export function plan(desired: Desired, live: Live): Plan {
+  const changes: Change[] = [];
+  const notes: string[] = desired.skipped.map((s) => `Skipped ${s.target}: ${s.reason}.`);
+  const warnings: string[] = [...desired.warnings];
+  let unchanged = 0;
+
+  if (!live.mounted) {
+    changes.push({ kind: "mount", address: live.binfmtDir, action: "create", before: null, after: null, reasons: [] });
+  } else if (!live.enabledGlobally) {
+    warnings.push(`binfmt_misc is disabled as a whole at ${live.binfmtDir}: no registration takes effect until "1" is written to its status file`);
+  }
+
+  const emulatorChanges = planEmulators(desired, live);
+  const changedFiles = new Set(emulatorChanges.filter((c) => c.action !== "delete").map((c) => c.address));
+  unchanged += desired.emulators.length - changedFiles.size;
+
+  const liveByName = new Map(live.entries.map((e) => [e.name, e]));
+  const registrationChanges: Change[] = [];
+  for (const want of desired.registrations) {
+    const change = planRegistration(want, liveByName.get(want.name), live, desired, changedFiles);
+    if (change === null) unchanged += 1;
+    else registrationChanges.push(change);
+  }
+
+  const wanted = new Set(desired.registrations.map((r) => r.name));
+  const kept = new Set(desired.registrations.map((r) => r.interpreter));
+  const foreign: string[] = [];
+  for (const entry of live.entries) {
+    if (wanted.has(entry.name)) continue;
+    const owned = entry.name.startsWith(desired.prefix) && entry.type === "M";
+    if (!owned) {
+      foreign.push(entry.name);
+      kept.add(entry.interpreter);
+    } else if (desired.prune) {
+      registrationChanges.push({
+        kind: "registration",
+        address: entry.name,
+        action: "delete",
+        before: attributesOf(entry),
+        after: null,
+        reasons: [],
+      });
+    } else {
+      kept.add(entry.interpreter);
+      notes.push(`Kept ${entry.name}: not in the configuration, and "prune" is false.`);
+    }
+  }
+  if (foreign.length > 0) {
+    notes.push(`Left untouched (not owned by qus, whose entries start with "${desired.prefix}"): ${foreign.sort(compareText).join(", ")}.`);
+  }
+
+  const orphanFiles = planOrphanFiles(desired, live, kept);
+  changes.push(
+    ...[...emulatorChanges, ...orphanFiles].sort((a, b) => compareText(a.address, b.address)),
+    ...registrationChanges.sort((a, b) => compareText(a.address, b.address)),
+  );
+  return { binfmtDir: live.binfmtDir, changes, unchanged, summary: summarise(changes), warnings, notes };
+}
+
+function planEmulators(desired: Desired, live: Live): Change[] {
+  const changes: Change[] = [];
+  for (const want of desired.emulators) {
+    const onDisk = live.files.find((f) => f.path === want.path)?.sha256 ?? null;
+    if (onDisk === want.sha256) continue;
+    const after = { sha256: want.sha256, size: want.size, origin: want.origin.description };
+    if (onDisk === null) {
+      changes.push({ ...emulatorChange(want, "create", null, after), reasons: [] });
+      continue;
+    }
+    const recorded = live.state.emulators[want.path]?.sha256;
+    const note = recorded !== undefined && recorded !== onDisk ? "the file was modified outside qus" : undefined;
+    const reason: Reason = { attribute: "sha256", before: onDisk, after: want.sha256, forcesReplacement: true, ...(note ? { note } : {}) };
+    changes.push({ ...emulatorChange(want, "replace", { sha256: onDisk }, after), reasons: [reason] });
+  }
+  return changes;
+}
+
+function emulatorChange(
+  want: DesiredEmulator,
+  action: "create" | "replace",
+  before: { sha256: string } | null,
+  after: { sha256: string; size: number; origin: string },
+): Omit<Extract<Change, { kind: "emulator" }>, "reasons"> {
+  return { kind: "emulator", address: want.path, action, before, after, fetch: want.origin, emulator: want.emulator };
+}
+
+/** Files qus installed earlier that nothing wants any more. */
+function planOrphanFiles(desired: Desired, live: Live, stillUsed: Set<string>): Change[] {
+  const wanted = new Set(desired.emulators.map((e) => e.path));
+  const changes: Change[] = [];
+  for (const path of Object.keys(live.state.emulators)) {
+    if (wanted.has(path) || stillUsed.has(path)) continue;
+    const onDisk = live.files.find((f) => f.path === path)?.sha256 ?? null;
+    if (onDisk === null) continue;
+    changes.push({ kind: "emulator", address: path, action: "delete", before: { sha256: onDisk }, after: null, reasons: [] });
+  }
+  return changes;
+}
+
+function planRegistration(
+  want: DesiredRegistration,
+  current: LiveEntry | undefined,
+  live: Live,
+  desired: Desired,
+  changedFiles: Set<string>,
+): Change | null {
+  const after = attributesOf(want);
+  const sha = desired.emulators.find((e) => e.path === want.interpreter)?.sha256;
+  const common = { kind: "registration", address: want.name, after, target: want.target, ...(sha ? { interpreterSha256: sha } : {}) } as const;
+  if (current === undefined) {
+    return { ...common, action: "create", before: null, reasons: [] };
+  }
+  const before = attributesOf(current);
+  const reasons = replacementReasons(want, current);
+  const pinned = pinnedEmulatorReason(want, live, desired, changedFiles);
+  if (pinned !== null) reasons.push(pinned);
+  const enabledDiffers = current.enabled !== want.enabled;
+  if (reasons.length > 0) {
+    if (enabledDiffers) reasons.push(enabledReason(current.enabled, want.enabled));
+    return { ...common, action: "replace", before, reasons };
+  }
+  if (enabledDiffers) {
+    return { ...common, action: "update", before, reasons: [enabledReason(current.enabled, want.enabled)] };
+  }
+  return null;
+}
+
+/** Differences the kernel cannot change in place: each forces remove + register. */
+function replacementReasons(want: DesiredRegistration, current: LiveEntry): Reason[] {
+  const reasons: Reason[] = [];
+  const differ = (attribute: string, before: string | null, after: string | null, note?: string) =>
+    reasons.push({ attribute, before, after, forcesReplacement: true, ...(note ? { note } : {}) });
+  if (current.type !== "M") differ("type", current.type, "M");
+  if (current.interpreter !== want.interpreter) differ("interpreter", current.interpreter, want.interpreter);
+  if (normaliseFlags(current.flags) !== normaliseFlags(want.flags)) differ("flags", current.flags, normaliseFlags(want.flags));
+  if (current.offset !== want.offset) differ("offset", String(current.offset), String(want.offset));
+  if (current.type === "M") {
+    const liveMask = effectiveMask(current.magic, current.mask);
+    if (liveMask !== want.mask) differ("mask", current.mask ?? "(none: all bytes)", want.mask);
+    else if (maskedMagic(current.magic, current.mask) !== maskedMagic(want.magic, want.mask)) differ("magic", current.magic, want.magic);
+  }
+  return reasons;
+}
+
+/** With F the kernel runs the file it opened at registration: a new file needs a new registration. */
+function pinnedEmulatorReason(want: DesiredRegistration, live: Live, desired: Desired, changedFiles: Set<string>): Reason | null {
+  if (!normaliseFlags(want.flags).includes("F")) return null;
+  const file = desired.emulators.find((e) => e.path === want.interpreter);
+  if (file === undefined) return null;
+  const recorded = live.state.registrations[want.name];
+  if (changedFiles.has(file.path)) {
+    return { attribute: "emulator", before: recorded?.sha256 ?? null, after: file.sha256, forcesReplacement: true, note: F_PIN_NOTE };
+  }
+  if (recorded === undefined) {
+    return {
+      attribute: "emulator",
+      before: null,
+      after: file.sha256,
+      forcesReplacement: true,
+      note: "qus has no record of which emulator the kernel holds open for this entry",
+    };
+  }
+  if (recorded.sha256 !== file.sha256 || recorded.interpreter !== want.interpreter) {
+    return { attribute: "emulator", before: recorded.sha256, after: file.sha256, forcesReplacement: true, note: F_PIN_NOTE };
+  }
+  return null;
+}
+
+function enabledReason(before: boolean, after: boolean): Reason {
+  return { attribute: "enabled", before: String(before), after: String(after), forcesReplacement: false };
+}
+
+function attributesOf(entry: DesiredRegistration | LiveEntry): RegistrationAttributes {
+  return {
+    interpreter: entry.interpreter,
+    flags: normaliseFlags(entry.flags),
+    offset: entry.offset,
+    magic: entry.magic,
+    mask: entry.mask,
+    enabled: entry.enabled,
+    type: "type" in entry ? entry.type : "M",
+  };
+}
+
+/** Terraform's counting: a replacement is one add and one destroy. */
+export function summarise(changes: readonly Change[]): PlanSummary {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  for (const c of changes) {
+    if (c.action === "create" || c.action === "replace") add += 1;
+    if (c.action === "delete" || c.action === "replace") destroy += 1;
+    if (c.action === "update") change += 1;
+  }
+  return { add, change, destroy };
+}
