@@ -1,0 +1,219 @@
+// The human plan, Terraform-like, rendered ONLY from the JSON document so that the text and
+// `qus plan --json` always agree. Colour is added by the Style and never changes the words:
+// stripping the escape codes of a coloured rendering gives exactly the plain one.
+import type { Action, PlanSummary } from "../plan/types.js";
+import type {
+  ChangeDocument,
+  EmulatorAttributesDocument,
+  PlanDocument,
+  ReasonDocument,
+  RegistrationAttributesDocument,
+  RenderedPlanDocument,
+} from "./plan-json.js";
+import {
+  ACTION_LEGEND,
+  ACTION_SYMBOLS,
+  ACTIONS_HEADER,
+  EMULATOR_OUTCOME,
+  FORCES_REPLACEMENT,
+  LEGEND_HEADER,
+  LEGEND_ORDER,
+  NO_CHANGES,
+  REGISTRATION_OUTCOME,
+  WARNING_PREFIX,
+  applyCompleteLine,
+  destroyCompleteLine,
+  mountComment,
+  planSummaryLine,
+} from "./strings.js";
+import { plainStyle, type Style } from "./style.js";
+
+/** Columns: resource symbols are right-aligned in 3, attribute lines start at 6. */
+const SYMBOL_WIDTH = 3;
+const ATTRIBUTE_INDENT = "      ";
+/** Above this many characters `old -> new` is split so the two values line up vertically. */
+const INLINE_CHANGE_LIMIT = 60;
+
+/** Renders the plan for people; the result is whole lines, each ending in a newline. */
+export function renderPlan(doc: PlanDocument, style: Style): string {
+  const sections: string[][] = [];
+  if (doc.has_changes) {
+    sections.push(renderLegend(doc.changes, style));
+    sections.push([ACTIONS_HEADER]);
+    for (const change of doc.changes) sections.push(renderChange(change, doc.binfmt_dir, style));
+  } else {
+    sections.push([style.added(style.bold(NO_CHANGES))]);
+  }
+  if (doc.warnings.length > 0) sections.push(doc.warnings.map((warning) => renderWarning(warning, style)));
+  if (doc.notes.length > 0) sections.push([...doc.notes]);
+  if (doc.has_changes) sections.push([style.bold(planSummaryLine(doc.summary))]);
+  return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
+}
+
+/** The document `qus plan --json` prints: the projection plus its plain rendering. */
+export function withRendered(doc: PlanDocument): RenderedPlanDocument {
+  const { rendered: _ignored, ...plain } = doc as RenderedPlanDocument;
+  return { ...plain, rendered: renderPlan(plain, plainStyle) };
+}
+
+/** The line that ends a successful apply, e.g. `Apply complete! Resources: 1 added, 0 changed, 0 destroyed.` */
+export function renderApplyComplete(summary: PlanSummary, style: Style = plainStyle): string {
+  return `${style.added(style.bold(applyCompleteLine(summary)))}\n`;
+}
+
+/** The line that ends a successful destroy, e.g. `Destroy complete! Resources: 3 destroyed.` */
+export function renderDestroyComplete(summary: PlanSummary, style: Style = plainStyle): string {
+  return `${style.added(style.bold(destroyCompleteLine(summary.destroy)))}\n`;
+}
+
+/** A symbol right-aligned in the symbol column and coloured by action. */
+function paintSymbol(action: Action, style: Style): string {
+  const padding = " ".repeat(SYMBOL_WIDTH - ACTION_SYMBOLS[action].length);
+  switch (action) {
+    case "create":
+      return padding + style.added("+");
+    case "update":
+      return padding + style.changed("~");
+    case "replace":
+      return `${padding}${style.removed("-")}/${style.added("+")}`;
+    case "delete":
+      return padding + style.removed("-");
+  }
+}
+
+function renderLegend(changes: readonly ChangeDocument[], style: Style): string[] {
+  const present = new Set(changes.map((change) => change.action));
+  const lines = LEGEND_ORDER.filter((action) => present.has(action)).map(
+    (action) => `${paintSymbol(action, style)} ${ACTION_LEGEND[action]}`,
+  );
+  return [LEGEND_HEADER, ...lines];
+}
+
+function renderWarning(warning: string, style: Style): string {
+  return `${style.warning(WARNING_PREFIX.trimEnd())} ${warning}`;
+}
+
+/** One attribute line to print: a plain value, or a change from one value to another. */
+type AttributeLine =
+  | { readonly symbol: "+" | "-"; readonly name: string; readonly value: string }
+  | {
+      readonly symbol: "~";
+      readonly name: string;
+      readonly before: string;
+      readonly after: string;
+      readonly forcesReplacement: boolean;
+      readonly note: string | null;
+    };
+
+function renderChange(change: ChangeDocument, binfmtDir: string, style: Style): string[] {
+  const symbol = paintSymbol(change.action, style);
+  switch (change.kind) {
+    case "mount":
+      return [
+        `  ${style.bold(`# ${mountComment(binfmtDir)}`)}`,
+        `${symbol} mount ${JSON.stringify(binfmtDir)}`,
+        ...renderAttributes(reasonLines(change.reasons, {}), style),
+      ];
+    case "emulator": {
+      const title = `emulator ${JSON.stringify(change.name)}`;
+      return [
+        `  ${style.bold(`# ${title}`)} ${EMULATOR_OUTCOME[change.action]}`,
+        `${symbol} ${title}`,
+        ...renderAttributes(attributeLines(change, emulatorValues), style),
+      ];
+    }
+    case "registration": {
+      const title = `registration ${JSON.stringify(change.name)}`;
+      return [
+        `  ${style.bold(`# ${title}`)} ${REGISTRATION_OUTCOME[change.action]}`,
+        `${symbol} ${title}`,
+        ...renderAttributes(attributeLines(change, registrationValues), style),
+      ];
+    }
+  }
+}
+
+/** Attribute values of a registration, in display order, as they print. */
+function registrationValues(attributes: RegistrationAttributesDocument): Record<string, unknown> {
+  const { type, interpreter, flags, offset, magic, mask, enabled } = attributes;
+  return { type, interpreter, flags, offset, magic, mask, enabled };
+}
+
+/** Attribute values of an emulator file; a size or origin nobody knows is left out. */
+function emulatorValues(attributes: EmulatorAttributesDocument): Record<string, unknown> {
+  const values: Record<string, unknown> = { sha256: attributes.sha256 };
+  if (attributes.size !== null) values.size = attributes.size;
+  if (attributes.origin !== null) values.origin = attributes.origin;
+  return values;
+}
+
+/** Create lists every new attribute, delete every old one, update/replace only the reasons. */
+function attributeLines<A>(
+  change: { readonly action: Action; readonly before: A | null; readonly after: A | null; readonly reasons: readonly ReasonDocument[] },
+  values: (attributes: A) => Record<string, unknown>,
+): AttributeLine[] {
+  if (change.action === "create" && change.after !== null) return plainLines("+", values(change.after));
+  if (change.action === "delete" && change.before !== null) return plainLines("-", values(change.before));
+  const typed = { ...(change.before === null ? {} : values(change.before)), ...(change.after === null ? {} : values(change.after)) };
+  return reasonLines(change.reasons, typed);
+}
+
+function plainLines(symbol: "+" | "-", values: Record<string, unknown>): AttributeLine[] {
+  return Object.entries(values).map(([name, value]) => ({ symbol, name, value: formatValue(value) }));
+}
+
+/**
+ * Reasons as `~ name: old -> new` (null when unknown or absent); a value is quoted unless the
+ * attribute is a number or a boolean in the resource's attributes.
+ */
+function reasonLines(reasons: readonly ReasonDocument[], typed: Record<string, unknown>): AttributeLine[] {
+  return reasons.map((reason) => {
+    const bare = typeof typed[reason.attribute] === "number" || typeof typed[reason.attribute] === "boolean";
+    const show = (value: string | null): string => (value === null ? "null" : bare ? value : JSON.stringify(value));
+    return {
+      symbol: "~",
+      name: reason.attribute,
+      before: show(reason.before),
+      after: show(reason.after),
+      forcesReplacement: reason.forces_replacement,
+      note: reason.note,
+    };
+  });
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  return String(value);
+}
+
+/** Attribute lines with names padded so that every value in the block starts in one column. */
+function renderAttributes(lines: readonly AttributeLine[], style: Style): string[] {
+  const width = Math.max(0, ...lines.map((line) => line.name.length + 1));
+  const valueColumn = ATTRIBUTE_INDENT.length + 2 + width + 1;
+  const out: string[] = [];
+  for (const line of lines) {
+    const head = `${ATTRIBUTE_INDENT}${paintAttributeSymbol(line.symbol, style)} ${`${line.name}:`.padEnd(width)} `;
+    if (!("before" in line)) {
+      out.push(head + line.value);
+      continue;
+    }
+    const forces = line.forcesReplacement ? `  ${style.removed(FORCES_REPLACEMENT)}` : "";
+    if (line.before.length + line.after.length + 4 <= INLINE_CHANGE_LIMIT) {
+      out.push(`${head}${line.before} -> ${line.after}${forces}`);
+    } else {
+      out.push(head + line.before);
+      out.push(`${" ".repeat(valueColumn - 3)}-> ${line.after}${forces}`);
+    }
+    if (line.note !== null) {
+      for (const noteLine of line.note.split("\n")) out.push(`${ATTRIBUTE_INDENT}  # ${noteLine}`);
+    }
+  }
+  return out;
+}
+
+function paintAttributeSymbol(symbol: "+" | "-" | "~", style: Style): string {
+  if (symbol === "+") return style.added(symbol);
+  if (symbol === "-") return style.removed(symbol);
+  return style.changed(symbol);
+}

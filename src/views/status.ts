@@ -1,0 +1,152 @@
+// `qus status`: what binfmt_misc holds right now and which entries are qus's own, as one JSON
+// document (schemas/qus.status.schema.json) and a compact table rendered from that document.
+import type { LiveEntry, StateRecord } from "../plan/types.js";
+import {
+  STATUS_COLUMNS,
+  STATUS_GLOBALLY_DISABLED,
+  statusMounted,
+  statusNotMounted,
+  statusSummaryLine,
+} from "./strings.js";
+import { plainStyle, type Style } from "./style.js";
+
+/** Version of the status document's shape. */
+export const STATUS_FORMAT_VERSION = "1";
+
+/** What `qus status` read from the kernel (and the state file, when there is one). */
+export interface StatusInput {
+  readonly binfmtDir: string;
+  readonly mounted: boolean;
+  readonly enabledGlobally: boolean;
+  readonly entries: readonly LiveEntry[];
+  /** Entries whose name starts with this (and of type M) are qus's own. */
+  readonly prefix: string;
+  readonly state?: StateRecord;
+}
+
+/** One live entry as `qus status --json` prints it. */
+export interface StatusEntryDocument {
+  readonly name: string;
+  /** The name starts with the prefix and the entry is of type M. */
+  readonly owned: boolean;
+  readonly enabled: boolean;
+  readonly type: "M" | "E";
+  readonly interpreter: string;
+  readonly flags: string;
+  readonly offset: number;
+  readonly magic: string;
+  /** null: registered without a mask (all ff). */
+  readonly mask: string | null;
+  /** E entries only. */
+  readonly extension?: string;
+  /** SHA-256 of the interpreter qus recorded when it registered this entry; null otherwise. */
+  readonly recorded_sha256: string | null;
+}
+
+/** The status document (without the `rendered` text; see withRenderedStatus). */
+export interface StatusDocument {
+  readonly format_version: typeof STATUS_FORMAT_VERSION;
+  readonly binfmt_dir: string;
+  readonly mounted: boolean;
+  /** binfmt_misc's global switch; false when not mounted. */
+  readonly enabled: boolean;
+  readonly prefix: string;
+  /** Sorted by name; empty when not mounted. */
+  readonly entries: readonly StatusEntryDocument[];
+  readonly summary: { readonly total: number; readonly owned: number };
+}
+
+/** The document `qus status --json` prints: the projection plus its plain rendering. */
+export interface RenderedStatusDocument extends StatusDocument {
+  readonly rendered: string;
+}
+
+/** Projects what was read into the status document; pure and deterministic. */
+export function projectStatus(input: StatusInput): StatusDocument {
+  const entries = input.mounted
+    ? [...input.entries].sort(byName).map((entry) => projectEntry(entry, input.prefix, input.state))
+    : [];
+  return {
+    format_version: STATUS_FORMAT_VERSION,
+    binfmt_dir: input.binfmtDir,
+    mounted: input.mounted,
+    enabled: input.mounted && input.enabledGlobally,
+    prefix: input.prefix,
+    entries,
+    summary: { total: entries.length, owned: entries.filter((entry) => entry.owned).length },
+  };
+}
+
+/** Whether an entry is one qus manages: only M entries under its prefix are ever touched. */
+export function isOwnedEntry(entry: Pick<LiveEntry, "name" | "type">, prefix: string): boolean {
+  return entry.type === "M" && entry.name.startsWith(prefix);
+}
+
+function byName(a: LiveEntry, b: LiveEntry): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function projectEntry(entry: LiveEntry, prefix: string, state: StateRecord | undefined): StatusEntryDocument {
+  const owned = isOwnedEntry(entry, prefix);
+  const recorded = owned && state !== undefined && Object.hasOwn(state.registrations, entry.name)
+    ? state.registrations[entry.name]
+    : undefined;
+  return {
+    name: entry.name,
+    owned,
+    enabled: entry.enabled,
+    type: entry.type,
+    interpreter: entry.interpreter,
+    flags: entry.flags,
+    offset: entry.offset,
+    magic: entry.magic,
+    mask: entry.mask,
+    ...(entry.extension === undefined ? {} : { extension: entry.extension }),
+    recorded_sha256: recorded?.sha256 ?? null,
+  };
+}
+
+/** Renders the status for people; the result is whole lines, each ending in a newline. */
+export function renderStatus(doc: StatusDocument, style: Style): string {
+  if (!doc.mounted) return `${style.changed(style.bold(statusNotMounted(doc.binfmt_dir)))}\n`;
+  const sections: string[][] = [];
+  const heading = style.bold(statusMounted(doc.binfmt_dir, doc.enabled));
+  sections.push(doc.enabled ? [heading] : [heading, style.changed(STATUS_GLOBALLY_DISABLED)]);
+  if (doc.entries.length > 0) sections.push(renderTable(doc.entries, style));
+  sections.push([statusSummaryLine(doc.summary.total, doc.summary.owned, doc.prefix)]);
+  return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
+}
+
+/** The document `qus status --json` prints. */
+export function withRenderedStatus(doc: StatusDocument): RenderedStatusDocument {
+  const { rendered: _ignored, ...plain } = doc as RenderedStatusDocument;
+  return { ...plain, rendered: renderStatus(plain, plainStyle) };
+}
+
+/** A table cell: the text that sets the width, and how to paint it. */
+interface Cell {
+  readonly text: string;
+  readonly paint?: (text: string) => string;
+}
+
+function renderTable(entries: readonly StatusEntryDocument[], style: Style): string[] {
+  const rows: Cell[][] = entries.map((entry) => [
+    { text: entry.name },
+    entry.owned ? { text: "✓", paint: style.added } : { text: "-" },
+    entry.enabled ? { text: "yes", paint: style.added } : { text: "no", paint: style.changed },
+    { text: entry.flags === "" ? "-" : entry.flags },
+    { text: entry.type === "E" && entry.extension !== undefined ? `${entry.interpreter} (.${entry.extension.replace(/^\./, "")})` : entry.interpreter },
+  ]);
+  const header: Cell[] = STATUS_COLUMNS.map((text) => ({ text, paint: style.bold }));
+  const all = [header, ...rows];
+  const widths = STATUS_COLUMNS.map((_, column) => Math.max(...all.map((row) => row[column]?.text.length ?? 0)));
+  return all.map((row) =>
+    row
+      .map((cell, column) => {
+        const isLast = column === row.length - 1;
+        const padded = isLast ? "" : " ".repeat((widths[column] ?? 0) - cell.text.length + 2);
+        return (cell.paint ?? ((text: string) => text))(cell.text) + padded;
+      })
+      .join(""),
+  );
+}

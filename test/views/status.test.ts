@@ -1,0 +1,156 @@
+import { describe, expect, test } from "vitest";
+import type { LiveEntry, StateRecord } from "../../src/plan/types.js";
+import { isOwnedEntry, projectStatus, renderStatus, withRenderedStatus, type StatusInput } from "../../src/views/status.js";
+import { colourStyle, plainStyle } from "../../src/views/style.js";
+import { BINFMT_DIR, SHA_AARCH64, pattern } from "./fixtures.js";
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+const aarch64: LiveEntry = {
+  name: "qemu-aarch64",
+  enabled: true,
+  type: "M",
+  interpreter: "/usr/local/lib/qus/qemu-aarch64",
+  flags: "POF",
+  offset: 0,
+  ...pattern("aarch64"),
+};
+const riscv64: LiveEntry = { ...aarch64, name: "qemu-riscv64", enabled: false, interpreter: "/usr/local/lib/qus/qemu-riscv64", flags: "F", ...pattern("riscv64") };
+const wsl: LiveEntry = { name: "WSLInterop", enabled: true, type: "M", interpreter: "/init", flags: "PF", offset: 0, magic: "4d5a", mask: null };
+const jar: LiveEntry = { name: "qemu-jar", enabled: true, type: "E", interpreter: "/usr/bin/jexec", flags: "", offset: 0, magic: "", mask: null, extension: "jar" };
+
+const state: StateRecord = {
+  version: 1,
+  emulators: { "/usr/local/lib/qus/qemu-aarch64": { sha256: SHA_AARCH64, size: 5_453_184 } },
+  registrations: {
+    "qemu-aarch64": { interpreter: "/usr/local/lib/qus/qemu-aarch64", sha256: SHA_AARCH64 },
+    WSLInterop: { interpreter: "/init", sha256: "f".repeat(64) },
+  },
+};
+
+const input: StatusInput = {
+  binfmtDir: BINFMT_DIR,
+  mounted: true,
+  enabledGlobally: true,
+  entries: [wsl, riscv64, jar, aarch64],
+  prefix: "qemu-",
+  state,
+};
+
+describe("projectStatus", () => {
+  test("lists every entry sorted by name, with ownership by prefix and type M", () => {
+    const doc = projectStatus(input);
+    expect(doc.entries.map((e) => [e.name, e.owned])).toEqual([
+      ["WSLInterop", false],
+      ["qemu-aarch64", true],
+      ["qemu-jar", false],
+      ["qemu-riscv64", true],
+    ]);
+    expect(doc.summary).toEqual({ total: 4, owned: 2 });
+    expect(doc).toMatchObject({ format_version: "1", binfmt_dir: BINFMT_DIR, mounted: true, enabled: true, prefix: "qemu-" });
+  });
+
+  test("copies the kernel's view of each entry", () => {
+    const entry = projectStatus(input).entries.find((e) => e.name === "qemu-riscv64");
+    expect(entry).toEqual({
+      name: "qemu-riscv64",
+      owned: true,
+      enabled: false,
+      type: "M",
+      interpreter: "/usr/local/lib/qus/qemu-riscv64",
+      flags: "F",
+      offset: 0,
+      ...pattern("riscv64"),
+      recorded_sha256: null,
+    });
+  });
+
+  test("gives the recorded emulator sha256 only for owned entries qus recorded", () => {
+    const bySha = Object.fromEntries(projectStatus(input).entries.map((e) => [e.name, e.recorded_sha256]));
+    expect(bySha).toEqual({ "qemu-aarch64": SHA_AARCH64, "qemu-riscv64": null, WSLInterop: null, "qemu-jar": null });
+    expect(projectStatus({ ...input, state: undefined }).entries.every((e) => e.recorded_sha256 === null)).toBe(true);
+  });
+
+  test("keeps the extension of E entries and omits it on M entries", () => {
+    const entries = projectStatus(input).entries;
+    expect(entries.find((e) => e.name === "qemu-jar")?.extension).toBe("jar");
+    expect("extension" in (entries.find((e) => e.name === "qemu-aarch64") ?? {})).toBe(false);
+  });
+
+  test("not mounted: no entries, not enabled", () => {
+    const doc = projectStatus({ ...input, mounted: false, enabledGlobally: false, entries: [] });
+    expect(doc).toMatchObject({ mounted: false, enabled: false, entries: [], summary: { total: 0, owned: 0 } });
+  });
+
+  test("isOwnedEntry needs both the prefix and type M", () => {
+    expect(isOwnedEntry({ name: "qemu-arm", type: "M" }, "qemu-")).toBe(true);
+    expect(isOwnedEntry({ name: "qemu-arm", type: "E" }, "qemu-")).toBe(false);
+    expect(isOwnedEntry({ name: "qemu-arm", type: "M" }, "qus-")).toBe(false);
+  });
+});
+
+describe("renderStatus", () => {
+  test("a compact table and a summary line", () => {
+    expect(renderStatus(projectStatus(input), plainStyle)).toMatchInlineSnapshot(`
+      "binfmt_misc at /proc/sys/fs/binfmt_misc is enabled.
+
+      NAME          OWNED  ENABLED  FLAGS  INTERPRETER
+      WSLInterop    -      yes      PF     /init
+      qemu-aarch64  ✓      yes      POF    /usr/local/lib/qus/qemu-aarch64
+      qemu-jar      -      yes      -      /usr/bin/jexec (.jar)
+      qemu-riscv64  ✓      no       F      /usr/local/lib/qus/qemu-riscv64
+
+      4 entries, 2 owned by qus (prefix "qemu-")
+      "
+    `);
+  });
+
+  test("says plainly when binfmt_misc is not mounted", () => {
+    const doc = projectStatus({ ...input, mounted: false, enabledGlobally: false, entries: [] });
+    expect(renderStatus(doc, plainStyle)).toBe("binfmt_misc is not mounted at /proc/sys/fs/binfmt_misc.\n");
+  });
+
+  test("warns when binfmt_misc is disabled as a whole", () => {
+    const text = renderStatus(projectStatus({ ...input, enabledGlobally: false }), plainStyle);
+    expect(text.split("\n").slice(0, 2)).toEqual([
+      "binfmt_misc at /proc/sys/fs/binfmt_misc is disabled.",
+      "The kernel ignores every entry while binfmt_misc is disabled.",
+    ]);
+  });
+
+  test("an empty instance has no table, just the count", () => {
+    expect(renderStatus(projectStatus({ ...input, entries: [] }), plainStyle)).toBe(
+      'binfmt_misc at /proc/sys/fs/binfmt_misc is enabled.\n\n0 entries, 0 owned by qus (prefix "qemu-")\n',
+    );
+  });
+
+  test("one entry is singular", () => {
+    expect(renderStatus(projectStatus({ ...input, entries: [aarch64] }), plainStyle)).toContain(
+      '1 entry, 1 owned by qus (prefix "qemu-")',
+    );
+  });
+
+  test("columns line up whatever the name lengths", () => {
+    const lines = renderStatus(projectStatus(input), plainStyle).split("\n").slice(2, 7);
+    const column = lines[0]?.indexOf("INTERPRETER") ?? -1;
+    expect(column).toBeGreaterThan(0);
+    for (const line of lines.slice(1)) expect(line[column - 1], line).toBe(" ");
+    for (const line of lines.slice(1)) expect(line[column], line).toBe("/");
+  });
+
+  test("plain has no escape codes; colour has them and only adds them", () => {
+    const doc = projectStatus(input);
+    const plain = renderStatus(doc, plainStyle);
+    const coloured = renderStatus(doc, colourStyle);
+    expect(plain).not.toContain("\x1b");
+    expect(coloured).toContain("\x1b[");
+    expect(coloured.replace(ANSI, "")).toBe(plain);
+  });
+
+  test("withRenderedStatus attaches the plain text", () => {
+    const doc = projectStatus(input);
+    const rendered = withRenderedStatus(doc);
+    expect(rendered.rendered).toBe(renderStatus(doc, plainStyle));
+    expect(withRenderedStatus(rendered)).toEqual(rendered);
+  });
+});
