@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The default output for people, then the plain `N passed, N failed` line CI reads.
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

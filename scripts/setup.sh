@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fixtures="${QUS_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/qus-test-fixtures}"
+# Node 20 or newer must already be installed (Debian 12's own nodejs is 18: too old).
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "setup.sh: Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
 need_root() { [ "$(id -u)" = 0 ] || { echo "setup.sh: $1 needs root (run as root or install it yourself)" >&2; exit 1; }; }
 
 # System tools: unshare/nsenter (util-linux), dpkg-deb, gpg and friends for the test mirror.
@@ -25,7 +32,8 @@ mkdir -p "$fixtures/debs" "$fixtures/qemu" "$fixtures/foreign/arm64"
 if ! ls "$fixtures"/debs/qemu-user-static_*.deb >/dev/null 2>&1; then
   need_root "downloading qemu-user-static"
   apt_update
-  (cd "$fixtures/debs" && apt-get download -qq qemu-user-static 2>/dev/null)
+  (cd "$fixtures/debs" && apt-get download -qq qemu-user-static 2>/dev/null) ||
+    { echo "setup.sh: apt-get download qemu-user-static failed (check the APT sources)" >&2; exit 1; }
 fi
 if ! ls "$fixtures"/debs/busybox-static_*_arm64.deb >/dev/null 2>&1; then
   need_root "downloading busybox-static:arm64"
@@ -34,7 +42,8 @@ if ! ls "$fixtures"/debs/busybox-static_*_arm64.deb >/dev/null 2>&1; then
     apt_updated=no
   fi
   apt_update
-  (cd "$fixtures/debs" && apt-get download -qq busybox-static:arm64 2>/dev/null)
+  (cd "$fixtures/debs" && apt-get download -qq busybox-static:arm64 2>/dev/null) ||
+    { echo "setup.sh: apt-get download busybox-static:arm64 failed (check the APT sources)" >&2; exit 1; }
 fi
 if [ ! -x "$fixtures/qemu/qemu-aarch64-static" ]; then
   tmp=$(mktemp -d)
