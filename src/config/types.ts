@@ -2,7 +2,7 @@
 // is described by schemas/qus.config.schema.json; this is what it means once defaults apply.
 
 /** Where emulator binaries come from: a tagged union, one member per source type. */
-export type SourceConfig = LocalSourceConfig;
+export type SourceConfig = LocalSourceConfig | DebianSourceConfig;
 
 /** Emulators already on disk, e.g. from a distro package or a QEMU build. */
 export interface LocalSourceConfig {
@@ -11,6 +11,23 @@ export interface LocalSourceConfig {
   readonly path: string;
   /** File name patterns tried in order; `{target}` is replaced by the emulator's target. */
   readonly patterns: readonly string[];
+}
+
+/** Emulators downloaded from a Debian mirror, verified the way apt verifies them. */
+export interface DebianSourceConfig {
+  readonly type: "debian";
+  /** Codename (bookworm, trixie...). */
+  readonly suite: string;
+  /** Mirror base URL; absent means the Debian mirror in the host's APT sources. */
+  readonly mirror?: string;
+  /** Base URL holding `<suite>-security`; absent means the same as `mirror`. */
+  readonly securityMirror?: string;
+  /** Exact package version pin; absent means the newest. */
+  readonly version?: string;
+  /** Trusted keyring (absolute); absent means Debian's archive keyring. */
+  readonly keyring?: string;
+  /** Also consider `<suite>-security`; absent lets the source decide (on for stable suites). */
+  readonly security?: boolean;
 }
 
 /** One target the user asked for, after alias resolution and defaults. */
@@ -42,6 +59,10 @@ export interface QusConfig {
   readonly binfmtDir: string;
   /** Where qus records what it installed and registered. */
   readonly stateFile: string;
+  /** Download cache of the Debian source (absolute). Always set by loadConfig. */
+  readonly cacheDir: string;
+  /** qus.lock.json (absolute; beside the config file by default). Always set by loadConfig. */
+  readonly lockFile: string;
 }
 
 /** Defaults for optional fields, also documented in the schema and README. */
@@ -54,4 +75,8 @@ export const CONFIG_DEFAULTS = {
   binfmtDir: "/proc/sys/fs/binfmt_misc",
   stateFile: "/var/lib/qus/state.json",
   localPatterns: ["qemu-{target}-static", "qemu-{target}"],
+  /** cacheDir when running as root; other users get $XDG_CACHE_HOME/qus. */
+  rootCacheDir: "/var/cache/qus",
+  /** lockFile's name, beside the config file. */
+  lockFileName: "qus.lock.json",
 } as const;

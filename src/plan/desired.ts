@@ -13,7 +13,7 @@ export function skipReason(request: TargetRequest, host: HostCpu): string | null
     return `${request.target} is this host's own CPU (${host.machine}); a handler for it would catch every native program, so qus never registers it`;
   }
   if (info.family === host.family && !request.allowHostFamily) {
-    return `${request.target} is in this host's CPU family (${host.family}) and may run natively; set "hostFamily": true on this target to register it anyway`;
+    return `${request.target} is in the CPU family of this ${host.machine} host (${host.family}), which may run it natively; set "hostFamily": true on this target to register it anyway`;
   }
   return null;
 }

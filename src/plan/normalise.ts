@@ -1,15 +1,5 @@
-// Comparisons the kernel forces on us: flags are a set printed in a fixed order (with O
-// implied by C), and magic bytes under a zero mask never matter.
+// Pattern comparison the kernel forces on us: magic bytes under a zero mask never matter.
 
-/** The order in which the kernel prints flags. */
-const FLAG_ORDER = "POCF";
-
-/** Normalises a flag string to the kernel's order, adding O when C is present. */
-export function normaliseFlags(flags: string): string {
-  const set = new Set(flags.toUpperCase());
-  if (set.has("C")) set.add("O");
-  return [...FLAG_ORDER].filter((f) => set.has(f)).join("");
-}
 
 /** A mask as the kernel applies it: a missing mask means every byte counts. */
 export function effectiveMask(magicHex: string, maskHex: string | null): string {

@@ -1,7 +1,8 @@
 // The pure planner: compares what qus wants with what the kernel and disk hold and lists the
 // changes. No I/O, no clock: the same Desired and Live always give the same Plan.
 import { compareText } from "./desired.js";
-import { effectiveMask, maskedMagic, normaliseFlags } from "./normalise.js";
+import { normaliseFlags } from "../catalog/flags.js";
+import { effectiveMask, maskedMagic } from "./normalise.js";
 import type {
   Change,
   Desired,

@@ -25,6 +25,8 @@ export function config(targets: TargetRequest[], overrides: Partial<QusConfig> =
     prune: true,
     binfmtDir: "/proc/sys/fs/binfmt_misc",
     stateFile: "/var/lib/qus/state.json",
+    cacheDir: "/var/cache/qus",
+    lockFile: "/etc/qus/qus.lock.json",
     ...overrides,
   };
 }

@@ -33,6 +33,8 @@ const config: QusConfig = {
   prune: true,
   binfmtDir: "/proc/sys/fs/binfmt_misc",
   stateFile: "/var/lib/qus/state.json",
+  cacheDir: "/var/cache/qus",
+  lockFile: "/etc/qus/qus.lock.json",
 };
 
 function desired(version: number): Desired {

@@ -1,0 +1,92 @@
+// Loads a JS or TS config through cosmiconfig's loaders (TS is compiled with the installed
+// typescript). Only the loaders are used, never cosmiconfig's search, so no meta-config and no
+// `$import` can change what is loaded (see discover.ts). Whatever the module does wrong
+// becomes a ConfigError naming the file, never a stack trace.
+import { extname } from "node:path";
+import { ConfigError } from "../errors.js";
+import { findModuleSyntaxError, isMaskedModuleError } from "./js-syntax.js";
+import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
+
+/** The data a JS/TS config exports (its default export, awaited, copied as plain data). */
+export async function loadModuleConfig(file: string, content: string, source: ConfigSource): Promise<unknown> {
+  const fail = (text: string, cause?: unknown, hint?: string): never => {
+    const error = configErrorFor(source, [problemAt(source, {}, "", text)], hint);
+    throw cause === undefined ? error : new ConfigError(error.message, error.problems, { cause, hint: error.hint });
+  };
+  if (extname(file) === ".ts") await checkTypeScriptSyntax(content, source);
+  let exported: unknown;
+  try {
+    const { defaultLoaders } = await import("cosmiconfig");
+    exported = await defaultLoaders[extname(file) as ".js" | ".mjs" | ".cjs" | ".ts"](file, content);
+    exported = await exported;
+  } catch (error) {
+    if (extname(file) !== ".ts" && extname(file) !== ".cjs" && isMaskedModuleError(error)) {
+      const syntax = await findModuleSyntaxError(content);
+      if (syntax !== undefined) {
+        const where = { line: syntax.line, column: syntax.column };
+        throw configErrorFor(source, [problemAt(source, where, "", `invalid JavaScript: ${syntax.message}`)]);
+      }
+    }
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (extname(file) === ".ts" && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
+      return fail(
+        `cannot load a TypeScript config here: it is compiled to a temporary .mjs file beside it, and that directory is not writable (${code})`,
+        error,
+        "use a JSON, YAML or .mjs config, or put the config in a writable directory",
+      );
+    }
+    return fail(`loading the config failed: ${describeThrown(error)}`, error);
+  }
+  if (exported === undefined) {
+    return fail("the module has no default export; write `export default { ... }` (or `module.exports = { ... }`)");
+  }
+  if (typeof exported === "function") {
+    return fail("the default export is a function; export the config object itself");
+  }
+  try {
+    return structuredClone(exported);
+  } catch (error) {
+    return fail(`the exported config is not plain data (only objects, lists, strings, numbers and booleans): ${describeThrown(error)}`, error);
+  }
+}
+
+/**
+ * Refuses TS with syntax errors, at their line and column. TypeScript's transpiler (which
+ * cosmiconfig uses) repairs broken syntax silently, e.g. `[ }` becomes `[]`, so without this
+ * check a typo could change what the config means instead of being reported.
+ */
+async function checkTypeScriptSyntax(content: string, source: ConfigSource): Promise<void> {
+  let ts: typeof import("typescript");
+  try {
+    ts = (await import("typescript")).default;
+  } catch (error) {
+    const text = "a TypeScript config needs the typescript package, which is not installed";
+    const missing = configErrorFor(source, [problemAt(source, {}, "", text)]);
+    throw new ConfigError(missing.message, missing.problems, {
+      cause: error,
+      hint: "install it (npm install typescript), or write the config as .mjs, .json or .yaml",
+    });
+  }
+  const { diagnostics = [] } = ts.transpileModule(content, {
+    fileName: source.path,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+  });
+  // Only the first: after one syntax error the parser's further complaints are mostly echoes.
+  const problems = diagnostics.slice(0, 1).map((diagnostic) => {
+    const text = `invalid TypeScript: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, " ")}`;
+    if (diagnostic.file === undefined || diagnostic.start === undefined) return problemAt(source, {}, "", text);
+    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+    return problemAt(source, { line: line + 1, column: character + 1 }, "", text);
+  });
+  if (problems.length > 0) throw configErrorFor(source, problems);
+}
+
+/** The first line of what was thrown, without the loader's "TypeScript Error in <file>:" prefix. */
+function describeThrown(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split("\n").filter((line) => line.trim() !== "" && !/^TypeScript Error in /.test(line));
+  const first = lines[0] ?? "";
+  const name = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
+  return `${name}${first}`.trim() || "unknown error";
+}

@@ -1,0 +1,96 @@
+// Finds, reads, parses and validates the config: the one entry point commands use. JSON and
+// YAML keep positions for file:line:column messages; JS/TS configs are reported by file.
+import { readFile, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
+import { ConfigError } from "../errors.js";
+import { defaultCacheDir } from "./defaults.js";
+import { findConfigFile, PACKAGE_JSON_KEY } from "./discover.js";
+import { noPositions } from "./locate.js";
+import { loadModuleConfig } from "./load-module.js";
+import { parseJsonConfig, parseYamlConfig, type ParsedConfig } from "./parse.js";
+import type { ConfigSource } from "./problems.js";
+import type { QusConfig } from "./types.js";
+import { validateConfig } from "./validate.js";
+
+/** Where to find the config and what environment to resolve defaults from. */
+export interface LoadConfigOptions {
+  /** `--config PATH`: load exactly this file (relative to cwd); its extension picks the format. */
+  readonly configPath?: string;
+  /** Directory searched when configPath is not given. */
+  readonly cwd: string;
+  /** Environment for defaults such as the cache directory (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Config files larger than this are refused: real ones are a few hundred bytes. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const MODULE_EXTENSIONS = new Set([".js", ".mjs", ".cjs", ".ts"]);
+const YAML_EXTENSIONS = new Set(["", ".yaml", ".yml"]);
+
+/** Loads and validates the config; every failure the user can fix is a ConfigError. */
+export async function loadConfig(options: LoadConfigOptions): Promise<QusConfig> {
+  const env = options.env ?? process.env;
+  const cwd = resolve(options.cwd);
+  const file = options.configPath === undefined ? await findConfigFile(cwd) : resolve(cwd, options.configPath);
+  const source: ConfigSource = { path: file, display: displayPath(file, cwd) };
+  const text = await readConfigText(source);
+  const parsed = await parseConfig(text, source);
+  return validateConfig(parsed.data, parsed.locate, source, {
+    configFile: file,
+    baseDir: dirname(file),
+    defaultCacheDir: defaultCacheDir(env, process.geteuid?.() === 0, homedir()),
+  });
+}
+
+async function readConfigText(source: ConfigSource): Promise<string> {
+  const where = source.display;
+  let info;
+  try {
+    info = await stat(source.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const text = code === "ENOENT" ? `config file ${where} does not exist` : `cannot read config file ${where} (${code})`;
+    throw new ConfigError(text, [], { cause: error });
+  }
+  if (!info.isFile()) throw new ConfigError(`config file ${where} is not a regular file`);
+  if (info.size > MAX_CONFIG_BYTES) {
+    throw new ConfigError(`config file ${where} is ${info.size} bytes; qus refuses configs over ${MAX_CONFIG_BYTES} bytes`);
+  }
+  // qus runs as root: a config anyone can edit would let anyone choose what root installs.
+  if ((info.mode & 0o002) !== 0) {
+    throw new ConfigError(`config file ${where} is writable by every user, so qus refuses it`, [], {
+      hint: `remove write permission for others: chmod o-w ${where}`,
+    });
+  }
+  try {
+    return (await readFile(source.path, "utf8")).replace(/^\uFEFF/, "");
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${where} (${(error as NodeJS.ErrnoException).code})`, [], { cause: error });
+  }
+}
+
+async function parseConfig(text: string, source: ConfigSource): Promise<ParsedConfig> {
+  const extension = extname(source.path);
+  if (basename(source.path) === "package.json") {
+    const parsed = parseJsonConfig(text, source, [PACKAGE_JSON_KEY]);
+    if (parsed.data === undefined) throw new ConfigError(`${source.display} has no "${PACKAGE_JSON_KEY}" key`);
+    return parsed;
+  }
+  if (extension === ".json") return parseJsonConfig(text, source);
+  if (YAML_EXTENSIONS.has(extension)) return parseYamlConfig(text, source);
+  if (MODULE_EXTENSIONS.has(extension)) {
+    return { data: await loadModuleConfig(source.path, text, source), locate: noPositions };
+  }
+  throw new ConfigError(
+    `config file ${source.display} has an unsupported extension "${extension}" ` +
+      "(use .json, .yaml, .yml, .js, .mjs, .cjs, .ts, or no extension for YAML)",
+  );
+}
+
+/** The path as users think of it: relative when inside cwd, absolute otherwise. */
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}

@@ -1,0 +1,41 @@
+// The config as written in the file (after schema validation, before defaults): the shape
+// schemas/qus.config.schema.json describes. TS configs can type their export with it.
+
+/** One entry of `targets`: a name or alias, or an object with per-target options. */
+export type RawTarget =
+  | string
+  | { name: string; flags?: string; enabled?: boolean; hostFamily?: boolean };
+
+/** `source` with `type: "local"`. */
+export interface RawLocalSource {
+  type: "local";
+  path: string;
+  pattern?: string | string[];
+}
+
+/** `source` with `type: "debian"`. */
+export interface RawDebianSource {
+  type: "debian";
+  suite: string;
+  mirror?: string;
+  securityMirror?: string;
+  version?: string;
+  keyring?: string;
+  security?: boolean;
+}
+
+/** A config file's content. */
+export interface RawConfig {
+  $schema?: string;
+  targets: RawTarget[];
+  flags?: string;
+  allowCredentials?: boolean;
+  source: RawLocalSource | RawDebianSource;
+  installDir?: string;
+  prefix?: string;
+  prune?: boolean;
+  binfmtDir?: string;
+  stateFile?: string;
+  cacheDir?: string;
+  lockFile?: string;
+}

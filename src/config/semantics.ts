@@ -1,0 +1,87 @@
+// The checks a JSON Schema cannot express: target names against the catalog (with "did you
+// mean"), one entry per target, flag letters used once, the C flag's explicit opt-in, and
+// mirror URLs that parse. Tolerant of a wrongly shaped config, so these problems are reported
+// together with the schema's.
+import { knownTargetSpellings, resolveTargetName, TARGETS } from "../catalog/targets.js";
+import type { ConfigProblem } from "../errors.js";
+import { didYouMean } from "./did-you-mean.js";
+import { repeatedFlags } from "../catalog/flags.js";
+import type { Locator } from "./locate.js";
+import { fieldLabel, joinPointer } from "./pointer.js";
+import { problemAt, type ConfigSource } from "./problems.js";
+
+/** Every problem the catalog and the flag rules find in raw config data. */
+export function semanticProblems(data: unknown, locate: Locator, source: ConfigSource): ConfigProblem[] {
+  if (!isRecord(data)) return [];
+  const problems: ConfigProblem[] = [];
+  const report = (pointer: string, text: string): void => {
+    problems.push(problemAt(source, locate(pointer), pointer, `${fieldLabel(pointer)}: ${text}`));
+  };
+  const allowCredentials = data["allowCredentials"] === true;
+  checkFlags(data["flags"], "/flags", allowCredentials, report);
+  if (Array.isArray(data["targets"])) checkTargets(data["targets"], allowCredentials, report);
+  if (isRecord(data["source"])) {
+    for (const key of ["mirror", "securityMirror"]) checkUrl(data["source"][key], joinPointer(["source", key]), report);
+  }
+  return problems;
+}
+
+type Report = (pointer: string, text: string) => void;
+
+function checkTargets(targets: readonly unknown[], allowCredentials: boolean, report: Report): void {
+  const firstSeen = new Map<string, { index: number }>();
+  targets.forEach((entry, index) => {
+    const name = typeof entry === "string" ? entry : isRecord(entry) ? entry["name"] : undefined;
+    const namePointer = typeof entry === "string" ? joinPointer(["targets", index]) : joinPointer(["targets", index, "name"]);
+    if (isRecord(entry)) checkFlags(entry["flags"], joinPointer(["targets", index, "flags"]), allowCredentials, report);
+    if (typeof name !== "string" || name === "") return;
+    const target = resolveTargetName(name);
+    if (target === undefined) {
+      report(namePointer, unknownTargetMessage(name));
+      return;
+    }
+    const earlier = firstSeen.get(target.name);
+    if (earlier !== undefined) {
+      const what = name === target.name ? `"${name}"` : `"${name}" means ${target.name}, which`;
+      report(namePointer, `${what} is already listed as targets[${earlier.index}]; list each target once`);
+      return;
+    }
+    firstSeen.set(target.name, { index });
+  });
+}
+
+function unknownTargetMessage(name: string): string {
+  const hint = didYouMean(name, knownTargetSpellings());
+  if (hint !== "") return `unknown target "${name}"${hint}`;
+  return `unknown target "${name}" (known targets: ${TARGETS.map((t) => t.name).join(", ")})`;
+}
+
+function checkFlags(flags: unknown, pointer: string, allowCredentials: boolean, report: Report): void {
+  if (typeof flags !== "string" || !/^[POCF]*$/.test(flags)) return;
+  const repeated = repeatedFlags(flags);
+  if (repeated.length > 0) {
+    const letters = repeated.map((l) => `"${l}"`).join(" and ");
+    report(pointer, `${letters} ${repeated.length === 1 ? "appears" : "appear"} more than once in "${flags}"; give each flag once`);
+  }
+  if (flags.includes("C") && !allowCredentials) {
+    report(
+      pointer,
+      `"C" (credentials) lets any foreign setuid binary run with raised privileges through QEMU, ` +
+        `which is easy to exploit; remove "C", or set allowCredentials: true to accept that risk`,
+    );
+  }
+}
+
+function checkUrl(value: unknown, pointer: string, report: Report): void {
+  if (typeof value !== "string" || !/^https?:\/\//.test(value)) return;
+  try {
+    const url = new URL(value);
+    if (url.hostname === "") report(pointer, `expected a URL with a host name, found "${value}"`);
+  } catch {
+    report(pointer, `expected an http:// or https:// URL, found "${value}", which is not a valid URL`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

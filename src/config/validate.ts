@@ -1,0 +1,30 @@
+// Validates raw config data (from any format) and normalises it: the schema's problems and
+// the catalog's are collected together and thrown as one ConfigError, so a user fixes every
+// mistake in one pass.
+import type { Locator } from "./locate.js";
+import { normaliseConfig, type NormaliseContext } from "./normalise.js";
+import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
+import type { RawConfig } from "./raw.js";
+import { schemaErrors } from "./schema.js";
+import { schemaProblems } from "./schema-messages.js";
+import { semanticProblems } from "./semantics.js";
+import type { QusConfig } from "./types.js";
+
+/** Checks `data` against the schema and the catalog; returns the normalised config or throws. */
+export async function validateConfig(
+  data: unknown,
+  locate: Locator,
+  source: ConfigSource,
+  context: NormaliseContext,
+): Promise<QusConfig> {
+  if (data === undefined || data === null) {
+    const text = "the config is empty; it needs at least `targets` and `source`";
+    throw configErrorFor(source, [problemAt(source, locate(""), "", text)]);
+  }
+  const problems = [
+    ...schemaProblems(await schemaErrors(data), locate, source),
+    ...semanticProblems(data, locate, source),
+  ];
+  if (problems.length > 0) throw configErrorFor(source, problems);
+  return normaliseConfig(data as RawConfig, context);
+}
