@@ -241,7 +241,7 @@ describe("host safety", () => {
     expect(desired.registrations.map((r) => r.name)).toEqual(["qemu-aarch64", "qemu-i486"]);
     const notes = plan(desired, emptyLive()).notes.join("\n");
     expect(notes).toMatch(/Skipped x86_64: .*own CPU/);
-    expect(notes).toMatch(/Skipped i386: .*family \(i386\).*hostFamily/);
+    expect(notes).toMatch(/Skipped i386: .*CPU family of this x86_64 host \(i386\).*hostFamily/);
     expect(HOST.family).toBe("i386");
   });
 
