@@ -58,3 +58,6 @@ export class StalePlanError extends QusError {}
 
 /** The user declined, or approval could not be asked for. */
 export class ApprovalError extends QusError {}
+
+/** No config file was given and none was found where qus looks. */
+export class ConfigNotFoundError extends ConfigError {}

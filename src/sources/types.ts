@@ -31,6 +31,8 @@ export interface SourceContext {
   /** Re-resolve even when the lock file pins a version (`--upgrade`). */
   readonly upgrade: boolean;
   readonly env: NodeJS.ProcessEnv;
+  /** Emulators registered with F must be static: they are opened outside any container. */
+  readonly requireStatic: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Non-fatal messages for the user (stderr). */
   readonly onWarning?: (message: string) => void;

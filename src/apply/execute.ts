@@ -1,0 +1,120 @@
+// Carries out a plan step by step, keeping the state file true after every change so that
+// an interrupted apply leaves a host the next apply converges from.
+import type { Change, Plan, PlanSummary, StateRecord } from "../plan/types.js";
+import { orderSteps, type Step, type StepGroup } from "../plan/steps.js";
+import { summarise } from "../plan/plan.js";
+import { writeState } from "../state/state-file.js";
+import { QusError } from "../errors.js";
+import type { ApplyEffects } from "./effects.js";
+
+/** Runs each group (one per change) through `runGroups`, which shows progress. */
+export type GroupRunner = (groups: readonly { title: string; run: () => Promise<void> }[]) => Promise<void>;
+
+/** What apply needs besides the plan. */
+export interface ExecuteOptions {
+  readonly binfmtDir: string;
+  readonly stateFile: string;
+  readonly state: StateRecord;
+  readonly effects: ApplyEffects;
+  readonly runGroups: GroupRunner;
+  /** Checked between steps: when aborted, apply stops and reports what it did. */
+  readonly signal?: AbortSignal;
+}
+
+/** Applies the plan; returns the counts of what was done. */
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<PlanSummary> {
+  const state = mutableState(options.state);
+  const done: Change[] = [];
+  const groups = orderSteps(plan.changes).map((group) => ({
+    title: titleOf(group),
+    run: async () => {
+      try {
+        for (const step of group.steps) {
+          if (options.signal?.aborted) throw new InterruptedError(step);
+          await runStep(step, options, state);
+        }
+        done.push(group.change);
+      } finally {
+        await writeState(options.stateFile, state);
+      }
+    },
+  }));
+  try {
+    await options.runGroups(groups);
+  } catch (error) {
+    const summary = summarise(done);
+    const progress = `Done before stopping: ${summary.add} added, ${summary.change} changed, ${summary.destroy} destroyed; run "qus plan" to see what is left.`;
+    if (error instanceof QusError) throw new QusError(`${error.message}\n${progress}`, { cause: error, hint: error.hint });
+    throw error;
+  }
+  return summarise(done);
+}
+
+/** Raised when a signal stops apply between two steps. */
+export class InterruptedError extends QusError {
+  constructor(step: Step) {
+    super(`Interrupted before: ${describeStep(step)}`);
+  }
+}
+
+async function runStep(step: Step, options: ExecuteOptions, state: MutableState): Promise<void> {
+  const { effects, binfmtDir } = options;
+  switch (step.op) {
+    case "mount":
+      return effects.mount(step.dir);
+    case "install": {
+      const { sha256, size } = await effects.install(step.from, step.path, step.sha256);
+      state.emulators[step.path] = { sha256, size };
+      return;
+    }
+    case "register":
+      await effects.register(binfmtDir, step.name, step.attributes);
+      if (step.emulatorSha256 !== null) {
+        state.registrations[step.name] = { interpreter: step.attributes.interpreter, sha256: step.emulatorSha256 };
+      }
+      return;
+    case "unregister":
+      delete state.registrations[step.name];
+      return effects.unregister(binfmtDir, step.name);
+    case "set-enabled":
+      return effects.setEnabled(binfmtDir, step.name, step.enabled);
+    case "remove-file":
+      await effects.removeFile(step.path);
+      delete state.emulators[step.path];
+      return;
+  }
+}
+
+/** The progress line for one change. */
+export function titleOf(group: StepGroup): string {
+  const c = group.change;
+  if (c.kind === "mount") return `Mount binfmt_misc at ${c.address}`;
+  if (c.kind === "emulator") {
+    return { create: "Install", replace: "Replace", update: "Update", delete: "Remove" }[c.action] + ` emulator ${c.address}`;
+  }
+  if (c.action === "update") return `${c.after?.enabled ? "Enable" : "Disable"} ${c.address}`;
+  return { create: "Register", replace: "Re-register", delete: "Unregister" }[c.action] + ` ${c.address}`;
+}
+
+function describeStep(step: Step): string {
+  switch (step.op) {
+    case "mount":
+      return `mounting binfmt_misc at ${step.dir}`;
+    case "install":
+      return `installing ${step.path}`;
+    case "remove-file":
+      return `removing ${step.path}`;
+    default:
+      return `${step.op} ${step.name}`;
+  }
+}
+
+type MutableState = {
+  version: 1;
+  emulators: Record<string, { sha256: string; size: number }>;
+  registrations: Record<string, { interpreter: string; sha256: string }>;
+};
+
+function mutableState(state: StateRecord): MutableState {
+  return { version: 1, emulators: { ...state.emulators }, registrations: { ...state.registrations } };
+}

@@ -1,0 +1,28 @@
+// The streams and environment a command talks to, passed in so commands never reach for
+// process globals and a view is chosen once per run.
+import { chooseStyle, plainStyle, type Style } from "../views/style.js";
+
+/** Where a command reads and writes. */
+export interface CommandIO {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** The process's own streams. */
+export function processIO(): CommandIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** The style for a stream: --color/--no-color win, then NO_COLOR/FORCE_COLOR and TTY detection. */
+export function styleFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, color: boolean | undefined): Style {
+  if (color === false) return plainStyle;
+  return chooseStyle(color === true ? { isTTY: true } : stream, color === true ? { ...env, FORCE_COLOR: "1", NO_COLOR: "" } : env);
+}
+
+/** Writes text followed by a newline unless it already ends with one. */
+export function writeLine(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text.endsWith("\n") ? text : `${text}\n`);
+}

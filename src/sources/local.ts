@@ -1,0 +1,52 @@
+// The local source: emulators already on disk (a distro package, a QEMU build). qus copies
+// them into installDir, so the registration never depends on a file it does not manage.
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { SourceError } from "../errors.js";
+import { checkEmulatorFile } from "../files/check-emulator.js";
+import { sha256File } from "../files/hash.js";
+import type { LocalSourceConfig } from "../config/types.js";
+import type { EmulatorSource, ResolvedEmulator, SourceContext } from "./types.js";
+
+/** The target part of an emulator program name: qemu-aarch64 -> aarch64. */
+export function emulatorTarget(emulator: string): string {
+  return emulator.replace(/^qemu-/, "");
+}
+
+/** Creates a source that finds `qemu-<target>-static` or `qemu-<target>` files in a directory. */
+export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
+  return {
+    async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+      const found = await Promise.all(emulators.map((emulator) => findEmulator(config, emulator)));
+      const missing = emulators.filter((_, i) => found[i] === null);
+      if (missing.length > 0) {
+        const tried = config.patterns.join(", ");
+        throw new SourceError(
+          `No emulator in ${config.path} for ${missing.map(emulatorTarget).join(", ")} (looked for ${tried}, with {target} replaced)`,
+          { hint: "install your distribution's static QEMU package, or point source.path/source.pattern at the emulators" },
+        );
+      }
+      return Promise.all(
+        emulators.map(async (emulator, i) => {
+          const path = found[i] as string;
+          await checkEmulatorFile(path, context.host, { requireStatic: context.requireStatic });
+          const { sha256, size } = await sha256File(path);
+          return { emulator, path, sha256, size, description: `local ${path}` };
+        }),
+      );
+    },
+  };
+}
+
+async function findEmulator(config: LocalSourceConfig, emulator: string): Promise<string | null> {
+  for (const pattern of config.patterns) {
+    const candidate = join(config.path, pattern.replaceAll("{target}", emulatorTarget(emulator)));
+    try {
+      await access(candidate);
+      return candidate;
+    } catch {
+      // try the next pattern
+    }
+  }
+  return null;
+}

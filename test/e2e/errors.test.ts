@@ -1,0 +1,77 @@
+// Every failure a user can cause ends in a clear message, exit code 1, no stack trace, and no
+// change to the kernel or the disk. Run with the real CLI against a private binfmt_misc.
+import { readdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseConfig, openHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function expectUntouched(): Promise<void> {
+  expect((await h.sh("ls /proc/sys/fs/binfmt_misc")).stdout.split("\n").filter(Boolean).sort()).toEqual(["register", "status"]);
+  expect((await readdir(h.dir)).filter((f) => f !== "qus.config.json" && f !== "qus.config.yaml")).toEqual([]);
+}
+
+function expectUserError(result: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+  expect(result.stderr).not.toContain("Internal error");
+}
+
+describe("config errors", () => {
+  const cases: [string, string, RegExp][] = [
+    ["unknown target with a suggestion", `targets: [aarch46]\nsource: {type: local, path: /x}\n`, /qus\.config\.yaml:1:\d+: .*"aarch46".*did you mean "aarch64"/],
+    ["unknown key", `targets: [aarch64]\nsource: {type: local, path: /x}\nprefx: q-\n`, /qus\.config\.yaml:3:1: .*prefx/],
+    ["bad flags", `targets: [aarch64]\nflags: PXF\nsource: {type: local, path: /x}\n`, /qus\.config\.yaml:2:\d+: .*flags/],
+    ["C without consent", `targets: [aarch64]\nflags: CF\nsource: {type: local, path: /x}\n`, /qus\.config\.yaml:2:\d+: .*allowCredentials/],
+    ["YAML syntax", `targets: [aarch64\nsource: {type: local}\n`, /qus\.config\.yaml:\d+:\d+/],
+    ["missing source", `targets: [aarch64]\n`, /qus\.config\.yaml.*source/],
+    ["injected delimiter in installDir", `targets: [aarch64]\nsource: {type: local, path: /x}\ninstallDir: "/opt/a:b"\n`, /qus\.config\.yaml:3:\d+: .*installDir/],
+  ];
+  for (const [title, yaml, pattern] of cases) {
+    it(`${title}: exit 1, positioned message, nothing touched (plan and apply)`, async () => {
+      await writeFile(join(h.dir, "qus.config.yaml"), yaml);
+      for (const command of [["plan"], ["apply", "--auto-approve"], ["validate"]]) {
+        expectUserError(await h.qus(...command, "-c", "qus.config.yaml"), pattern);
+      }
+      await expectUntouched();
+    });
+  }
+
+  it("no config found: says where it looked", async () => {
+    const result = await h.sandbox.run(process.execPath, [join(process.cwd(), "dist/cli/main.js"), "plan"], { cwd: "/" });
+    expectUserError(result, /config/i);
+  });
+
+  it("a missing --config file names the path", async () => {
+    expectUserError(await h.qus("plan", "-c", "nope.json"), /nope\.json/);
+  });
+});
+
+describe("source and kernel errors", () => {
+  beforeAll(async () => {
+    await rm(join(h.dir, "qus.config.yaml"), { force: true });
+  });
+
+  it("an emulator missing from the local directory is named, and nothing is installed", async () => {
+    await h.writeConfig(baseConfig(h.dir, { source: { type: "local", path: h.dir } }));
+    expectUserError(await h.qus("apply", "--auto-approve"), /No emulator in .* for aarch64, riscv64/);
+    await expectUntouched();
+  });
+
+  it("an installDir qus cannot write to fails cleanly, leaving nothing registered", async () => {
+    await h.sh(`mkdir -p ${h.dir}/ro && mount -t tmpfs -o ro tmpfs ${h.dir}/ro`);
+    await h.writeConfig(baseConfig(h.dir, { installDir: join(h.dir, "ro", "bin") }));
+    const result = await h.qus("apply", "--auto-approve");
+    await h.sh(`umount ${h.dir}/ro && rmdir ${h.dir}/ro`);
+    expectUserError(result, /ro\/bin/);
+    expect((await h.sh("ls /proc/sys/fs/binfmt_misc")).stdout).not.toContain("qemu-");
+  });
+});
