@@ -1,7 +1,7 @@
 // Builds the line written to binfmt_misc's `register` file, refusing anything the kernel would
 // reject (or, worse, misread) with a message that names the entry and the field at fault.
 import { KernelError } from "../errors.js";
-import { normaliseFlags } from "../plan/normalise.js";
+import { normaliseFlags } from "../catalog/flags.js";
 import { entryNameProblem } from "./entry-name.js";
 
 /** Offset plus magic length must fit in the first 128 bytes (older kernels read no more). */
