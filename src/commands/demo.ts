@@ -1,8 +1,8 @@
 // `qus demo`: the quick start. Runs plan, apply, a foreign binary and a second plan against an
 // embedded default config inside a private user namespace with its own binfmt_misc instance
 // (Linux 6.7+), so nothing on the host changes.
-import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,7 @@ export async function demoCommand(args: Extract<CliArgs, { command: "demo" }>, i
   const self = fileURLToPath(new URL("../cli/main.js", import.meta.url));
   const forwarded = ["demo", "--emulators", resolve(io.cwd, args.emulators), ...(args.binary ? ["--binary", resolve(io.cwd, args.binary)] : [])];
   if (!args.inside) {
-    const code = await runVisible("unshare", ["--user", "--map-root-user", "--mount", "--", process.execPath, self, ...forwarded, "--inside"], io, false);
+    const code = await runVisible("unshare", ["--user", "--map-root-user", "--mount", "--", process.execPath, self, ...forwarded, "--inside"], io);
     if (code === 127 || code === -1) {
       throw new QusError("Could not create a private user namespace with unshare", {
         hint: "the demo needs util-linux's unshare and Linux 6.7+ with unprivileged user namespaces enabled",
@@ -41,33 +41,32 @@ export async function demoCommand(args: Extract<CliArgs, { command: "demo" }>, i
 
   const scratch = await mkdtemp(join(tmpdir(), "qus-demo-"));
   try {
-    await mkdirBinfmt(scratch);
+    await mkdir(join(scratch, "binfmt_misc"));
     const config = join(scratch, "qus.config.json");
     await writeFile(config, `${JSON.stringify(demoConfig(scratch, resolve(args.emulators)), null, 2)}\n`);
-    const qus = (...rest: string[]) => runVisible(process.execPath, [self, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])], io, true);
+    const qus = (...rest: string[]) => {
+      io.stdout.write(`\n$ qus ${rest.join(" ")}\n`);
+      return runVisible(process.execPath, [self, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])], io);
+    };
 
     io.stdout.write(`# A private binfmt_misc instance: nothing here touches the host.\n# Embedded config (${config}):\n${JSON.stringify(demoConfig(scratch, resolve(args.emulators)), null, 2)}\n`);
     if ((await qus("plan")) !== 0) return 1;
     if ((await qus("apply", "--auto-approve")) !== 0) return 1;
     if (args.binary) {
       io.stdout.write(`\n$ ${args.binary} uname -m    # an aarch64 program, run through the kernel\n`);
-      if ((await runVisible(args.binary, ["uname", "-m"], io, false)) !== 0) return 1;
+      if ((await runVisible(args.binary, ["uname", "-m"], io)) !== 0) return 1;
     }
     const second = await qus("plan", "--detailed-exitcode");
     return second === 0 ? 0 : 1;
   } finally {
+    // The private instance dies with the namespace; unmount it so the scratch dir can go.
+    spawnSync("umount", [join(scratch, "binfmt_misc")], { stdio: "ignore" });
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function mkdirBinfmt(scratch: string): Promise<void> {
-  const { mkdir } = await import("node:fs/promises");
-  await mkdir(join(scratch, "binfmt_misc"));
-}
-
-/** Runs a command with inherited output, echoing it first when `echo` is set. */
-function runVisible(cmd: string, argv: string[], io: CommandIO, echo: boolean): Promise<number> {
-  if (echo) io.stdout.write(`\n$ qus ${argv.slice(1).filter((a) => !a.startsWith("/")).join(" ")}\n`);
+/** Runs a command with inherited output. */
+function runVisible(cmd: string, argv: string[], io: CommandIO): Promise<number> {
   return new Promise((done) => {
     const child = spawn(cmd, argv, { stdio: ["ignore", "inherit", "inherit"], env: io.env });
     child.on("error", () => done(127));
