@@ -3,7 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { emulatorPath, foreignBusybox } from "../helpers/fixtures.js";
+import { cliPath, emulatorPath, foreignBusybox } from "../helpers/fixtures.js";
 import { baseConfig, openHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -185,6 +185,22 @@ describe("output for scripts", () => {
       ["qemu-aarch64", true],
       ["qemu-riscv64", true],
     ]);
+  });
+
+  it("on a terminal, asks and applies only after exactly 'yes'", async () => {
+    await h.writeConfig(baseConfig(h.dir));
+    // `script` gives qus a real pseudo-terminal; the answer arrives once the prompt is up.
+    const onTty = (answer: string) =>
+      h.sh(`(sleep 1.5; echo ${answer}) | script -qec "${process.execPath} ${cliPath()} apply" /dev/null`);
+    const declined = await onTty("y");
+    expect(declined.code).toBe(1);
+    expect(declined.stdout).toContain("Only 'yes' will be accepted to approve.");
+    expect(declined.stdout).toContain("Apply cancelled.");
+    expect(await h.entry("qemu-aarch64")).toBeNull();
+    const approved = await onTty("yes");
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
+    expect(await h.entry("qemu-aarch64")).toContain("enabled");
   });
 
   it("refuses to apply without a terminal or --auto-approve, and changes nothing", async () => {
