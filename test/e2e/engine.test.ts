@@ -11,7 +11,7 @@ beforeEach(async () => {
   h = await openHarness();
 });
 afterEach(async () => {
-  await h.close();
+  await h?.close();
 });
 
 const runBusybox = () => h.sandbox.run(foreignBusybox(), ["uname", "-m"]);
