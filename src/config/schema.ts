@@ -1,6 +1,6 @@
 // The config's JSON Schema (schemas/qus.config.schema.json, shipped with the package for
-// editors) and its ajv validator, compiled on first use and then reused: compiling costs
-// about 100 ms, which commands that never read a config should not pay.
+// editors) and its ajv validator: the one precompiled by the build when present, else compiled
+// on first use (from sources, in tests) and then reused.
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
@@ -23,16 +23,17 @@ export async function schemaErrors(data: unknown): Promise<ErrorObject[]> {
 }
 
 async function compileValidator(): Promise<ValidateFunction> {
-  const { Ajv2020 } = await import("ajv/dist/2020.js");
-  const ajv = new Ajv2020({
-    allErrors: true,
-    discriminator: true,
-    verbose: true,
-    strict: true,
-    strictRequired: false,
-  });
-  return ajv.compile(configSchema());
+  try {
+    return createRequire(import.meta.url)(PRECOMPILED) as ValidateFunction;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+  }
+  const { compileAtRunTime } = await import("./schema-compile.js");
+  return compileAtRunTime(configSchema());
 }
+
+/** Written beside this module by scripts/build-validator.mjs during `npm run build`. */
+export const PRECOMPILED = "./config-validator.cjs";
 
 /** Resolves a local `$ref` ("#/$defs/x") against the config schema; other nodes pass through. */
 export function derefSchema(node: SchemaNode): SchemaNode {
