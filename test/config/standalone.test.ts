@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
 import { compileAtRunTime, compileStandaloneSource } from "../../src/config/schema-compile.js";
+import { projectRoot } from "../helpers/fixtures.js";
 
 // The build ships the standalone validator; it must judge every input exactly as ajv's own.
 const samples: unknown[] = [
@@ -19,7 +19,9 @@ const samples: unknown[] = [
 ];
 
 it("the precompiled validator reports the same errors as the run-time one", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "qus-standalone-"));
+  // Inside the project, so the generated code's require("ajv/dist/runtime/...") resolves.
+  await mkdir(join(projectRoot, "node_modules", ".cache"), { recursive: true });
+  const dir = await mkdtemp(join(projectRoot, "node_modules", ".cache", "qus-standalone-"));
   try {
     const file = join(dir, "validator.cjs");
     await writeFile(file, await compileStandaloneSource(configSchema()));
