@@ -8,6 +8,14 @@ export async function sourceFor(config: SourceConfig): Promise<EmulatorSource> {
   switch (config.type) {
     case "local":
       return createLocalSource(config);
+    case "debian": {
+      const { createDebianSource } = await import("./debian/source.js");
+      return createDebianSource(config);
+    }
+    case "fedora": {
+      const { createFedoraSource } = await import("./fedora/source.js");
+      return createFedoraSource(config);
+    }
     default:
       throw new Error(`internal: no adapter for source type ${(config as { type: string }).type}`);
   }
