@@ -1,6 +1,6 @@
 // The side effects apply performs, behind one interface so that the executor's bookkeeping
 // is separate from the kernel and file system calls it makes.
-import { installFileAtomic, removeFile } from "../files/atomic.js";
+import { installFileAtomic, removeFile, writeFileAtomic } from "../files/atomic.js";
 import { mountBinfmt, registerEntry, removeEntry, setEntryEnabled } from "../kernel/binfmt.js";
 import { encodeRegisterLine } from "../kernel/register-line.js";
 import type { RegistrationAttributes } from "../plan/types.js";
@@ -13,6 +13,8 @@ export interface ApplyEffects {
   unregister(dir: string, name: string): Promise<void>;
   setEnabled(dir: string, name: string, enabled: boolean): Promise<void>;
   removeFile(path: string): Promise<void>;
+  /** Writes a small text file (a binfmt.d file) atomically, mode 0644. */
+  writeText(path: string, content: string): Promise<void>;
 }
 
 /** The real effects: binfmt_misc writes and atomic file installs (emulators root-owned 0755). */
@@ -26,4 +28,5 @@ export const realEffects: ApplyEffects = {
   removeFile: async (path) => {
     await removeFile(path);
   },
+  writeText: (path, content) => writeFileAtomic(path, content, 0o644),
 };

@@ -1,5 +1,6 @@
 // Carries out a plan step by step, keeping the state file true after every change so that
 // an interrupted apply leaves a host the next apply converges from.
+import { createHash } from "node:crypto";
 import type { Change, Plan, PlanSummary, StateRecord } from "../plan/types.js";
 import { orderSteps, type Step, type StepGroup } from "../plan/steps.js";
 import { summarise } from "../plan/plan.js";
@@ -19,19 +20,26 @@ export interface ExecuteOptions {
   readonly runGroups: GroupRunner;
   /** Checked between steps: when aborted, apply stops and reports what it did. */
   readonly signal?: AbortSignal;
+  /**
+   * Called with the 1-based step number right after each step's effect, before the state file
+   * records it: the point where a crash leaves the most to reconcile. Fault-injection tests use it.
+   */
+  readonly afterEffect?: (stepNumber: number) => void;
 }
 
 /** Applies the plan; returns the counts of what was done. */
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<PlanSummary> {
   const state = mutableState(options.state);
   const done: Change[] = [];
+  let stepNumber = 0;
+  const effectDone = () => options.afterEffect?.(++stepNumber);
   const groups = orderSteps(plan.changes).map((group) => ({
     title: titleOf(group),
     run: async () => {
       try {
         for (const step of group.steps) {
           if (options.signal?.aborted) throw new InterruptedError(step);
-          await runStep(step, options, state);
+          await runStep(step, options, state, effectDone);
         }
         done.push(group.change);
       } finally {
@@ -57,32 +65,53 @@ export class InterruptedError extends QusError {
   }
 }
 
-async function runStep(step: Step, options: ExecuteOptions, state: MutableState): Promise<void> {
+async function runStep(step: Step, options: ExecuteOptions, state: MutableState, effectDone: () => void): Promise<void> {
   const { effects, binfmtDir } = options;
   switch (step.op) {
     case "mount":
-      return effects.mount(step.dir);
+      await effects.mount(step.dir);
+      return effectDone();
     case "install": {
       const { sha256, size } = await effects.install(step.from, step.path, step.sha256);
+      effectDone();
       state.emulators[step.path] = { sha256, size };
       return;
     }
     case "register":
       await effects.register(binfmtDir, step.name, step.attributes);
+      effectDone();
       if (step.emulatorSha256 !== null) {
         state.registrations[step.name] = { interpreter: step.attributes.interpreter, sha256: step.emulatorSha256 };
       }
       return;
     case "unregister":
+      // Forgotten first: a crash right after the removal must not leave a record of a pin that is gone.
       delete state.registrations[step.name];
-      return effects.unregister(binfmtDir, step.name);
+      await effects.unregister(binfmtDir, step.name);
+      return effectDone();
     case "set-enabled":
-      return effects.setEnabled(binfmtDir, step.name, step.enabled);
+      await effects.setEnabled(binfmtDir, step.name, step.enabled);
+      return effectDone();
     case "remove-file":
       await effects.removeFile(step.path);
+      effectDone();
       delete state.emulators[step.path];
       return;
+    case "write-binfmtd":
+      await effects.writeText(step.path, step.content);
+      effectDone();
+      state.binfmtd[step.path] = { sha256: sha256Text(step.content) };
+      return;
+    case "remove-binfmtd":
+      await effects.removeFile(step.path);
+      effectDone();
+      delete state.binfmtd[step.path];
+      return;
   }
+}
+
+function sha256Text(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** The progress line for one change. */
@@ -92,6 +121,7 @@ export function titleOf(group: StepGroup): string {
   if (c.kind === "emulator") {
     return { create: "Install", replace: "Replace", update: "Update", delete: "Remove" }[c.action] + ` emulator ${c.address}`;
   }
+  if (c.kind === "binfmtd") return { create: "Write", replace: "Rewrite", delete: "Remove" }[c.action] + ` binfmt.d file ${c.address}`;
   if (c.action === "update") return `${c.after?.enabled ? "Enable" : "Disable"} ${c.address}`;
   return { create: "Register", replace: "Re-register", delete: "Unregister" }[c.action] + ` ${c.address}`;
 }
@@ -103,7 +133,10 @@ function describeStep(step: Step): string {
     case "install":
       return `installing ${step.path}`;
     case "remove-file":
+    case "remove-binfmtd":
       return `removing ${step.path}`;
+    case "write-binfmtd":
+      return `writing ${step.path}`;
     default:
       return `${step.op} ${step.name}`;
   }
@@ -113,8 +146,9 @@ type MutableState = {
   version: 1;
   emulators: Record<string, { sha256: string; size: number }>;
   registrations: Record<string, { interpreter: string; sha256: string }>;
+  binfmtd: Record<string, { sha256: string }>;
 };
 
 function mutableState(state: StateRecord): MutableState {
-  return { version: 1, emulators: { ...state.emulators }, registrations: { ...state.registrations } };
+  return { version: 1, emulators: { ...state.emulators }, registrations: { ...state.registrations }, binfmtd: { ...state.binfmtd } };
 }

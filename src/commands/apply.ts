@@ -1,46 +1,102 @@
-// `qus apply` and `qus destroy`: plan, ask (unless --auto-approve), then make only those changes.
+// `qus apply` and `qus destroy`: take the apply lock, plan, ask (unless --auto-approve), then make
+// only those changes. `qus apply FILE` applies a saved plan exactly, after checking that neither
+// the configuration nor the live state changed since it was made (no prompt: it is the approval).
+import { resolve } from "node:path";
 import type { CliArgs } from "../cli/args.js";
+import type { QusConfig } from "../config/types.js";
 import { styleFor, writeLine, type CommandIO } from "../cli/io.js";
 import { confirmApply } from "../cli/prompt.js";
 import { executePlan } from "../apply/execute.js";
 import { realEffects } from "../apply/effects.js";
+import { faultHookFrom } from "../apply/fault-hook.js";
 import { listrRunner } from "../apply/progress.js";
+import { QusError, StalePlanError } from "../errors.js";
+import { acquireApplyLock, applyLockPath, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "../lock/apply-lock.js";
+import { staleness, type SavedPlan } from "../plan/saved-plan.js";
+import { readSavedPlan } from "../state/saved-plan-file.js";
 import { renderApplyComplete, renderDestroyComplete } from "../views/plan-text.js";
 import { loadCommandConfig, planConfig } from "./pipeline.js";
 import { planDocument, printJson, printPlanText, withRendered } from "./show-plan.js";
 
-/** Runs apply (or destroy); returns the exit code (2 when changes were made, with --detailed-exitcode). */
-export async function applyCommand(args: Extract<CliArgs, { command: "apply" | "destroy" }>, io: CommandIO): Promise<number> {
-  const destroy = args.command === "destroy";
-  const config = await loadCommandConfig(args.configPath, io);
-  const planned = await planConfig(config, io, { destroy });
-  const doc = planDocument(planned);
-  if (!args.json) printPlanText(doc, args, io);
-  if (!doc.has_changes) {
-    if (args.json) printJson({ ...withRendered(doc), applied: { add: 0, change: 0, destroy: 0 } }, io);
-    return 0;
-  }
-  if (!args.autoApprove) await confirmApply(io, args.command);
+type ApplyArgs = Extract<CliArgs, { command: "apply" | "destroy" }>;
 
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+/** Runs apply (or destroy); returns the exit code (2 when changes were made, with --detailed-exitcode). */
+export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<number> {
+  const destroy = args.command === "destroy";
+  const saved = args.planFile === undefined ? null : await readSavedPlan(resolve(io.cwd, args.planFile));
+  const config = await loadCommandConfig(args.configPath ?? configFileOf(saved, args), io);
+  const lock = await takeLock(config, args, io);
   try {
-    const applied = await executePlan(planned.plan, {
-      binfmtDir: config.binfmtDir,
-      stateFile: config.stateFile,
-      state: planned.live.state,
-      effects: realEffects,
-      runGroups: listrRunner(io.stderr, styleFor(io.stderr, io.env, args.color).colour),
-      signal: abort.signal,
-    });
-    const line = destroy ? renderDestroyComplete(applied) : renderApplyComplete(applied);
-    if (args.json) printJson({ ...withRendered(doc), applied }, io);
-    else writeLine(io.stdout, `\n${line}`);
-    return args.detailedExitcode ? 2 : 0;
+    const planned = await planConfig(config, io, { destroy, upgrade: args.upgrade });
+    if (saved !== null) refuseIfStale(saved, planned, args);
+    const plan = saved?.plan ?? planned.plan;
+    const doc = saved?.document ?? planDocument(planned);
+    if (!args.json) printPlanText(doc, args, io);
+    if (!doc.has_changes) {
+      if (args.json) printJson({ ...withRendered(doc), applied: { add: 0, change: 0, destroy: 0 } }, io);
+      return (await verified(args, config, io)) ? 0 : 1;
+    }
+    if (!args.autoApprove && saved === null) await confirmApply(io, args.command);
+
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      const applied = await executePlan(plan, {
+        binfmtDir: config.binfmtDir,
+        stateFile: config.stateFile,
+        state: planned.live.state,
+        effects: realEffects,
+        runGroups: listrRunner(io.stderr, styleFor(io.stderr, io.env, args.color).colour),
+        signal: abort.signal,
+        afterEffect: faultHookFrom(io.env),
+      });
+      const line = destroy ? renderDestroyComplete(applied) : renderApplyComplete(applied);
+      if (args.json) printJson({ ...withRendered(doc), applied }, io);
+      else writeLine(io.stdout, `\n${line}`);
+      if (!(await verified(args, config, io))) return 1;
+      return args.detailedExitcode ? 2 : 0;
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
   } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    await lock.release();
   }
+}
+
+/** The config a saved plan was made from (unless -c names another). */
+function configFileOf(saved: SavedPlan | null, args: ApplyArgs): string | undefined {
+  if (saved === null) return undefined;
+  if (saved.config.file === null) {
+    throw new QusError(`Saved plan ${args.planFile} was made from the embedded default config`, { hint: "give the config with -c FILE" });
+  }
+  return saved.config.file;
+}
+
+/** One apply at a time: waits (bounded) for another qus, saying so on stderr. */
+function takeLock(config: QusConfig, args: ApplyArgs, io: CommandIO): Promise<HeldLock> {
+  const path = applyLockPath(config.stateFile, io.env);
+  return acquireApplyLock(path, {
+    timeoutMs: args.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    command: `qus ${args.command}`,
+    onWait: (holder) =>
+      io.stderr.write(`Waiting for the apply lock ${path}${holder === null ? "" : `, held by pid ${holder.pid} (${holder.command}) since ${holder.since}`}...\n`),
+  });
+}
+
+/** Exit 1 with what changed when the config or the live state differs from the saved plan's. */
+function refuseIfStale(saved: SavedPlan, now: Parameters<typeof staleness>[1], args: ApplyArgs): void {
+  const reasons = staleness(saved, now);
+  if (reasons.length === 0) return;
+  throw new StalePlanError(`Saved plan is stale: the host or the configuration changed since it was made (${saved.created_at}):\n${reasons.map((r) => `  - ${r}`).join("\n")}`, {
+    hint: `nothing was changed; make and review a new plan: qus plan --out ${args.planFile}`,
+  });
+}
+
+/** `apply --verify`: runs qus verify once apply is done (loaded only then); false when a target failed. */
+async function verified(args: ApplyArgs, config: QusConfig, io: CommandIO): Promise<boolean> {
+  if (args.command !== "apply" || args.verify !== true) return true;
+  return (await import("./verify.js")).verifyAfterApply(config, io, args);
 }

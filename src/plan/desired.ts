@@ -5,6 +5,10 @@ import type { HostCpu } from "../catalog/host.js";
 import type { QusConfig, TargetRequest } from "../config/types.js";
 import type { ResolvedEmulator } from "../sources/types.js";
 import type { Desired, DesiredEmulator, DesiredRegistration, SkippedTarget } from "./types.js";
+import { binfmtdFileFor } from "./persist.js";
+
+/** Directories emptied at boot: a binfmt.d file naming an interpreter there fails at the next boot. */
+const VOLATILE_DIRS = ["/tmp/", "/run/", "/dev/shm/"];
 
 /** Explains why a requested target is not registered on this host, or null when it is. */
 export function skipReason(request: TargetRequest, host: HostCpu): string | null {
@@ -64,12 +68,21 @@ export function resolveDesired(config: QusConfig, host: HostCpu, emulators: read
     }
   }
 
+  registrations.sort((a, b) => compareText(a.name, b.name));
+  const binfmtd = config.persist ? registrations.map((r) => binfmtdFileFor(config.binfmtDDir, r)) : [];
+  const volatile = VOLATILE_DIRS.find((dir) => `${config.installDir}/`.startsWith(dir));
+  if (binfmtd.length > 0 && volatile !== undefined) {
+    warnings.push(
+      `installDir ${config.installDir} is under ${volatile}, which is emptied at boot: the binfmt.d files will name emulators that no longer exist after a reboot`,
+    );
+  }
   return {
     binfmtDir: config.binfmtDir,
     prefix: config.prefix,
     prune: config.prune,
-    registrations: registrations.sort((a, b) => compareText(a.name, b.name)),
+    registrations,
     emulators: [...files.values()].sort((a, b) => compareText(a.path, b.path)),
+    binfmtd,
     skipped,
     warnings,
   };

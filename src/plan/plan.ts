@@ -47,6 +47,7 @@ export function plan(desired: Desired, live: Live): Plan {
 
   const wanted = new Set(desired.registrations.map((r) => r.name));
   const kept = new Set(desired.registrations.map((r) => r.interpreter));
+  const keptEntries = new Set<string>();
   const foreign: string[] = [];
   for (const entry of live.entries) {
     if (wanted.has(entry.name)) continue;
@@ -65,6 +66,7 @@ export function plan(desired: Desired, live: Live): Plan {
       });
     } else {
       kept.add(entry.interpreter);
+      keptEntries.add(entry.name);
       notes.push(`Kept ${entry.name}: not in the configuration, and "prune" is false.`);
     }
   }
@@ -73,9 +75,12 @@ export function plan(desired: Desired, live: Live): Plan {
   }
 
   const orphanFiles = planOrphanFiles(desired, live, kept);
+  const binfmtdChanges = planBinfmtd(desired, live, keptEntries);
+  unchanged += desired.binfmtd.length - binfmtdChanges.filter((c) => c.action !== "delete").length;
   changes.push(
     ...[...emulatorChanges, ...orphanFiles].sort((a, b) => compareText(a.address, b.address)),
     ...registrationChanges.sort((a, b) => compareText(a.address, b.address)),
+    ...binfmtdChanges.sort((a, b) => compareText(a.address, b.address)),
   );
   return { binfmtDir: live.binfmtDir, changes, unchanged, summary: summarise(changes), warnings, notes };
 }
@@ -118,6 +123,49 @@ function planOrphanFiles(desired: Desired, live: Live, stillUsed: Set<string>): 
     changes.push({ kind: "emulator", address: path, action: "delete", before: { sha256: onDisk }, after: null, reasons: [] });
   }
   return changes;
+}
+
+/**
+ * binfmt.d files: written when missing or different (a same-named file qus did not write is taken
+ * over, like an entry), removed only when qus wrote it (recorded in the state file) and its entry
+ * is neither wanted nor kept.
+ */
+function planBinfmtd(desired: Desired, live: Live, keptEntries: Set<string>): Change[] {
+  const changes: Change[] = [];
+  const onDisk = (path: string) => live.binfmtd.find((f) => f.path === path) ?? { path, content: null, sha256: null };
+  const recorded = live.state.binfmtd ?? {};
+  for (const want of desired.binfmtd) {
+    const current = onDisk(want.path);
+    if (current.content === want.content) continue;
+    const after = { content: want.content };
+    if (current.content === null) {
+      changes.push({ kind: "binfmtd", address: want.path, action: "create", before: null, after, reasons: [], entry: want.entry });
+      continue;
+    }
+    const record = recorded[want.path];
+    const note =
+      record === undefined
+        ? "qus did not write this file; it takes it over, as it does a same-named entry"
+        : record.sha256 !== current.sha256
+          ? "the file was modified outside qus"
+          : undefined;
+    const reason: Reason = { attribute: "content", before: null, after: null, forcesReplacement: true, ...(note ? { note } : {}) };
+    changes.push({ kind: "binfmtd", address: want.path, action: "replace", before: { content: current.content }, after, reasons: [reason], entry: want.entry });
+  }
+  const wanted = new Set(desired.binfmtd.map((f) => f.path));
+  for (const path of Object.keys(recorded)) {
+    const entry = entryOfBinfmtdPath(path);
+    if (wanted.has(path) || keptEntries.has(entry)) continue;
+    const current = onDisk(path);
+    if (current.content === null) continue;
+    changes.push({ kind: "binfmtd", address: path, action: "delete", before: { content: current.content }, after: null, reasons: [], entry });
+  }
+  return changes;
+}
+
+/** `/etc/binfmt.d/qemu-arm.conf` -> `qemu-arm`. */
+function entryOfBinfmtdPath(path: string): string {
+  return (path.split("/").pop() ?? path).replace(/\.conf$/, "");
 }
 
 function planRegistration(

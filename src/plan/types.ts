@@ -35,6 +35,14 @@ export interface SkippedTarget {
   readonly reason: string;
 }
 
+/** A binfmt.d file qus wants at `path` (persistence), with exactly this text. */
+export interface DesiredBinfmtdFile {
+  readonly path: string;
+  /** The entry the file registers at boot (its name is `<entry>.conf`). */
+  readonly entry: string;
+  readonly content: string;
+}
+
 /** Everything qus wants, resolved from the config, the catalog and the source. */
 export interface Desired {
   readonly binfmtDir: string;
@@ -42,6 +50,8 @@ export interface Desired {
   readonly prune: boolean;
   readonly registrations: readonly DesiredRegistration[];
   readonly emulators: readonly DesiredEmulator[];
+  /** binfmt.d files (empty when persist is false: recorded ones are then removed). */
+  readonly binfmtd: readonly DesiredBinfmtdFile[];
   readonly skipped: readonly SkippedTarget[];
   readonly warnings: readonly string[];
 }
@@ -70,6 +80,16 @@ export interface StateRecord {
   readonly emulators: Readonly<Record<string, { readonly sha256: string; readonly size: number }>>;
   /** Registrations qus made: name -> the interpreter and its content at registration time. */
   readonly registrations: Readonly<Record<string, { readonly interpreter: string; readonly sha256: string }>>;
+  /** binfmt.d files qus wrote: path -> content hash. Only these are ever removed. Absent in old files. */
+  readonly binfmtd?: Readonly<Record<string, { readonly sha256: string }>>;
+}
+
+/** A small text file as found on disk: null content means it does not exist. */
+export interface LiveTextFile {
+  readonly path: string;
+  readonly content: string | null;
+  /** SHA-256 of the bytes on disk (null when missing), to compare with the state file's record. */
+  readonly sha256: string | null;
 }
 
 /** An installed file as found on disk: null sha256 means it does not exist. */
@@ -88,6 +108,8 @@ export interface Live {
   readonly entries: readonly LiveEntry[];
   /** Desired and recorded emulator paths, as found on disk. */
   readonly files: readonly LiveFile[];
+  /** Desired and recorded binfmt.d paths, with their text. */
+  readonly binfmtd: readonly LiveTextFile[];
   readonly state: StateRecord;
 }
 
@@ -123,6 +145,11 @@ export interface EmulatorAttributes {
   readonly origin?: string;
 }
 
+/** What a binfmt.d file looks like, for display (unified diff) and for apply. */
+export interface BinfmtdAttributes {
+  readonly content: string;
+}
+
 /** One resource change. `before` is null on create, `after` null on delete. */
 export type Change =
   | {
@@ -154,6 +181,17 @@ export type Change =
       readonly target?: string;
       /** SHA-256 of the interpreter file being registered (what the kernel will pin with F). */
       readonly interpreterSha256?: string;
+    }
+  | {
+      readonly kind: "binfmtd";
+      /** The file's path. */
+      readonly address: string;
+      readonly action: "create" | "replace" | "delete";
+      readonly before: BinfmtdAttributes | null;
+      readonly after: BinfmtdAttributes | null;
+      readonly reasons: readonly Reason[];
+      /** The entry the file registers at boot. */
+      readonly entry: string;
     };
 
 /** Counts in the closing line: a replacement counts as one add and one destroy. */

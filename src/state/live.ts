@@ -1,16 +1,40 @@
-// Reads what is there: the kernel's entries, the state file, and the content of every
-// emulator file qus wants or installed earlier. The planner compares this with Desired.
+// Reads what is there: the kernel's entries, the state file, the content of every emulator file
+// qus wants or installed earlier, and the binfmt.d files it wants or wrote. The planner compares
+// this with Desired.
+import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import { readBinfmt } from "../kernel/binfmt.js";
 import { sha256FileIfExists } from "../files/hash.js";
-import type { Desired, Live, LiveFile } from "../plan/types.js";
+import { QusError } from "../errors.js";
+import type { Desired, Live, LiveFile, LiveTextFile } from "../plan/types.js";
 import { readState } from "./state-file.js";
+
+/** binfmt.d files are one line; anything bigger is not one of qus's and is shown by hash only. */
+const MAX_BINFMTD_BYTES = 64 * 1024;
 
 /** Gathers the live state for `desired`, reading the kernel and the disk in parallel. */
 export async function readLive(desired: Desired, stateFile: string): Promise<Live> {
   const [kernel, state] = await Promise.all([readBinfmt(desired.binfmtDir), readState(stateFile)]);
   const paths = [...new Set([...desired.emulators.map((e) => e.path), ...Object.keys(state.emulators)])];
-  const files: LiveFile[] = await Promise.all(
-    paths.map(async (path) => ({ path, sha256: (await sha256FileIfExists(path))?.sha256 ?? null })),
-  );
-  return { binfmtDir: desired.binfmtDir, ...kernel, files, state };
+  const textPaths = [...new Set([...desired.binfmtd.map((f) => f.path), ...Object.keys(state.binfmtd ?? {})])];
+  const [files, binfmtd] = await Promise.all([
+    Promise.all(paths.map(async (path): Promise<LiveFile> => ({ path, sha256: (await sha256FileIfExists(path))?.sha256 ?? null }))),
+    Promise.all(textPaths.map(readTextFile)),
+  ]);
+  return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, state };
+}
+
+/** A small text file's content and hash; null content when it does not exist. */
+export async function readTextFile(path: string): Promise<LiveTextFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { path, content: null, sha256: null };
+    throw new QusError(`Cannot read ${path} (${code ?? String(error)})`, { cause: error });
+  }
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const content = bytes.length > MAX_BINFMTD_BYTES ? `(${bytes.length} bytes, not shown)\n` : bytes.toString("utf8");
+  return { path, content, sha256 };
 }

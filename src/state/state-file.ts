@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../files/atomic.js";
 import type { StateRecord } from "../plan/types.js";
 
 /** The state of a host qus has never touched. */
-export const EMPTY_STATE: StateRecord = { version: 1, emulators: {}, registrations: {} };
+export const EMPTY_STATE: StateRecord = { version: 1, emulators: {}, registrations: {}, binfmtd: {} };
 
 /** Reads the state file; a missing file is an empty state, a corrupt one an error. */
 export async function readState(path: string): Promise<StateRecord> {
@@ -33,6 +33,7 @@ export async function writeState(path: string, state: StateRecord): Promise<void
     version: 1,
     emulators: sortKeys(state.emulators),
     registrations: sortKeys(state.registrations),
+    binfmtd: sortKeys(state.binfmtd ?? {}),
   };
   await writeFileAtomic(path, `${JSON.stringify(sorted, null, 2)}\n`, 0o644);
 }
@@ -41,14 +42,20 @@ function parseState(value: unknown): StateRecord {
   if (!isObject(value) || value.version !== 1) throw new Error("expected an object with version 1");
   const emulators = value.emulators ?? {};
   const registrations = value.registrations ?? {};
-  if (!isObject(emulators) || !isObject(registrations)) throw new Error("emulators and registrations must be objects");
+  const binfmtd = value.binfmtd ?? {};
+  if (!isObject(emulators) || !isObject(registrations) || !isObject(binfmtd)) {
+    throw new Error("emulators, registrations and binfmtd must be objects");
+  }
   for (const [path, entry] of Object.entries(emulators)) {
     if (!isObject(entry) || !isSha(entry.sha256) || typeof entry.size !== "number") throw new Error(`bad emulator record ${path}`);
   }
   for (const [name, entry] of Object.entries(registrations)) {
     if (!isObject(entry) || !isSha(entry.sha256) || typeof entry.interpreter !== "string") throw new Error(`bad registration record ${name}`);
   }
-  return { version: 1, emulators, registrations } as StateRecord;
+  for (const [path, entry] of Object.entries(binfmtd)) {
+    if (!isObject(entry) || !isSha(entry.sha256)) throw new Error(`bad binfmt.d record ${path}`);
+  }
+  return { version: 1, emulators, registrations, binfmtd } as StateRecord;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ import type {
   Reason,
   RegistrationAttributes,
 } from "../plan/types.js";
+import { createTwoFilesPatch } from "diff";
 import { ACTION_SYMBOLS } from "./strings.js";
 
 /** Version of the document's shape; bumped only on an incompatible change. */
@@ -88,8 +89,25 @@ export interface RegistrationChangeDocument extends ChangeDocumentBase {
   readonly after: RegistrationAttributesDocument | null;
 }
 
+/** A binfmt.d file's text. */
+export interface BinfmtdAttributesDocument {
+  readonly content: string;
+}
+
+/** Writing, rewriting or removing a binfmt.d file (persistence across reboots). */
+export interface BinfmtdChangeDocument extends ChangeDocumentBase {
+  readonly kind: "binfmtd";
+  readonly action: "create" | "replace" | "delete";
+  /** The entry the file registers at boot. */
+  readonly entry: string;
+  readonly before: BinfmtdAttributesDocument | null;
+  readonly after: BinfmtdAttributesDocument | null;
+  /** Unified diff of the file on disk against the planned text (replace only). */
+  readonly diff: string | null;
+}
+
 /** One resource change in the JSON plan. */
-export type ChangeDocument = MountChangeDocument | EmulatorChangeDocument | RegistrationChangeDocument;
+export type ChangeDocument = MountChangeDocument | EmulatorChangeDocument | RegistrationChangeDocument | BinfmtdChangeDocument;
 
 /** The JSON plan (without the `rendered` text; see withRendered). */
 export interface PlanDocument {
@@ -167,7 +185,26 @@ function projectChange(change: Change): ChangeDocument {
         after: change.after === null ? null : projectRegistration(change.after),
         reasons,
       };
+    case "binfmtd":
+      return {
+        ...common,
+        kind: "binfmtd",
+        action: change.action,
+        entry: change.entry,
+        before: change.before === null ? null : { content: change.before.content },
+        after: change.after === null ? null : { content: change.after.content },
+        diff: change.before !== null && change.after !== null ? unifiedDiff(change.address, change.before.content, change.after.content) : null,
+        reasons,
+      };
   }
+}
+
+/** The diff users read before a binfmt.d file is rewritten (old = on disk, new = planned). */
+function unifiedDiff(path: string, before: string, after: string): string {
+  const lines = createTwoFilesPatch(path, path, before, after, "on disk", "planned", { context: 3 }).split("\n");
+  // Drop the "Index:" and "=====" header lines: the ---/+++ lines name the file already.
+  const start = lines.findIndex((line) => line.startsWith("--- "));
+  return lines.slice(Math.max(0, start)).join("\n");
 }
 
 function projectReason(reason: Reason): ReasonDocument {

@@ -11,6 +11,7 @@ import type {
   RenderedPlanDocument,
 } from "./plan-json.js";
 import {
+  BINFMTD_OUTCOME,
   ACTION_LEGEND,
   ACTION_SYMBOLS,
   ACTIONS_HEADER,
@@ -130,7 +131,33 @@ function renderChange(change: ChangeDocument, binfmtDir: string, style: Style): 
         ...renderAttributes(attributeLines(change, registrationValues), style),
       ];
     }
+    case "binfmtd":
+      return renderBinfmtd(change, symbol, style);
   }
+}
+
+/** A binfmt.d file: its lines when written or removed, the unified diff when rewritten. */
+function renderBinfmtd(change: Extract<ChangeDocument, { kind: "binfmtd" }>, symbol: string, style: Style): string[] {
+  const title = `binfmt.d file ${JSON.stringify(change.name)}`;
+  const lines = [`  ${style.bold(`# ${title}`)} ${BINFMTD_OUTCOME[change.action]}`, `${symbol} ${title}`];
+  const body = `${ATTRIBUTE_INDENT}    `;
+  if (change.action === "replace") {
+    for (const reason of change.reasons) {
+      lines.push(`${ATTRIBUTE_INDENT}${style.changed("~")} ${reason.attribute}:  ${style.removed(FORCES_REPLACEMENT)}`);
+      if (reason.note !== null) lines.push(`${ATTRIBUTE_INDENT}  # ${reason.note}`);
+    }
+    for (const line of (change.diff ?? "").split("\n").filter((l) => l !== "")) {
+      const painted = line.startsWith("+") && !line.startsWith("+++") ? style.added(line) : line.startsWith("-") && !line.startsWith("---") ? style.removed(line) : line;
+      lines.push(body + painted);
+    }
+    return lines;
+  }
+  const sign = change.action === "create" ? "+" : "-";
+  const content = (change.after ?? change.before)?.content ?? "";
+  lines.push(`${ATTRIBUTE_INDENT}${paintAttributeSymbol(sign, style)} entry:   ${JSON.stringify(change.entry)}`);
+  lines.push(`${ATTRIBUTE_INDENT}${paintAttributeSymbol(sign, style)} content:`);
+  for (const line of content.split("\n").filter((l) => l !== "")) lines.push(body + line);
+  return lines;
 }
 
 /** Attribute values of a registration, in display order, as they print. */

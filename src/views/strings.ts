@@ -46,6 +46,13 @@ export const EMULATOR_OUTCOME: Readonly<Record<Action, string>> = {
   delete: "will be removed",
 };
 
+/** What happens to a binfmt.d file, per action (after `# binfmt.d file "PATH"`). */
+export const BINFMTD_OUTCOME: Readonly<Record<"create" | "replace" | "delete", string>> = {
+  create: "will be written",
+  replace: "must be rewritten",
+  delete: "will be removed",
+};
+
 /** Comment line of the mount change. */
 export function mountComment(binfmtDir: string): string {
   return `binfmt_misc will be mounted at ${binfmtDir}`;

@@ -1,4 +1,5 @@
 // In-memory builders for the pure planner's inputs: config, resolved emulators, live state.
+import { createHash } from "node:crypto";
 import { findTarget } from "../../src/catalog/targets.js";
 import { describeHost } from "../../src/catalog/host.js";
 import { CONFIG_DEFAULTS, type QusConfig, type TargetRequest } from "../../src/config/types.js";
@@ -25,6 +26,8 @@ export function config(targets: TargetRequest[], overrides: Partial<QusConfig> =
     prune: true,
     binfmtDir: "/proc/sys/fs/binfmt_misc",
     stateFile: "/var/lib/qus/state.json",
+    persist: false,
+    binfmtDDir: "/etc/binfmt.d",
     cacheDir: "/var/cache/qus",
     lockFile: "/etc/qus/qus.lock.json",
     ...overrides,
@@ -68,12 +71,19 @@ export function liveEntry(target: string, overrides: Partial<LiveEntry> = {}): L
   };
 }
 
+/** SHA-256 of a text, as the executor records a binfmt.d file it wrote. */
+export function textSha(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
 export const EMPTY_STATE: StateRecord = { version: 1, emulators: {}, registrations: {} };
 
 /** Live state in which `desired` has been fully applied (files, entries and state record). */
 export function convergedLive(desired: Desired): Live {
   const emulators: Record<string, { sha256: string; size: number }> = {};
   const registrations: Record<string, { interpreter: string; sha256: string }> = {};
+  const binfmtd: Record<string, { sha256: string }> = {};
+  for (const f of desired.binfmtd) binfmtd[f.path] = { sha256: textSha(f.content) };
   for (const e of desired.emulators) emulators[e.path] = { sha256: e.sha256, size: e.size };
   for (const r of desired.registrations) {
     registrations[r.name] = { interpreter: r.interpreter, sha256: desired.emulators.find((e) => e.path === r.interpreter)!.sha256 };
@@ -84,10 +94,11 @@ export function convergedLive(desired: Desired): Live {
     enabledGlobally: true,
     entries: desired.registrations.map((r) => liveEntry(r.target, { flags: r.flags, enabled: r.enabled, name: r.name })),
     files: desired.emulators.map((e) => ({ path: e.path, sha256: e.sha256 })),
-    state: { version: 1, emulators, registrations },
+    binfmtd: desired.binfmtd.map((f) => ({ path: f.path, content: f.content, sha256: textSha(f.content) })),
+    state: { version: 1, emulators, registrations, binfmtd },
   };
 }
 
 export function emptyLive(overrides: Partial<Live> = {}): Live {
-  return { binfmtDir: "/proc/sys/fs/binfmt_misc", mounted: true, enabledGlobally: true, entries: [], files: [], state: EMPTY_STATE, ...overrides };
+  return { binfmtDir: "/proc/sys/fs/binfmt_misc", mounted: true, enabledGlobally: true, entries: [], files: [], binfmtd: [], state: EMPTY_STATE, ...overrides };
 }

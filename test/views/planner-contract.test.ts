@@ -33,6 +33,8 @@ const config: QusConfig = {
   prune: true,
   binfmtDir: "/proc/sys/fs/binfmt_misc",
   stateFile: "/var/lib/qus/state.json",
+  persist: false,
+  binfmtDDir: "/etc/binfmt.d",
   cacheDir: "/var/cache/qus",
   lockFile: "/etc/qus/qus.lock.json",
 };
@@ -60,6 +62,7 @@ const fresh: Live = {
   enabledGlobally: false,
   entries: [],
   files: [],
+  binfmtd: [],
   state: { version: 1, emulators: {}, registrations: {} },
 };
 
@@ -69,6 +72,7 @@ const drifted: Live = {
   binfmtDir: config.binfmtDir,
   mounted: true,
   enabledGlobally: true,
+  binfmtd: [],
   entries: [
     entry("aarch64", { enabled: false }),
     entry("riscv64", { flags: "OCF", interpreter: "/usr/bin/qemu-riscv64-static" }),

@@ -1,0 +1,83 @@
+// Like ssh's StrictModes: when qus runs as root, a path that decides what root installs or runs
+// (the config file, installDir, binfmtDDir) must not be changeable by other users, neither the
+// file itself nor any directory above it. Otherwise any local user could choose root's emulators.
+import { lstat, readFile } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { dirname } from "node:path";
+import { QusError } from "../errors.js";
+
+/** A path to check and what it is, for the message. */
+export interface GuardedPath {
+  readonly path: string;
+  /** E.g. "config file", "installDir". */
+  readonly what: string;
+}
+
+/**
+ * Refuses (QusError naming the path and the fix) when `path`, or any existing directory above
+ * it, is writable by group or others (a directory with the sticky bit, like /tmp, is fine), or
+ * owned by a user other than root. A symlink on the way counts as its owner's: one not owned by
+ * root is refused, since whoever owns it decides where it points. Missing parts are skipped:
+ * qus creates them itself, root-owned and 0755.
+ */
+export async function refuseUnsafePath(guarded: GuardedPath, trustedUids: readonly number[]): Promise<void> {
+  let current = guarded.path;
+  for (;;) {
+    const info = await lstatOrNull(current);
+    if (info !== null) {
+      const problem = unsafety(info, trustedUids);
+      if (problem !== null) {
+        const where = current === guarded.path ? `${guarded.what} ${current}` : `${current}, a directory above ${guarded.what} ${guarded.path},`;
+        throw new QusError(`Refusing to run as root: ${where} ${problem.text}`, { hint: problem.fix(current) });
+      }
+    }
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+/** The uids whose files root may trust: root, and in a user namespace the overflow uid that stands for owners outside it. */
+export async function trustedOwners(): Promise<number[]> {
+  const uids = [0];
+  if (await inInitialUserNamespace()) return uids;
+  try {
+    uids.push(Number((await readFile("/proc/sys/kernel/overflowuid", "utf8")).trim()));
+  } catch {
+    // No /proc: trust root only.
+  }
+  return uids;
+}
+
+/** True in the host's own user namespace (uid_map maps all uids to themselves), false in a child one. */
+export async function inInitialUserNamespace(): Promise<boolean> {
+  try {
+    const map = (await readFile("/proc/self/uid_map", "utf8")).trim().split(/\s+/);
+    return map.length === 3 && map[0] === "0" && map[1] === "0" && map[2] === "4294967295";
+  } catch {
+    return true;
+  }
+}
+
+function unsafety(info: Stats, trusted: readonly number[]): { text: string; fix: (path: string) => string } | null {
+  if (!trusted.includes(info.uid)) {
+    const kind = info.isSymbolicLink() ? "is a symbolic link owned by" : "is owned by";
+    return { text: `${kind} uid ${info.uid}, not root`, fix: (path) => `chown root:root ${path} (or use a path only root controls)` };
+  }
+  if (info.isSymbolicLink()) return null;
+  const mode = info.mode & 0o7777;
+  const sticky = info.isDirectory() && (mode & 0o1000) !== 0;
+  if ((mode & 0o022) === 0 || sticky) return null;
+  const who = (mode & 0o002) !== 0 ? "every user" : "its group";
+  return { text: `is writable by ${who} (mode ${mode.toString(8).padStart(4, "0")})`, fix: (path) => `chmod go-w ${path}` };
+}
+
+async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    throw new QusError(`Cannot examine ${path} (${code ?? String(error)})`, { cause: error });
+  }
+}
