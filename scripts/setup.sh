@@ -15,8 +15,11 @@ fi
 
 need_root() { [ "$(id -u)" = 0 ] || { echo "setup.sh: $1 needs root (run as root or install it yourself)" >&2; exit 1; }; }
 
-# System tools: unshare/nsenter (util-linux), dpkg-deb, gpg and friends for the test mirror.
-want=(util-linux dpkg-dev gnupg apt-utils xz-utils zstd)
+# System tools: unshare/nsenter (util-linux), dpkg-deb, gpg and friends for the test mirror;
+# rpm (rpmbuild, rpmsign, rpmkeys) for the Fedora test repository.
+want=(util-linux dpkg-dev gnupg apt-utils xz-utils zstd rpm)
+# The ecosystem tests: real ansible-playbook and `cloud-init schema` (see test/ecosystem/).
+want+=(ansible-core cloud-init)
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 apt_updated=no
@@ -25,6 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   need_root "installing ${missing[*]}"
   apt_update
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # cloud-init is only here for its validator: keep it from running at the next boot.
+  if printf '%s\n' "${missing[@]}" | grep -qx cloud-init; then mkdir -p /etc/cloud && touch /etc/cloud/cloud-init.disabled; fi
 fi
 
 # Real emulators (host architecture) and a real foreign static binary (arm64 busybox).

@@ -2,6 +2,7 @@
 // The only place that turns results and errors into exit codes: 0 done or no changes, 2 changes
 // (with --detailed-exitcode), 1 any error. User errors print without a stack trace.
 import { ConfigError, QusError } from "../errors.js";
+import { escapeControlCharacters } from "../config/quote.js";
 import { QUS_VERSION } from "../version.js";
 import { parseArgs, type CliArgs } from "./args.js";
 import { processIO, type CommandIO } from "./io.js";
@@ -22,22 +23,37 @@ async function run(args: CliArgs, io: CommandIO): Promise<number> {
       return (await import("../commands/validate.js")).validateCommand(args, io);
     case "demo":
       return (await import("../commands/demo.js")).demoCommand(args, io);
+    case "verify":
+      return (await import("../commands/verify.js")).verifyCommand(args, io);
+    case "run":
+      return (await import("../commands/run.js")).runCommand(args, io);
+    case "init":
+      return (await import("../commands/init.js")).initCommand(args, io);
+    case "show":
+      return (await import("../commands/show.js")).showCommand(args, io);
   }
 }
 
 /** Prints an error the way users and scripts expect, and returns exit code 1. */
 export function reportError(error: unknown, io: CommandIO, json: boolean): number {
   if (error instanceof QusError) {
-    io.stderr.write(`Error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  ${error.hint.replaceAll("\n", "\n  ")}\n`);
+    // Messages quote user data (file names, keys, values): no control character reaches the terminal.
+    const safe = (text: string): string => escapeControlCharacters(text, { keepNewlines: true });
+    io.stderr.write(`Error: ${safe(error.message)}\n`);
+    if (error.hint) io.stderr.write(`  ${safe(error.hint).replaceAll("\n", "\n  ")}\n`);
     if (json) {
       const problems = error instanceof ConfigError ? error.problems : [];
       io.stdout.write(`${JSON.stringify({ format_version: "1", error: { kind: error.name, message: error.message, hint: error.hint ?? null, problems } }, null, 2)}\n`);
     }
     return 1;
   }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`Internal error in qus ${QUS_VERSION}: this is a bug, please report it to the qus maintainers with this output.\n${detail}\n`);
+  let detail: string;
+  try {
+    detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  } catch {
+    detail = Object.prototype.toString.call(error); // String() throws for some thrown values
+  }
+  io.stderr.write(`Internal error in qus ${QUS_VERSION}: this is a bug, please report it to the qus maintainers with this output.\n${escapeControlCharacters(detail, { keepNewlines: true })}\n`);
   return 1;
 }
 
