@@ -9,6 +9,8 @@ import type { Desired, Live, Plan } from "../plan/types.js";
 import { sourceFor } from "../sources/index.js";
 import type { ResolvedEmulator } from "../sources/types.js";
 import { readLive } from "../state/live.js";
+import { openHashCache, type FileHasher } from "../files/hash-cache.js";
+import { dirname, join } from "node:path";
 import { inInitialUserNamespace, refuseUnsafePath, trustedOwners } from "../state/strict-modes.js";
 import type { CommandIO } from "../cli/io.js";
 
@@ -58,13 +60,20 @@ export async function planConfig(config: QusConfig, io: CommandIO, options: { de
   await refuseUnsafePaths(settled);
   const host = currentHost(io.env);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
-  const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false);
+  const hashes = await openHashCache(hashCacheFile(config));
+  const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
   const desired = resolveDesired(wanted, host, emulators);
-  const live = await readLive(desired, config.stateFile);
+  const live = await readLive(desired, config.stateFile, hashes.hash);
+  await hashes.save();
   return { config, host, desired, live, plan: plan(desired, live) };
 }
 
-async function resolveEmulators(config: QusConfig, host: HostCpu, io: CommandIO, upgrade: boolean): Promise<ResolvedEmulator[]> {
+/** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */
+export function hashCacheFile(config: QusConfig): string {
+  return join(dirname(config.stateFile), "file-hashes.json");
+}
+
+async function resolveEmulators(config: QusConfig, host: HostCpu, io: CommandIO, upgrade: boolean, hashFile: FileHasher): Promise<ResolvedEmulator[]> {
   const names = wantedEmulators(config, host);
   if (names.length === 0) return [];
   const source = await sourceFor(config.source);
@@ -75,6 +84,7 @@ async function resolveEmulators(config: QusConfig, host: HostCpu, io: CommandIO,
     lockFile: config.lockFile,
     cacheDir: config.cacheDir,
     upgrade,
+    hashFile,
     onWarning: (message: string) => io.stderr.write(`Warning: ${message}\n`),
   };
   if (config.source.type === "local") return source.resolve(names, context);

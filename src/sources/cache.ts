@@ -65,7 +65,11 @@ export class BlobCache {
   readonly directory: string;
   private sweptTemps = false;
 
-  constructor(cacheDir: string) {
+  /** `hash` may answer from a fingerprint cache (see files/hash-cache.ts) instead of rereading blobs. */
+  constructor(
+    cacheDir: string,
+    private readonly hash: (path: string) => Promise<{ readonly sha256: string } | null> = sha256File,
+  ) {
     this.directory = join(cacheDir, "sha256");
   }
 
@@ -88,7 +92,8 @@ export class BlobCache {
         await rm(path, { force: true });
         return null;
       }
-      const digest = await sha256File(path);
+      const digest = await this.hash(path);
+      if (digest === null) return null;
       if (digest.sha256 !== sha256) {
         await rm(path, { force: true });
         return null;

@@ -30,7 +30,9 @@ export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
         emulators.map(async (emulator, i) => {
           const path = found[i] as string;
           await checkEmulatorFile(path, context.host, { requireStatic: context.requireStatic });
-          const { sha256, size } = await sha256File(path);
+          const digest = context.hashFile ? await context.hashFile(path) : await sha256File(path);
+          if (digest === null) throw new SourceError(`Emulator ${path} disappeared while qus was reading it`);
+          const { sha256, size } = digest;
           return { emulator, path, sha256, size, description: `local ${path}` };
         }),
       );

@@ -34,6 +34,8 @@ export interface SourceContext {
   /** Emulators registered with F must be static: they are opened outside any container. */
   readonly requireStatic: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Hashes a file (null when missing); defaults to reading it whole, a cache may answer instead. */
+  readonly hashFile?: (path: string) => Promise<{ readonly sha256: string; readonly size: number } | null>;
   /** Non-fatal messages for the user (stderr). */
   readonly onWarning?: (message: string) => void;
 }

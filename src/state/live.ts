@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { readBinfmt } from "../kernel/binfmt.js";
 import { sha256FileIfExists } from "../files/hash.js";
+import type { FileHasher } from "../files/hash-cache.js";
 import { QusError } from "../errors.js";
 import type { Desired, Live, LiveFile, LiveTextFile } from "../plan/types.js";
 import { readState } from "./state-file.js";
@@ -13,12 +14,12 @@ import { readState } from "./state-file.js";
 const MAX_BINFMTD_BYTES = 64 * 1024;
 
 /** Gathers the live state for `desired`, reading the kernel and the disk in parallel. */
-export async function readLive(desired: Desired, stateFile: string): Promise<Live> {
+export async function readLive(desired: Desired, stateFile: string, hash: FileHasher = sha256FileIfExists): Promise<Live> {
   const [kernel, state] = await Promise.all([readBinfmt(desired.binfmtDir), readState(stateFile)]);
   const paths = [...new Set([...desired.emulators.map((e) => e.path), ...Object.keys(state.emulators)])];
   const textPaths = [...new Set([...desired.binfmtd.map((f) => f.path), ...Object.keys(state.binfmtd ?? {})])];
   const [files, binfmtd] = await Promise.all([
-    Promise.all(paths.map(async (path): Promise<LiveFile> => ({ path, sha256: (await sha256FileIfExists(path))?.sha256 ?? null }))),
+    Promise.all(paths.map(async (path): Promise<LiveFile> => ({ path, sha256: (await hash(path))?.sha256 ?? null }))),
     Promise.all(textPaths.map(readTextFile)),
   ]);
   return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, state };

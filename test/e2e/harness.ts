@@ -25,6 +25,8 @@ export function baseConfig(dir: string, overrides: Record<string, unknown> = {})
     source: { type: "local", path: qemuDir() },
     installDir: join(dir, "emulators"),
     stateFile: join(dir, "state", "state.json"),
+    // Never the host's /etc/binfmt.d, whatever the default (the sandbox's root is real root).
+    persist: false,
     ...overrides,
   };
 }

@@ -106,7 +106,7 @@ class DebianSource implements EmulatorSource {
     }
     if (wanted.length === 0) return [];
     const architecture = debianArchitecture(context.host);
-    const cache = new BlobCache(context.cacheDir);
+    const cache = new BlobCache(context.cacheDir, context.hashFile);
     // --upgrade rewrites the lock anyway, so a corrupt one does not stand in its way.
     const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
       if (context.upgrade && error instanceof SourceError) return null;

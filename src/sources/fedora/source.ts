@@ -119,7 +119,7 @@ class FedoraSource implements EmulatorSource {
     if (arch === null) {
       throw new SourceError(`Fedora publishes no packages for this host's architecture (${context.host.machine})`, { hint: "Fedora builds for x86_64, aarch64, ppc64le and s390x; use a local or Debian source here" });
     }
-    const cache = new BlobCache(context.cacheDir);
+    const cache = new BlobCache(context.cacheDir, context.hashFile);
     const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
       if (context.upgrade && error instanceof SourceError) return null;
       throw error;
