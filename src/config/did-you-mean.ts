@@ -33,6 +33,8 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a 100,000-character input costs nothing.
+    if (Math.abs(input.length - candidate.length) > limit) continue;
     const distance = editDistance(input, candidate);
     if (distance < bestDistance) {
       best = candidate;

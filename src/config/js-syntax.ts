@@ -12,8 +12,13 @@ export interface SyntaxProblem {
 
 /** True for the error cosmiconfig's JS loader ends with when an ES module does not parse. */
 export function isMaskedModuleError(error: unknown): boolean {
-  const e = error as NodeJS.ErrnoException | undefined;
-  return e?.code === "ERR_INTERNAL_ASSERTION" || /Cannot require\(\) ES Module/.test(String(e?.message));
+  // Anything can be thrown, even a Proxy whose property reads throw: that is not this error.
+  try {
+    const e = error as NodeJS.ErrnoException | null | undefined;
+    return e?.code === "ERR_INTERNAL_ASSERTION" || /Cannot require\(\) ES Module/.test(String(e?.message));
+  } catch {
+    return false;
+  }
 }
 
 /** The syntax error in ES module source, or undefined when it parses (or cannot be checked). */

@@ -6,6 +6,10 @@ import { extname } from "node:path";
 import { ConfigError } from "../errors.js";
 import { findModuleSyntaxError, isMaskedModuleError } from "./js-syntax.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
+import { shorten } from "./quote.js";
+
+/** A thrown message is shown up to this many characters: it is a sentence, not a dump. */
+const MAX_THROWN_MESSAGE = 300;
 
 /** The data a JS/TS config exports (its default export, awaited, copied as plain data). */
 export async function loadModuleConfig(file: string, content: string, source: ConfigSource): Promise<unknown> {
@@ -27,7 +31,7 @@ export async function loadModuleConfig(file: string, content: string, source: Co
         throw configErrorFor(source, [problemAt(source, where, "", `invalid JavaScript: ${syntax.message}`)]);
       }
     }
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const code = errorCode(error);
     if (extname(file) === ".ts" && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
       return fail(
         `cannot load a TypeScript config here: it is compiled to a temporary .mjs file beside it, and that directory is not writable (${code})`,
@@ -82,11 +86,38 @@ async function checkTypeScriptSyntax(content: string, source: ConfigSource): Pro
   if (problems.length > 0) throw configErrorFor(source, problems);
 }
 
-/** The first line of what was thrown, without the loader's "TypeScript Error in <file>:" prefix. */
+/**
+ * The first line of what was thrown, without the loader's "TypeScript Error in <file>:" prefix.
+ * A config may throw anything, even values that throw when turned into text (an object without
+ * a prototype, a toString that throws, a Proxy with throwing traps): those are named by kind.
+ */
 function describeThrown(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split("\n").filter((line) => line.trim() !== "" && !/^TypeScript Error in /.test(line));
-  const first = lines[0] ?? "";
-  const name = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
-  return `${name}${first}`.trim() || "unknown error";
+  try {
+    const message = error instanceof Error ? String(error.message) : String(error);
+    const lines = message.split("\n").filter((line) => line.trim() !== "" && !/^TypeScript Error in /.test(line));
+    const first = lines[0] ?? "";
+    const name = error instanceof Error && error.name !== "Error" ? `${String(error.name)}: ` : "";
+    return shorten(`${name}${first}`.trim(), MAX_THROWN_MESSAGE) || "unknown error";
+  } catch {
+    return describeKind(error);
+  }
+}
+
+/** `[object Object]`-style naming for a thrown value that cannot be turned into text. */
+function describeKind(value: unknown): string {
+  try {
+    return `a thrown value that cannot be shown as text (${Object.prototype.toString.call(value)})`;
+  } catch {
+    return `a thrown value that cannot be shown as text (${typeof value})`;
+  }
+}
+
+/** The errno-style code of a thrown value, when reading it is safe. */
+function errorCode(error: unknown): string | undefined {
+  try {
+    const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }

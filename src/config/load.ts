@@ -6,10 +6,12 @@ import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:
 import { ConfigError } from "../errors.js";
 import { defaultCacheDir } from "./defaults.js";
 import { findConfigFile, PACKAGE_JSON_KEY } from "./discover.js";
+import { detectWrongEncoding } from "./encoding.js";
 import { noPositions } from "./locate.js";
 import { loadModuleConfig } from "./load-module.js";
 import { parseJsonConfig, parseYamlConfig, type ParsedConfig } from "./parse.js";
-import type { ConfigSource } from "./problems.js";
+import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
+import { escapeControlCharacters, quote } from "./quote.js";
 import type { QusConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
 
@@ -34,7 +36,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<QusConfig>
   const env = options.env ?? process.env;
   const cwd = resolve(options.cwd);
   const file = options.configPath === undefined ? await findConfigFile(cwd) : resolve(cwd, options.configPath);
-  const source: ConfigSource = { path: file, display: displayPath(file, cwd) };
+  const source: ConfigSource = { path: file, display: escapeControlCharacters(displayPath(file, cwd)) };
   const text = await readConfigText(source);
   const parsed = await parseConfig(text, source);
   return validateConfig(parsed.data, parsed.locate, source, {
@@ -64,11 +66,18 @@ async function readConfigText(source: ConfigSource): Promise<string> {
       hint: `remove write permission for others: chmod o-w ${where}`,
     });
   }
+  let bytes: Buffer;
   try {
-    return (await readFile(source.path, "utf8")).replace(/^\uFEFF/, "");
+    bytes = await readFile(source.path);
   } catch (error) {
     throw new ConfigError(`cannot read config file ${where} (${(error as NodeJS.ErrnoException).code})`, [], { cause: error });
   }
+  const encoding = detectWrongEncoding(bytes);
+  if (encoding !== undefined) {
+    const text = `the file is ${encoding.name} text (it starts with ${encoding.evidence}); qus reads UTF-8 only`;
+    throw configErrorFor(source, [problemAt(source, { line: 1, column: 1 }, "", text)], `save it as UTF-8, e.g. iconv -f ${encoding.name} -t UTF-8`);
+  }
+  return bytes.toString("utf8").replace(/^\uFEFF/, "");
 }
 
 async function parseConfig(text: string, source: ConfigSource): Promise<ParsedConfig> {
@@ -84,7 +93,7 @@ async function parseConfig(text: string, source: ConfigSource): Promise<ParsedCo
     return { data: await loadModuleConfig(source.path, text, source), locate: noPositions };
   }
   throw new ConfigError(
-    `config file ${source.display} has an unsupported extension "${extension}" ` +
+    `config file ${source.display} has an unsupported extension ${quote(extension)} ` +
       "(use .json, .yaml, .yml, .js, .mjs, .cjs, .ts, or no extension for YAML)",
   );
 }

@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { resolveTargetName } from "../catalog/targets.js";
 import { normaliseFlags } from "../catalog/flags.js";
-import type { RawConfig, RawDebianSource, RawLocalSource, RawTarget } from "./raw.js";
+import type { RawConfig, RawDebianSource, RawFedoraSource, RawLocalSource, RawTarget } from "./raw.js";
 import { CONFIG_DEFAULTS, type QusConfig, type SourceConfig, type TargetRequest } from "./types.js";
 
 /** What normalising needs besides the file's content. */
@@ -32,6 +32,8 @@ export function normaliseConfig(raw: RawConfig, context: NormaliseContext): QusC
     prune: raw.prune ?? CONFIG_DEFAULTS.prune,
     binfmtDir: path(raw.binfmtDir ?? CONFIG_DEFAULTS.binfmtDir),
     stateFile: path(raw.stateFile ?? CONFIG_DEFAULTS.stateFile),
+    persist: raw.persist ?? null,
+    binfmtDDir: path(raw.binfmtDDir ?? CONFIG_DEFAULTS.binfmtDDir),
     cacheDir: path(raw.cacheDir ?? context.defaultCacheDir),
     lockFile: path(raw.lockFile ?? CONFIG_DEFAULTS.lockFileName),
   };
@@ -50,7 +52,7 @@ function normaliseTarget(entry: RawTarget, defaultFlags: string): TargetRequest 
   };
 }
 
-function normaliseSource(source: RawLocalSource | RawDebianSource, path: (value: string) => string): SourceConfig {
+function normaliseSource(source: RawLocalSource | RawDebianSource | RawFedoraSource, path: (value: string) => string): SourceConfig {
   switch (source.type) {
     case "local": {
       const patterns = source.pattern === undefined
@@ -67,6 +69,16 @@ function normaliseSource(source: RawLocalSource | RawDebianSource, path: (value:
         ...(source.version === undefined ? {} : { version: source.version }),
         ...(source.keyring === undefined ? {} : { keyring: path(source.keyring) }),
         ...(source.security === undefined ? {} : { security: source.security }),
+      };
+    case "fedora":
+      return {
+        type: "fedora",
+        release: source.release,
+        ...(source.mirror === undefined ? {} : { mirror: source.mirror }),
+        // The key is a file (made absolute) unless it is the armored key itself.
+        ...(source.key === undefined ? {} : { key: source.key.includes("-----BEGIN PGP") ? source.key : path(source.key) }),
+        ...(source.version === undefined ? {} : { version: source.version }),
+        ...(source.sha256 === undefined ? {} : { sha256: Object.fromEntries(Object.entries(source.sha256).map(([k, v]) => [k, v.toLowerCase()])) }),
       };
   }
 }

@@ -1,9 +1,11 @@
 // Parses JSON and YAML config text with the `yaml` package so that every node keeps its
-// position. Syntax errors become ConfigErrors with line and column; alias bombs are refused.
-import { LineCounter, parseDocument, type Document } from "yaml";
-import type { ConfigProblem } from "../errors.js";
+// position. Syntax errors become ConfigErrors with line and column; alias bombs, aliases used
+// before their anchor and data nested deeper than the parser's stack are refused by name.
+import { isAlias, LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from "yaml";
+import { ConfigError, type ConfigProblem } from "../errors.js";
 import { documentLocator, type Locator } from "./locate.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
+import { shorten } from "./quote.js";
 
 /** Config data with a way to find where each field was written. */
 export interface ParsedConfig {
@@ -20,7 +22,7 @@ const MAX_ALIAS_COUNT = 100;
  */
 export function parseYamlConfig(text: string, source: ConfigSource, base: readonly string[] = []): ParsedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseOrRefuseDepth(() => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), source);
   const problems = yamlProblems(doc, lineCounter, source);
   if (problems.length > 0) throw configErrorFor(source, problems);
   const data = toData(doc, lineCounter, source);
@@ -33,7 +35,10 @@ export function parseYamlConfig(text: string, source: ConfigSource, base: readon
  */
 export function parseJsonConfig(text: string, source: ConfigSource, base: readonly string[] = []): ParsedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "json" });
+  const doc = parseOrRefuseDepth(
+    () => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "json" }),
+    source,
+  );
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -48,26 +53,84 @@ export function parseJsonConfig(text: string, source: ConfigSource, base: readon
       duplicates.map((e) => problemAt(source, lineColumn(lineCounter, e.pos[0]), "", "the same key appears twice in one object")),
     );
   }
-  const locate = doc.errors.length === 0 ? documentLocator(doc, lineCounter, base) : () => ({});
+  // JSON.parse reads nesting deeper than the YAML reader's stack. The reader's other complaints
+  // then echo where it gave up; positions outside the too-deep part stay right.
+  const tooDeep = doc.errors.some((e) => e.code === "RESOURCE_EXHAUSTION");
+  const locate = doc.errors.length === 0 || tooDeep ? documentLocator(doc, lineCounter, base) : () => ({});
   return { data: pick(data, base), locate };
+}
+
+const TOO_DEEP = "lists or objects are nested too deeply";
+
+/** Runs the YAML reader, turning a stack overflow it did not catch itself into a ConfigError. */
+function parseOrRefuseDepth(parse: () => Document, source: ConfigSource): Document {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw configErrorFor(source, [problemAt(source, {}, "", `invalid YAML: ${TOO_DEEP}`)]);
+  }
 }
 
 function yamlProblems(doc: Document, lineCounter: LineCounter, source: ConfigSource): ConfigProblem[] {
   // Warnings (e.g. an unknown tag like !!js/function, silently read as a string) count too.
-  return [...doc.errors, ...doc.warnings].map((e) =>
-    problemAt(source, lineColumn(lineCounter, e.pos[0]), "", `invalid YAML: ${firstLine(e.message)}`),
+  const found = [...doc.errors, ...doc.warnings];
+  // Running out of stack echoes at every level it unwinds through: one problem says it all.
+  const tooDeep = found.find((e) => e.code === "RESOURCE_EXHAUSTION");
+  return (tooDeep === undefined ? found : [tooDeep]).map((e) =>
+    problemAt(source, lineColumn(lineCounter, e.pos[0]), "", `invalid YAML: ${yamlReason(e)}`),
   );
 }
 
+/** The yaml package's message, in words for config authors where it speaks to programmers. */
+function yamlReason(error: YAMLError): string {
+  switch (error.code) {
+    case "MULTIPLE_DOCS":
+      return "the file holds more than one YAML document (a second one starts here); a config is one document";
+    case "RESOURCE_EXHAUSTION":
+      return `${TOO_DEEP} (qus gave up reading here)`;
+    default:
+      return firstLine(error.message);
+  }
+}
+
 function toData(doc: Document, lineCounter: LineCounter, source: ConfigSource): unknown {
+  const refuse = (offset: number | undefined, reason: string): never => {
+    throw configErrorFor(source, [problemAt(source, offset === undefined ? {} : lineColumn(lineCounter, offset), "", reason)]);
+  };
   try {
+    const alias = firstUnresolvedAlias(doc);
+    if (alias !== undefined) {
+      const name = shorten(alias.source);
+      refuse(alias.range?.[0], `invalid YAML: unresolved alias *${name}: the anchor &${name} must be defined before the alias`);
+    }
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const reason = error instanceof Error && /alias/i.test(error.message)
-      ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions): refusing what looks like an alias bomb`
-      : `invalid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`;
-    throw configErrorFor(source, [problemAt(source, lineColumn(lineCounter, 0), "", reason)]);
+    if (error instanceof ConfigError || !(error instanceof Error)) throw error;
+    if (error instanceof RangeError) return refuse(undefined, `invalid YAML: ${TOO_DEEP}`);
+    if (/Excessive alias count/.test(error.message)) {
+      return refuse(0, `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions): refusing what looks like an alias bomb`);
+    }
+    return refuse(0, `invalid YAML: ${firstLine(error.message)}`);
   }
+}
+
+/** The first alias (in document order) with no anchor of its name before it, as yaml resolves them. */
+function firstUnresolvedAlias(doc: Document): Alias | undefined {
+  const anchors = new Set<string>();
+  let unresolved: Alias | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (anchors.has(node.source)) return undefined;
+        unresolved = node;
+        return visit.BREAK;
+      }
+      if (node.anchor !== undefined) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return unresolved;
 }
 
 function jsonSyntaxProblem(
@@ -79,7 +142,11 @@ function jsonSyntaxProblem(
 ): ConfigProblem {
   const message = error instanceof Error ? error.message : String(error);
   const position = /at position (\d+)/.exec(message);
-  const reason = message.replace(/ in JSON at position \d+.*$/s, "").replace(/, (\.\.\.)?".*" is not valid JSON$/s, "");
+  // V8 quotes the text around the mistake ("...", "abc"... is not valid JSON): dropped, it is the
+  // user's own file, maybe binary; the position says where.
+  const reason = message
+    .replace(/ in JSON at position \d+.*$/s, "")
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
   // Some of V8's messages carry no position; the YAML reader usually stumbles at the same place.
   const yamlError = doc.errors[0];
   const where = position !== null

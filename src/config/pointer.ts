@@ -1,4 +1,5 @@
 // JSON pointers (RFC 6901) name a field in a config; users read them as `targets[2].name`.
+import { quote } from "./quote.js";
 
 /** Splits a JSON pointer ("/targets/2/name") into its unescaped segments. */
 export function parsePointer(pointer: string): string[] {
@@ -20,7 +21,7 @@ export function fieldLabel(pointer: string): string {
   for (const segment of parsePointer(pointer)) {
     if (/^(0|[1-9][0-9]*)$/.test(segment)) label += `[${segment}]`;
     else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment)) label += label === "" ? segment : `.${segment}`;
-    else label += `[${JSON.stringify(segment)}]`;
+    else label += `[${quote(segment)}]`;
   }
   return label;
 }

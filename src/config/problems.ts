@@ -2,6 +2,7 @@
 // every problem on its own line as `file:line:column: message`, the way compilers do.
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import type { LineColumn } from "./locate.js";
+import { escapeControlCharacters } from "./quote.js";
 
 /** The config file as problems name it: absolute path, and the spelling shown to the user. */
 export interface ConfigSource {
@@ -9,9 +10,15 @@ export interface ConfigSource {
   readonly display: string;
 }
 
-/** Builds one problem at a position in `source`. */
+/** At most this many problems are printed; the rest are counted ("and 980 more problems"). */
+export const MAX_SHOWN_PROBLEMS = 20;
+
+/**
+ * Builds one problem at a position in `source`. The message is made one line with its control
+ * characters escaped, whatever user data or library text it quotes.
+ */
 export function problemAt(source: ConfigSource, where: LineColumn, pointer: string, message: string): ConfigProblem {
-  return { position: { file: source.path, ...where }, pointer, message };
+  return { position: { file: source.path, ...where }, pointer, message: escapeControlCharacters(message) };
 }
 
 /** One problem as a line of output: `file:line:column: message` (or `file: message`). */
@@ -41,9 +48,15 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
     .map(({ p }) => p);
 }
 
-/** The ConfigError for a non-empty list of problems in one file. */
+/**
+ * The ConfigError for a non-empty list of problems in one file. Its message shows the first
+ * MAX_SHOWN_PROBLEMS and counts the rest; `problems` keeps them all for --json.
+ */
 export function configErrorFor(source: ConfigSource, problems: readonly ConfigProblem[], hint?: string): ConfigError {
   const sorted = sortProblems(problems);
-  const message = sorted.map((p) => formatProblem(p, source.display)).join("\n");
-  return new ConfigError(message, sorted, hint === undefined ? undefined : { hint });
+  const display = escapeControlCharacters(source.display);
+  const lines = sorted.slice(0, MAX_SHOWN_PROBLEMS).map((p) => formatProblem(p, display));
+  const hidden = sorted.length - lines.length;
+  if (hidden > 0) lines.push(`${display}: and ${hidden} more ${hidden === 1 ? "problem" : "problems"} (--json lists every one)`);
+  return new ConfigError(lines.join("\n"), sorted, hint === undefined ? undefined : { hint });
 }

@@ -24,18 +24,30 @@ export interface RawDebianSource {
   security?: boolean;
 }
 
+/** `source` with `type: "fedora"`. */
+export interface RawFedoraSource {
+  type: "fedora";
+  release: number;
+  mirror?: string;
+  key?: string;
+  version?: string;
+  sha256?: Record<string, string>;
+}
+
 /** A config file's content. */
 export interface RawConfig {
   $schema?: string;
   targets: RawTarget[];
   flags?: string;
   allowCredentials?: boolean;
-  source: RawLocalSource | RawDebianSource;
+  source: RawLocalSource | RawDebianSource | RawFedoraSource;
   installDir?: string;
   prefix?: string;
   prune?: boolean;
   binfmtDir?: string;
   stateFile?: string;
+  persist?: boolean;
+  binfmtDDir?: string;
   cacheDir?: string;
   lockFile?: string;
 }

@@ -6,6 +6,7 @@ import { closestMatch, didYouMean } from "./did-you-mean.js";
 import type { Locator } from "./locate.js";
 import { fieldLabel, joinPointer, parsePointer } from "./pointer.js";
 import { problemAt, type ConfigSource } from "./problems.js";
+import { quote } from "./quote.js";
 import { derefSchema, type SchemaNode } from "./schema.js";
 
 /** What each schema `pattern` means, in words (every pattern in the schema needs an entry). */
@@ -22,13 +23,36 @@ export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
   "^https?://[^\\s/?#]+[^\\s]*$": "an http:// or https:// URL",
 };
 
+/**
+ * The fields whose value is over a size limit (maxLength, maxItems): nothing more is checked
+ * in them, so a 100,000-character name or a list of 1,000 entries gives one problem, not 1,000.
+ */
+export function oversizedPointers(errors: readonly ErrorObject[]): Set<string> {
+  return new Set(errors.filter((e) => e.keyword === "maxLength" || e.keyword === "maxItems").map((e) => e.instancePath));
+}
+
+/** True when `pointer` is one of the `oversized` fields or lies inside one. */
+export function isInsideOversized(pointer: string, oversized: ReadonlySet<string>): boolean {
+  return oversized.has(pointer) || isBelowOversized(pointer, oversized);
+}
+
+function isBelowOversized(pointer: string, oversized: ReadonlySet<string>): boolean {
+  for (const outer of oversized) if (pointer.startsWith(`${outer}/`)) return true;
+  return false;
+}
+
 /** One problem per distinct mistake, from ajv's (verbose, allErrors) error list. */
 export function schemaProblems(
   errors: readonly ErrorObject[],
   locate: Locator,
   source: ConfigSource,
 ): ConfigProblem[] {
-  return collapseAlternatives(errors).flatMap((error) => {
+  const oversized = oversizedPointers(errors);
+  const relevant = errors.filter((e) => {
+    const sizeLimit = e.keyword === "maxLength" || e.keyword === "maxItems";
+    return sizeLimit ? !isBelowOversized(e.instancePath, oversized) : !isInsideOversized(e.instancePath, oversized);
+  });
+  return collapseAlternatives(relevant).flatMap((error) => {
     const problem = describeError(error);
     if (problem === undefined) return [];
     return [problemAt(source, locate(problem.pointer, problem.part), problem.pointer, problem.message)];
@@ -102,7 +126,7 @@ function describeError(error: ErrorObject): Described | undefined {
       const why = key === "$import" ? "qus never merges other files into a config; " : "";
       const match = closestMatch(key, allowed);
       const hint = match === undefined ? "" : `did you mean "${match}"? `;
-      const text = `unknown key "${key}" (${why}${hint}allowed: ${allowed.join(", ")})`;
+      const text = `unknown key ${quote(key)} (${why}${hint}allowed: ${allowed.join(", ")})`;
       return { pointer: joinPointer([...parsePointer(at), key]), part: "key", message: label(at, text) };
     }
     case "discriminator": {
@@ -175,10 +199,7 @@ function typeWord(type: string): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") {
-    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    return JSON.stringify(shown);
-  }
+  if (typeof value === "string") return quote(value);
   if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return "a list";

@@ -2,7 +2,7 @@
 // is described by schemas/qus.config.schema.json; this is what it means once defaults apply.
 
 /** Where emulator binaries come from: a tagged union, one member per source type. */
-export type SourceConfig = LocalSourceConfig | DebianSourceConfig;
+export type SourceConfig = LocalSourceConfig | DebianSourceConfig | FedoraSourceConfig;
 
 /** Emulators already on disk, e.g. from a distro package or a QEMU build. */
 export interface LocalSourceConfig {
@@ -28,6 +28,21 @@ export interface DebianSourceConfig {
   readonly keyring?: string;
   /** Also consider `<suite>-security`; absent lets the source decide (on for stable suites). */
   readonly security?: boolean;
+}
+
+/** Emulators downloaded from a Fedora mirror, each package's header signature verified as rpm does. */
+export interface FedoraSourceConfig {
+  readonly type: "fedora";
+  /** Fedora release number (41, 42...). */
+  readonly release: number;
+  /** Mirror base URL (holds releases/ and updates/); absent means Fedora's public mirror. */
+  readonly mirror?: string;
+  /** Trusted key: an absolute file path, or the armored key itself; absent means the release's key in /etc/pki/rpm-gpg. */
+  readonly key?: string;
+  /** Exact `[epoch:]version-release` pin, e.g. 9.1.2-3.fc41; absent means the newest. */
+  readonly version?: string;
+  /** SHA-256 pins of whole .rpm files, by package name or file name: such a package needs no signature. */
+  readonly sha256?: Readonly<Record<string, string>>;
 }
 
 /** One target the user asked for, after alias resolution and defaults. */
@@ -59,6 +74,13 @@ export interface QusConfig {
   readonly binfmtDir: string;
   /** Where qus records what it installed and registered. */
   readonly stateFile: string;
+  /**
+   * Write a binfmt.d file per entry so systemd-binfmt re-registers it at boot. null: not set, which
+   * means true for the host's own binfmt_misc and false inside a user namespace (see the pipeline).
+   */
+  readonly persist: boolean | null;
+  /** Directory of those files (absolute). */
+  readonly binfmtDDir: string;
   /** Download cache of the Debian source (absolute). Always set by loadConfig. */
   readonly cacheDir: string;
   /** qus.lock.json (absolute; beside the config file by default). Always set by loadConfig. */
@@ -74,6 +96,9 @@ export const CONFIG_DEFAULTS = {
   prune: true,
   binfmtDir: "/proc/sys/fs/binfmt_misc",
   stateFile: "/var/lib/qus/state.json",
+  /** On the host (initial user namespace); inside a user namespace the instance dies with it, so off. */
+  persist: true,
+  binfmtDDir: "/etc/binfmt.d",
   localPatterns: ["qemu-{target}-static", "qemu-{target}"],
   /** cacheDir when running as root; other users get $XDG_CACHE_HOME/qus. */
   rootCacheDir: "/var/cache/qus",

@@ -6,7 +6,7 @@ import { normaliseConfig, type NormaliseContext } from "./normalise.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import type { RawConfig } from "./raw.js";
 import { schemaErrors } from "./schema.js";
-import { schemaProblems } from "./schema-messages.js";
+import { oversizedPointers, schemaProblems } from "./schema-messages.js";
 import { semanticProblems } from "./semantics.js";
 import type { QusConfig } from "./types.js";
 
@@ -21,9 +21,10 @@ export async function validateConfig(
     const text = "the config is empty; it needs at least `targets` and `source`";
     throw configErrorFor(source, [problemAt(source, locate(""), "", text)]);
   }
+  const errors = await schemaErrors(data);
   const problems = [
-    ...schemaProblems(await schemaErrors(data), locate, source),
-    ...semanticProblems(data, locate, source),
+    ...schemaProblems(errors, locate, source),
+    ...semanticProblems(data, locate, source, oversizedPointers(errors)),
   ];
   if (problems.length > 0) throw configErrorFor(source, problems);
   return normaliseConfig(data as RawConfig, context);

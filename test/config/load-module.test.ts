@@ -27,6 +27,28 @@ describe("a config module that fails", () => {
     expect(error.message).toMatch(/^qus\.config\.mjs: loading the config failed: TypeError: Cannot read properties of null/);
   });
 
+  test("thrown values that cannot be turned into text are named by kind, never an internal error", async () => {
+    const thrown = [
+      "throw Object.create(null);",
+      'throw { toString() { throw new Error("toString exploded"); } };',
+      'throw new Proxy({}, { getPrototypeOf() { throw new Error("trap"); }, get() { throw new Error("trap"); } });',
+    ];
+    for (const statement of thrown) {
+      const error = await errorFor("qus.config.mjs", `${statement}\nexport default {};\n`);
+      expect(error.message, statement).toMatch(/^qus\.config\.mjs: loading the config failed: /);
+      expect(error.message, statement).not.toMatch(/^\s+at /m);
+    }
+    expect((await errorFor("qus.config.mjs", "throw Object.create(null);\nexport default {};\n")).message).toBe(
+      "qus.config.mjs: loading the config failed: a thrown value that cannot be shown as text ([object Object])",
+    );
+  });
+
+  test("a thrown message is cut short, and its control characters are escaped", async () => {
+    const error = await errorFor("qus.config.mjs", `throw new Error("\\u001b[2J" + "x".repeat(5000));\nexport default {};\n`);
+    expect(error.message).toMatch(/^qus\.config\.mjs: loading the config failed: \\u001b\[2Jx+…$/);
+    expect(error.message.length).toBeLessThan(400);
+  });
+
   test("a TS syntax error is reported at its position, not silently repaired by the transpiler", async () => {
     const error = await errorFor("qus.config.ts", 'export default {\n  targets: [ },\n  source: { type: "local", path: "/x" },\n};\n');
     expect(error.message).toBe("qus.config.ts:2:14: invalid TypeScript: Expression or comma expected.");

@@ -112,6 +112,25 @@ describe("--config", () => {
     expect(pkg.message).toBe('package.json has no "qus" key');
   });
 
+  test("a UTF-16 or UTF-32 file is named by its encoding, at 1:1, with how to convert it", async () => {
+    const dir = await configDir();
+    const text = `\uFEFF${MINIMAL_YAML}`;
+    await writeFile(join(dir, "utf16.yaml"), Buffer.from(text, "utf16le"));
+    const utf16 = await configError(loadConfig({ cwd: dir, configPath: "utf16.yaml" }));
+    expect(utf16.message).toBe("utf16.yaml:1:1: the file is UTF-16LE text (it starts with a byte order mark FF FE); qus reads UTF-8 only");
+    expect(utf16.hint).toBe("save it as UTF-8, e.g. iconv -f UTF-16LE -t UTF-8");
+    expect(utf16.problems.map((p) => [p.position.line, p.position.column])).toEqual([[1, 1]]);
+    await writeFile(join(dir, "utf16be.json"), Buffer.from(JSON.stringify({ targets: [] }), "utf16le").swap16());
+    const utf16be = await configError(loadConfig({ cwd: dir, configPath: "utf16be.json" }));
+    expect(utf16be.message).toMatch(/^utf16be\.json:1:1: the file is UTF-16BE text \(it starts with NUL bytes between the characters\)/);
+  });
+
+  test("a file name with control characters is shown escaped", async () => {
+    const dir = await configDir({ "bad\u001b[2J.toml": "" });
+    const error = await configError(loadConfig({ cwd: dir, configPath: "bad\u001b[2J.toml" }));
+    expect(error.message).toMatch(/^config file bad\\u001b\[2J\.toml has an unsupported extension "\.toml"/);
+  });
+
   test("a file outside cwd is named by its absolute path", async () => {
     const dir = await configDir({ "qus.config.yaml": "targets: [nope]\nsource: {type: local, path: /x}\n" });
     const elsewhere = await configDir();

@@ -30,7 +30,7 @@ describe("YAML syntax", () => {
 
   test("several documents in one file are refused", async () => {
     expect(await messageFor("qus.config.yaml", `${MINIMAL_YAML}---\n${MINIMAL_YAML}`)).toMatch(
-      /^qus\.config\.yaml:5:1: invalid YAML: Source contains multiple documents/,
+      /^qus\.config\.yaml:5:1: invalid YAML: the file holds more than one YAML document/,
     );
   });
 
@@ -63,6 +63,22 @@ describe("YAML syntax", () => {
     expect(error.problems.map((p) => [p.pointer, p.position.line, p.position.column])).toEqual([["/x-flags", 1, 1]]);
   });
 
+  test("an alias used before its anchor is named as such, at the alias, not taken for a bomb", async () => {
+    expect(await messageFor("qus.config.yaml", "targets: [*t]\nother: &t aarch64\nsource: {type: local, path: /x}\n")).toBe(
+      "qus.config.yaml:1:11: invalid YAML: unresolved alias *t: the anchor &t must be defined before the alias",
+    );
+    expect(await messageFor("qus.config.yaml", "targets: [aarch64]\nsource: {type: local, path: *nowhere}\n")).toBe(
+      "qus.config.yaml:2:29: invalid YAML: unresolved alias *nowhere: the anchor &nowhere must be defined before the alias",
+    );
+  });
+
+  test("lists nested deeper than the reader's stack: said in words, on the line where it happened", async () => {
+    const message = await messageFor("qus.config.yaml", `source: {type: local, path: /x}\ntargets: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`);
+    expect(message).toMatch(/^qus\.config\.yaml:2:\d+: invalid YAML: lists or objects are nested too deeply/);
+    expect(message).not.toMatch(/call stack/i);
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
   test("a byte-order mark is ignored", async () => {
     const dir = await configDir({ "qus.config.yaml": `\uFEFF${MINIMAL_YAML}` });
     expect((await loadConfig({ cwd: dir })).targets[0]?.target).toBe("aarch64");
@@ -86,6 +102,19 @@ describe("JSON syntax: strict JSON, even though YAML would accept more", () => {
     expect(await messageFor("qus.config.json", '{\n  "targets": [tru]\n}')).toBe(
       "qus.config.json:2:15: invalid JSON: Unexpected token ']'",
     );
+  });
+
+  test("binary data: V8's quote of the bytes is dropped, control characters are escaped", async () => {
+    const message = await messageFor("qus.config.json", "\u001f\u008b\b\u0000\u0000\u001b[2J");
+    expect(message).toBe("qus.config.json:1:1: invalid JSON: Unexpected token '\\u001f'");
+  });
+
+  test("nesting JSON.parse accepts but the YAML reader cannot follow keeps the positions outside it", async () => {
+    const dir = await configDir({
+      "qus.config.json": `{\n  "source": {"type": "local", "path": "/x"},\n  "targets": ${"[".repeat(20_000)}${"]".repeat(20_000)}\n}\n`,
+    });
+    const error = await configError(loadConfig({ cwd: dir }));
+    expect(error.message).toBe("qus.config.json:3:15: targets[0]: expected a string or an object, found a list");
   });
 
   test("duplicate keys, which JSON.parse would silently collapse", async () => {

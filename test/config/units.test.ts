@@ -81,6 +81,7 @@ describe("pointers", () => {
     expect(fieldLabel("/source/pattern/0")).toBe("source.pattern[0]");
     expect(fieldLabel("/x-flags")).toBe('["x-flags"]');
     expect(fieldLabel("/source/$import")).toBe("source.$import");
+    expect(fieldLabel("/source/sha256/a\u001b[2Jb")).toBe('source.sha256["a\\u001b[2Jb"]');
   });
 });
 

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
+import { TARGETS } from "../../src/catalog/targets.js";
 import { CONFIG_DEFAULTS } from "../../src/config/types.js";
 import { ConfigError } from "../../src/errors.js";
 import { configDir, configError, MINIMAL_YAML } from "./helpers.js";
@@ -17,7 +18,7 @@ async function problemsIn(name: string, content: string): Promise<string[]> {
 }
 
 const ROOT_KEYS =
-  "$schema, targets, flags, allowCredentials, source, installDir, prefix, prune, binfmtDir, stateFile, cacheDir, lockFile";
+  "$schema, targets, flags, allowCredentials, source, installDir, prefix, prune, binfmtDir, stateFile, persist, binfmtDDir, cacheDir, lockFile";
 
 describe("a valid config", () => {
   test("gets every default", async () => {
@@ -180,10 +181,10 @@ describe("problems are all reported at once, each at its line and column", () =>
 describe("the source", () => {
   test("a missing type lists the types; an unknown one suggests the closest", async () => {
     expect(await problemsIn("qus.config.yaml", "targets: []\nsource:\n  path: /usr/bin\n")).toEqual([
-      'qus.config.yaml:2:1: source: missing required key "type" (one of "local", "debian")',
+      'qus.config.yaml:2:1: source: missing required key "type" (one of "local", "debian", "fedora")',
     ]);
     expect(await problemsIn("qus.config.yaml", "targets: []\nsource:\n  type: loacl\n  path: /usr/bin\n")).toEqual([
-      'qus.config.yaml:3:9: source.type: expected one of "local", "debian", found "loacl" (did you mean "local"?)',
+      'qus.config.yaml:3:9: source.type: expected one of "local", "debian", "fedora", found "loacl" (did you mean "local"?)',
     ]);
     expect(await problemsIn("qus.config.yaml", "targets: []\nsource: local\n")).toEqual([
       'qus.config.yaml:2:9: source: expected an object, found "local"',
@@ -260,6 +261,55 @@ describe("shape and limits", () => {
     expect(lines).toContain(
       `qus.config.json:1:${column('""')}: prefix: expected a name of 1 to 32 letters, digits, ".", "_", "+" or "-", starting with a letter or digit, found ""`,
     );
+  });
+});
+
+describe("hostile values: each refused once, briefly, without driving the terminal", () => {
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+  test("a 100,000-character target name: its length is reported, the name is not echoed or checked further", async () => {
+    const lines = await problemsIn("qus.config.yaml", `targets: [${"a".repeat(100_000)}]\nsource: {type: local, path: /x}\n`);
+    expect(lines).toEqual(["qus.config.yaml:1:11: targets[0]: expected at most 64 characters, found 100000"]);
+  });
+
+  test("1,000 targets: one problem for the list, not one per repeated entry", async () => {
+    const lines = await problemsIn("qus.config.yaml", `targets:\n${"  - aarch64\n".repeat(1000)}source: {type: local, path: /x}\n`);
+    expect(lines).toEqual(["qus.config.yaml:2:3: targets: expected at most 64 entries, found 1000"]);
+  });
+
+  test("a 50,000-letter flags value: its length only, not its repeated letters", async () => {
+    const lines = await problemsIn("qus.config.yaml", `targets: [aarch64]\nflags: ${"P".repeat(50_000)}\nsource: {type: local, path: /x}\n`);
+    expect(lines).toEqual(["qus.config.yaml:2:8: flags: expected at most 8 characters, found 50000"]);
+  });
+
+  test("a long value is quoted cut short after 80 characters", async () => {
+    const name = `x${"y".repeat(63)}`;
+    const [line] = await problemsIn("qus.config.yaml", `targets: [${name}]\nsource: {type: local, path: /x}\n`);
+    expect(line).toBe(`qus.config.yaml:1:11: targets[0]: unknown target "${name}" (known targets: ${TARGETS.map((t) => t.name).join(", ")})`);
+    const version = `!${"y".repeat(100)}`;
+    const [cut] = await problemsIn("qus.config.yaml", `targets: []\nsource: {type: debian, suite: bookworm, version: "${version}"}\n`);
+    expect(cut).toMatch(new RegExp(`source\\.version: expected .*, found "${version.slice(0, 80)}…"$`));
+  });
+
+  test("many problems: the first 20 are shown and the rest counted; --json still gets them all", async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `extra${String(i).padStart(2, "0")}: 1\n`).join("");
+    const error = await configError(load("qus.config.yaml", `targets: [aarch64]\nsource: {type: local, path: /x}\n${keys}`));
+    const lines = error.message.split("\n");
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toMatch(/^qus\.config\.yaml:3:1: unknown key "extra00"/);
+    expect(lines[19]).toMatch(/^qus\.config\.yaml:22:1: unknown key "extra19"/);
+    expect(lines[20]).toBe("qus.config.yaml: and 10 more problems (--json lists every one)");
+    expect(error.problems).toHaveLength(30);
+  });
+
+  test("terminal escape sequences and NUL in keys and values are shown escaped, in the message and in --json", async () => {
+    const yaml = 'targets: ["\\e[31maarch64", "\\x9b2J"]\n"\\e]0;pwned\\a\\0": 1\nsource: {type: local, path: /x}\n';
+    const error = await configError(load("qus.config.yaml", yaml));
+    expect(error.message).not.toMatch(CONTROL);
+    for (const problem of error.problems) expect(problem.message).not.toMatch(CONTROL);
+    expect(error.message).toContain('unknown target "\\u001b[31maarch64"');
+    expect(error.message).toContain('unknown target "\\u009b2J"');
+    expect(error.message).toContain('unknown key "\\u001b]0;pwned\\u0007\\u0000"');
   });
 });
 

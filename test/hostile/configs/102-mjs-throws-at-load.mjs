@@ -1,0 +1,2 @@
+throw new Error("mjs config refuses to load");
+export default {};

@@ -1,0 +1,2 @@
+throw new TypeError("cjs config refuses to load");
+module.exports = {};

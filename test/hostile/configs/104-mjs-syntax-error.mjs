@@ -1,0 +1,4 @@
+export default {
+  targets: ["aarch64"]
+  source: { type: "local", path: "/x" },
+};

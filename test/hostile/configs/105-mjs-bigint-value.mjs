@@ -1,0 +1,1 @@
+export default { targets: ["aarch64"], source: { type: "local", path: "/x" }, prune: 10n };
