@@ -56,3 +56,11 @@ export async function checkEmulatorFile(
     hint: wrongCpu ? `this host's CPU is ${host.machine}: use emulator binaries built to run on it` : undefined,
   });
 }
+
+/** Refuses an extracted emulator that is not a static ELF for the host (download sources). */
+export async function checkExtractedEmulator(path: string, label: string, host: { readonly target: string }): Promise<void> {
+  const header = await readElfFileHeader(path, label);
+  const expected = elfMachineForTarget(host.target) ?? { machine: header.machine, class: header.class, endian: header.endian };
+  const problem = describeElfProblem(header, expected, { requireStatic: true });
+  if (problem !== null) throw new SourceError(`${label} ${problem}`);
+}

@@ -152,3 +152,10 @@ export async function writeLockFile(path: string, lock: SourceLock): Promise<boo
   await writeFileAtomic(path, text, 0o644);
   return true;
 }
+
+/** Whether two lock `source` records name the same thing (every key equal, none missing). */
+export function sameLockSource(a: Readonly<Record<string, string | boolean>>, b: Readonly<Record<string, string | boolean>>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}

@@ -6,8 +6,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
-import { describeElfProblem, elfMachineForTarget } from "../../files/elf.js";
-import { readElfFileHeader } from "../../files/elf-file.js";
+import { checkExtractedEmulator } from "../../files/check-emulator.js";
 import { ArFormatError } from "../archive/ar.js";
 import { openFileSource } from "../archive/byte-source.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
@@ -52,13 +51,6 @@ async function* counted(stream: AsyncIterable<Uint8Array>, onBytes: (n: number) 
     onBytes(chunk.length);
     yield chunk;
   }
-}
-
-async function checkEmulatorBlob(tempPath: string, label: string, host: HostCpu): Promise<void> {
-  const header = await readElfFileHeader(tempPath, label);
-  const expected = elfMachineForTarget(host.target) ?? { machine: header.machine, class: header.class, endian: header.endian };
-  const problem = describeElfProblem(header, expected, { requireStatic: true });
-  if (problem !== null) throw new SourceError(`${label} ${problem}`);
 }
 
 /**
@@ -112,7 +104,7 @@ export async function extractEmulators(
         throw error;
       }
       const label = `Emulator /${path} from ${where}`;
-      blobs.set(emulator, await writer.commit({ mode: 0o755, origin: label, check: (temp) => checkEmulatorBlob(temp, label, host) }));
+      blobs.set(emulator, await writer.commit({ mode: 0o755, origin: label, check: (temp) => checkExtractedEmulator(temp, label, host) }));
       if (blobs.size === byMember.size) break;
     }
   } catch (error) {

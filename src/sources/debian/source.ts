@@ -7,7 +7,7 @@ import type { DecompressOptions } from "../archive/decompress.js";
 import { hostDebianMirrors } from "../apt-sources.js";
 import { BlobCache, type CachedBlob } from "../cache.js";
 import { DEFAULT_DOWNLOAD_POLICY, downloadToCache, HttpStatusError, type DownloadPolicy } from "../download.js";
-import { LOCKFILE_VERSION, readLockFile, writeLockFile, type LockedEmulator, type LockedPackage, type SourceLock } from "../lock.js";
+import { LOCKFILE_VERSION, readLockFile, sameLockSource, writeLockFile, type LockedEmulator, type LockedPackage, type SourceLock } from "../lock.js";
 import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
 import { debianArchitecture } from "./architecture.js";
 import { memberPathFor } from "./choose-package.js";
@@ -52,12 +52,6 @@ function lockSourceFor(config: DebianSourceConfig): Record<string, string | bool
   const source: Record<string, string | boolean> = { type: "debian", suite: config.suite, security: securityEnabled(config) };
   if (config.version !== undefined) source["version"] = config.version;
   return source;
-}
-
-function sameSource(a: Readonly<Record<string, string | boolean>>, b: Readonly<Record<string, string | boolean>>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) if (a[key] !== b[key]) return false;
-  return true;
 }
 
 function describePackage(pkg: LockedPackage, suite: string): string {
@@ -114,7 +108,7 @@ class DebianSource implements EmulatorSource {
     });
     const source = lockSourceFor(this.config);
     const lockApplies =
-      lock !== null && !context.upgrade && sameSource(lock.source, source) && lock.packages.length === 1 && lock.packages.every((p) => p.architecture === architecture);
+      lock !== null && !context.upgrade && sameLockSource(lock.source, source) && lock.packages.length === 1 && lock.packages.every((p) => p.architecture === architecture);
     const { pkg, blobs, previous } = lockApplies
       ? await this.resolveFromLock(lock, wanted, cache, context)
       : await this.resolveFromMirror(wanted, architecture, cache, context, lock);

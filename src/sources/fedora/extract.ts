@@ -8,8 +8,7 @@ import { rm } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
-import { describeElfProblem, elfMachineForTarget } from "../../files/elf.js";
-import { readElfFileHeader } from "../../files/elf-file.js";
+import { checkExtractedEmulator } from "../../files/check-emulator.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
 import { CpioFormatError, readCpio } from "../archive/cpio.js";
 import { decompress, DecompressionError, type DecompressOptions } from "../archive/decompress.js";
@@ -28,13 +27,6 @@ export function normaliseMemberPath(path: string): string | null {
   const parts = path.split("/").filter((part) => part !== "" && part !== ".");
   if (parts.includes("..")) return null;
   return parts.join("/");
-}
-
-async function checkEmulatorBlob(tempPath: string, label: string, host: HostCpu): Promise<void> {
-  const header = await readElfFileHeader(tempPath, label);
-  const expected = elfMachineForTarget(host.target) ?? { machine: header.machine, class: header.class, endian: header.endian };
-  const problem = describeElfProblem(header, expected, { requireStatic: true });
-  if (problem !== null) throw new SourceError(`${label} ${problem}`);
 }
 
 /**
@@ -73,7 +65,7 @@ export async function extractFromRpm(
         throw error;
       }
       const label = `Emulator /${member} from ${where}`;
-      blobs.set(emulator, await writer.commit({ mode: 0o755, origin: label, check: (temp) => checkEmulatorBlob(temp, label, host) }));
+      blobs.set(emulator, await writer.commit({ mode: 0o755, origin: label, check: (temp) => checkExtractedEmulator(temp, label, host) }));
     }
   } catch (error) {
     // Nothing from a refused package stays in the cache.

@@ -11,7 +11,7 @@ import { SourceError } from "../../errors.js";
 import type { DecompressOptions } from "../archive/decompress.js";
 import { BlobCache, type CachedBlob } from "../cache.js";
 import { DEFAULT_DOWNLOAD_POLICY, downloadToCache, HttpStatusError, type DownloadPolicy } from "../download.js";
-import { readLockFile, writeLockFile, type LockedEmulator, type LockedPackage, type SourceLock } from "../lock.js";
+import { readLockFile, sameLockSource, writeLockFile, type LockedEmulator, type LockedPackage, type SourceLock } from "../lock.js";
 import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
 import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
 import { extractFromRpm } from "./extract.js";
@@ -50,12 +50,6 @@ function lockSourceFor(config: FedoraSourceConfig): Record<string, string | bool
   const source: Record<string, string | boolean> = { type: "fedora", release: String(config.release) };
   if (config.version !== undefined) source["version"] = config.version;
   return source;
-}
-
-function sameSource(a: Readonly<Record<string, string | boolean>>, b: Readonly<Record<string, string | boolean>>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) if (a[key] !== b[key]) return false;
-  return true;
 }
 
 /** Whether `evr` is what the pin names; a pin without an epoch matches any epoch. */
@@ -125,7 +119,7 @@ class FedoraSource implements EmulatorSource {
       throw error;
     });
     const source = lockSourceFor(this.config);
-    const lockApplies = lock !== null && !context.upgrade && sameSource(lock.source, source) && lock.packages.every((p) => p.architecture === arch);
+    const lockApplies = lock !== null && !context.upgrade && sameLockSource(lock.source, source) && lock.packages.every((p) => p.architecture === arch);
 
     const blobs = new Map<string, CachedBlob>();
     const used = new Map<string, LockedPackage>();
