@@ -104,6 +104,13 @@ async function main(): Promise<void> {
             `tar read ${((stats?.tarBytesRead ?? 0) / 1e6).toFixed(0)} MB, compressed read ${((stats?.compressedBytesRead ?? 0) / 1e6).toFixed(0)}/${((stats?.dataMemberBytes ?? 0) / 1e6).toFixed(0)} MB`,
           ].join(" | "),
         );
+        // Every run's figures, for bench/run.ts (npm run bench), which turns them into P2-P4.
+        const data = {
+          scenario: name, targets, systemTools, decoder: stats?.decoder ?? "?",
+          qusMs: qus.map((r) => r.ms), dpkgMs: dpkg.map((r) => r.ms),
+          nodeMaxRssKiB: qus.map((r) => r.nodeMaxRssKiB), treeMaxRssKiB: qus.map((r) => r.treeMaxRssKiB), dpkgMaxRssKiB: dpkg.map((r) => r.maxRssKiB),
+        };
+        console.log(`DATA ${JSON.stringify(data)}`);
       }
     }
   } finally {

@@ -3,8 +3,6 @@
 import { resolve } from "node:path";
 import type { CliArgs } from "../cli/args.js";
 import { writeLine, type CommandIO } from "../cli/io.js";
-import { savePlan } from "../plan/saved-plan.js";
-import { writeSavedPlan } from "../state/saved-plan-file.js";
 import { QUS_VERSION } from "../version.js";
 import { loadCommandConfig, planConfig } from "./pipeline.js";
 import { planDocument, printJson, printPlanText, withRendered } from "./show-plan.js";
@@ -18,6 +16,8 @@ export async function planCommand(args: Extract<CliArgs, { command: "plan" }>, i
   else printPlanText(doc, args, io);
   if (args.out !== undefined) {
     const path = resolve(io.cwd, args.out);
+    // Loaded only with --out: a plain (and a no-op) plan never needs them.
+    const [{ savePlan }, { writeSavedPlan }] = await Promise.all([import("../plan/saved-plan.js"), import("../state/saved-plan-file.js")]);
     await writeSavedPlan(path, savePlan(planned, planned.plan, doc, { qusVersion: QUS_VERSION, createdAt: new Date().toISOString() }));
     const message = `\nSaved the plan to: ${path}\nTo perform exactly these actions, run: qus apply ${args.out}\n`;
     writeLine(args.json ? io.stderr : io.stdout, message);

@@ -8,7 +8,6 @@ import { defaultCacheDir } from "./defaults.js";
 import { findConfigFile, PACKAGE_JSON_KEY } from "./discover.js";
 import { detectWrongEncoding } from "./encoding.js";
 import { noPositions } from "./locate.js";
-import { loadModuleConfig } from "./load-module.js";
 import { parseJsonConfig, parseYamlConfig, type ParsedConfig } from "./parse.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import { escapeControlCharacters, quote } from "./quote.js";
@@ -90,6 +89,8 @@ async function parseConfig(text: string, source: ConfigSource): Promise<ParsedCo
   if (extension === ".json") return parseJsonConfig(text, source);
   if (YAML_EXTENSIONS.has(extension)) return parseYamlConfig(text, source);
   if (MODULE_EXTENSIONS.has(extension)) {
+    // Loaded only for JS/TS configs (it brings cosmiconfig's loaders and a syntax checker).
+    const { loadModuleConfig } = await import("./load-module.js");
     return { data: await loadModuleConfig(source.path, text, source), locate: noPositions };
   }
   throw new ConfigError(

@@ -9,7 +9,7 @@ import type {
   Reason,
   RegistrationAttributes,
 } from "../plan/types.js";
-import { createTwoFilesPatch } from "diff";
+import { createRequire } from "node:module";
 import { ACTION_SYMBOLS } from "./strings.js";
 
 /** Version of the document's shape; bumped only on an incompatible change. */
@@ -201,6 +201,8 @@ function projectChange(change: Change): ChangeDocument {
 
 /** The diff users read before a binfmt.d file is rewritten (old = on disk, new = planned). */
 function unifiedDiff(path: string, before: string, after: string): string {
+  // Loaded on first use: most plans have no text file to diff, and `diff` is ~20 modules.
+  const { createTwoFilesPatch } = createRequire(import.meta.url)("diff") as typeof import("diff");
   const lines = createTwoFilesPatch(path, path, before, after, "on disk", "planned", { context: 3 }).split("\n");
   // Drop the "Index:" and "=====" header lines: the ---/+++ lines name the file already.
   const start = lines.findIndex((line) => line.startsWith("--- "));

@@ -1,0 +1,74 @@
+// What every kernel benchmark shares: where the project and its built CLI are (the bench runs
+// compiled from node_modules/.cache, so paths come from the working tree, not from this file),
+// the config it writes (never persisted, never the host's paths), and timed runs in a sandbox.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunResult, Sandbox } from "../test/helpers/sandbox.js";
+
+/** The repository root: the nearest directory above this file holding src/cli/main.ts. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "src", "cli", "main.ts"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("cannot find the qus project root above the bench script");
+    dir = parent;
+  }
+}
+
+/** The built CLI; throws "run npm run build" when it is missing or older than src/. */
+export function builtCli(): string {
+  const root = projectRoot();
+  const cli = join(root, "dist", "cli", "main.js");
+  if (!existsSync(cli)) throw new Error(`${cli} does not exist: run npm run build`);
+  const newest = newestMtimeMs(join(root, "src"));
+  if (statSync(cli).mtimeMs < newest) throw new Error(`${cli} is older than src/: run npm run build`);
+  return cli;
+}
+
+function newestMtimeMs(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Writes a qus config for a local source into `dir`; persist is always false (no binfmt.d writes). */
+export async function writeBenchConfig(dir: string, targets: readonly string[], emulators: string, extra: Readonly<Record<string, unknown>> = {}): Promise<string> {
+  const path = join(dir, "qus.config.json");
+  const config = {
+    targets,
+    source: { type: "local", path: resolve(emulators) },
+    installDir: join(dir, "emulators"),
+    stateFile: join(dir, "state", "state.json"),
+    ...extra,
+    persist: false,
+  };
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+  return path;
+}
+
+/** A command's result plus its wall time as seen from this process (spawn to exit). */
+export interface TimedResult extends RunResult {
+  readonly ms: number;
+}
+
+/** Runs a command inside the sandbox and times it; throws with its output when it fails. */
+export async function timedRun(sandbox: Sandbox, cmd: string, args: readonly string[], cwd: string, okCodes: readonly number[] = [0]): Promise<TimedResult> {
+  const started = performance.now();
+  const result = await sandbox.run(cmd, args, { cwd, env: { NO_COLOR: "1" }, timeoutMs: 120_000 });
+  const ms = performance.now() - started;
+  if (!okCodes.includes(result.code)) {
+    throw new Error(`${cmd} ${args.join(" ")} exited ${result.code} inside the sandbox; it ended with:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
+  }
+  return { ...result, ms };
+}
+
+/** Names of the entries a sandbox's binfmt_misc holds (without register and status). */
+export function entryNames(sandbox: Sandbox): string[] {
+  return readdirSync(sandbox.binfmtDir).filter((name) => name !== "register" && name !== "status").sort();
+}
