@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
-import { checkExtractedEmulator } from "../../files/check-emulator.js";
+import { storeEmulatorBlob } from "../store-emulator.js";
 import { ArFormatError } from "../archive/ar.js";
 import { openFileSource } from "../archive/byte-source.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
@@ -96,15 +96,7 @@ export async function extractEmulators(
         });
       }
       if (blobs.has(emulator)) throw new SourceError(`${where}: /${path} appears twice in the package; refusing it`);
-      const writer = await cache.createWriter();
-      try {
-        for await (const chunk of body) await writer.write(chunk);
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      }
-      const label = `Emulator /${path} from ${where}`;
-      blobs.set(emulator, await writer.commit({ mode: 0o755, origin: label, check: (temp) => checkExtractedEmulator(temp, label, host) }));
+      blobs.set(emulator, await storeEmulatorBlob(cache, body, `Emulator /${path} from ${where}`, host));
       if (blobs.size === byMember.size) break;
     }
   } catch (error) {

@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
-import { checkExtractedEmulator } from "../../files/check-emulator.js";
+import { storeEmulatorBlob } from "../store-emulator.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
 import { CpioFormatError, readCpio } from "../archive/cpio.js";
 import { decompress, DecompressionError, type DecompressOptions } from "../archive/decompress.js";
@@ -57,15 +57,7 @@ export async function extractFromRpm(
       if (blobs.has(emulator)) throw new SourceError(`${where}: /${member} appears twice in the package; refusing it`);
       // A hard-linked file's data comes with its last link; an empty earlier link is not the program.
       if (entry.size === 0 && entry.nlink > 1) continue;
-      const writer = await cache.createWriter();
-      try {
-        for await (const chunk of body) await writer.write(chunk);
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      }
-      const label = `Emulator /${member} from ${where}`;
-      blobs.set(emulator, await writer.commit({ mode: 0o755, origin: label, check: (temp) => checkExtractedEmulator(temp, label, host) }));
+      blobs.set(emulator, await storeEmulatorBlob(cache, body, `Emulator /${member} from ${where}`, host));
     }
   } catch (error) {
     // Nothing from a refused package stays in the cache.
