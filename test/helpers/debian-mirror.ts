@@ -9,7 +9,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile, chmod, readdir } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, chmod, readdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { dirname, join, normalize, relative, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { buildFixtureOnce } from "./fixture-build.js";
 import { emulatorPath, qemuDeb } from "./fixtures.js";
 
 const run = promisify(execFile);
@@ -289,16 +290,6 @@ async function cacheKey(): Promise<string> {
 }
 
 // Builds made by an older version of this file are dead weight: remove those idle for an hour.
-async function removeOldBuilds(current: string): Promise<void> {
-  const prefix = "qus-debian-mirror-";
-  for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
-    const path = join(tmpdir(), name);
-    if (!name.startsWith(prefix) || path === current || !/^[0-9a-f]{16}$/.test(name.slice(prefix.length))) continue;
-    const idle = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (idle > 60 * 60_000) await rm(path, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
 let built: Promise<DebianMirrorFixture> | undefined;
 
 /**
@@ -315,37 +306,7 @@ export function debianMirror(): Promise<DebianMirrorFixture> {
     const missing = TRIXIE_TARGETS.map((t) => emulatorPath(t)).filter((path) => !existsSync(path));
     if (missing.length > 0) throw new Error(`test fixtures missing: ${missing.join(", ")}; run scripts/setup.sh to fetch the real test fixtures`);
     qemuDeb(); // throws naming the missing .deb
-    const key = await cacheKey();
-    const final = join(tmpdir(), `qus-debian-mirror-${key}`);
-    const lockDir = `${final}.lock`;
-    const deadline = Date.now() + 5 * 60_000;
-    while (!existsSync(join(final, "fixture.json"))) {
-      try {
-        await mkdir(lockDir);
-      } catch {
-        const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => 0);
-        if (age > 10 * 60_000) await rm(lockDir, { recursive: true, force: true });
-        if (Date.now() > deadline) throw new Error(`timed out waiting for another test to build ${final}`);
-        await sleep(250);
-        continue;
-      }
-      try {
-        if (!existsSync(join(final, "fixture.json"))) {
-          const staging = `${final}.building-${process.pid}`;
-          await rm(staging, { recursive: true, force: true });
-          await buildInto(staging);
-          // Paths inside fixture.json name the staging directory: rewrite them for the final one.
-          const text = (await readFile(join(staging, "fixture.json"), "utf8")).split(staging).join(final);
-          await writeFile(join(staging, "fixture.json"), text);
-          await rm(final, { recursive: true, force: true });
-          await rename(staging, final);
-        }
-      } finally {
-        await rm(lockDir, { recursive: true, force: true });
-      }
-    }
-    await removeOldBuilds(final);
-    return JSON.parse(await readFile(join(final, "fixture.json"), "utf8")) as DebianMirrorFixture;
+    return buildFixtureOnce<DebianMirrorFixture>("qus-debian-mirror-", await cacheKey(), buildInto, { waitMs: 5 * 60_000, staleLockMs: 10 * 60_000 });
   })();
   return built;
 }
@@ -455,8 +416,8 @@ async function serve(server: MirrorServer & { uses: Map<Fault, number> }, root: 
   res.end();
 }
 
-/** Serves the fixture archive on 127.0.0.1 at a random port. */
-export async function startMirrorServer(fixture: DebianMirrorFixture): Promise<MirrorServer> {
+/** Serves a fixture tree on 127.0.0.1 at a random port (only `root` is read: the Debian archive or the Fedora repository). */
+export async function startMirrorServer(fixture: { readonly root: string }): Promise<MirrorServer> {
   const state = {
     url: "",
     log: [] as LoggedRequest[],

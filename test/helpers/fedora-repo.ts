@@ -11,16 +11,16 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { bytesSource } from "../../src/sources/archive/byte-source.js";
 import { readRpmLayout, RpmTag, type RpmHeader } from "../../src/sources/archive/rpm.js";
-import { startMirrorServer, type DebianMirrorFixture, type MirrorServer } from "./debian-mirror.js";
+import { startMirrorServer, type MirrorServer } from "./debian-mirror.js";
+import { buildFixtureOnce } from "./fixture-build.js";
 import { emulatorPath } from "./fixtures.js";
 
 const run = promisify(execFile);
@@ -468,53 +468,13 @@ export function fedoraRepo(): Promise<FedoraRepoFixture> {
     for (const target of ["aarch64", "aarch64_be", "ppc64le", "ppc64", "riscv64"]) {
       if (!existsSync(emulatorPath(target))) throw new Error(`test fixture missing: ${emulatorPath(target)}; run scripts/setup.sh`);
     }
-    const key = await cacheKey();
-    const final = join(tmpdir(), `qus-fedora-repo-${key}`);
-    const lockDir = `${final}.lock`;
-    const deadline = Date.now() + 10 * 60_000;
-    while (!existsSync(join(final, "fixture.json"))) {
-      try {
-        await mkdir(lockDir);
-      } catch {
-        const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => 0);
-        if (age > 15 * 60_000) await rm(lockDir, { recursive: true, force: true });
-        if (Date.now() > deadline) throw new Error(`timed out waiting for another test to build ${final}`);
-        await sleep(250);
-        continue;
-      }
-      try {
-        if (!existsSync(join(final, "fixture.json"))) {
-          const staging = `${final}.building-${process.pid}`;
-          await rm(staging, { recursive: true, force: true });
-          await buildInto(staging);
-          const text = (await readFile(join(staging, "fixture.json"), "utf8")).split(staging).join(final);
-          await writeFile(join(staging, "fixture.json"), text);
-          await rm(final, { recursive: true, force: true });
-          await rename(staging, final);
-        }
-      } finally {
-        await rm(lockDir, { recursive: true, force: true });
-      }
-    }
-    await removeOldBuilds(final);
-    return JSON.parse(await readFile(join(final, "fixture.json"), "utf8")) as FedoraRepoFixture;
+    return buildFixtureOnce<FedoraRepoFixture>("qus-fedora-repo-", await cacheKey(), buildInto, { waitMs: 10 * 60_000, staleLockMs: 15 * 60_000 });
   })();
   return built;
 }
 
 // Builds made by an older version of this file are dead weight: remove those idle for an hour.
-async function removeOldBuilds(current: string): Promise<void> {
-  const prefix = "qus-fedora-repo-";
-  for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
-    const path = join(tmpdir(), name);
-    if (!name.startsWith(prefix) || path === current || !/^[0-9a-f]{16}$/.test(name.slice(prefix.length))) continue;
-    const idle = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (idle > 60 * 60_000) await rm(path, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
 /** Serves the fixture repository on 127.0.0.1 (the Debian fixture's server: same faults and request log). */
 export function startFedoraServer(fixture: FedoraRepoFixture): Promise<MirrorServer> {
-  // The server only reads `root` from its fixture argument.
-  return startMirrorServer({ root: fixture.root } as DebianMirrorFixture);
+  return startMirrorServer(fixture);
 }
