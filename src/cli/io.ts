@@ -1,6 +1,6 @@
 // The streams and environment a command talks to, passed in so commands never reach for
 // process globals and a view is chosen once per run.
-import { chooseStyle, plainStyle, type Style } from "../views/style.js";
+import { chooseStyle, colourStyle, plainStyle, type Style } from "../views/style.js";
 
 /** Where a command reads and writes. */
 export interface CommandIO {
@@ -19,7 +19,8 @@ export function processIO(): CommandIO {
 /** The style for a stream: --color/--no-color win, then NO_COLOR/FORCE_COLOR and TTY detection. */
 export function styleFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, color: boolean | undefined): Style {
   if (color === false) return plainStyle;
-  return chooseStyle(color === true ? { isTTY: true } : stream, color === true ? { ...env, FORCE_COLOR: "1", NO_COLOR: "" } : env);
+  if (color === true) return colourStyle;
+  return chooseStyle(stream, env);
 }
 
 /** Writes text followed by a newline unless it already ends with one. */

@@ -2,6 +2,7 @@
 // of wanted emulator programs into verified files on disk, so the planner and apply only
 // ever deal with files and their SHA-256.
 import type { HostCpu } from "../catalog/host.js";
+import type { FileHasher } from "../files/hash-cache.js";
 
 /** A verified emulator file ready to be installed. */
 export interface ResolvedEmulator {
@@ -35,7 +36,7 @@ export interface SourceContext {
   readonly requireStatic: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Hashes a file (null when missing); defaults to reading it whole, a cache may answer instead. */
-  readonly hashFile?: (path: string) => Promise<{ readonly sha256: string; readonly size: number } | null>;
+  readonly hashFile?: FileHasher;
   /** Non-fatal messages for the user (stderr). */
   readonly onWarning?: (message: string) => void;
 }
