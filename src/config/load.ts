@@ -7,8 +7,9 @@ import { ConfigError } from "../errors.js";
 import { defaultCacheDir } from "./defaults.js";
 import { findConfigFile, PACKAGE_JSON_KEY } from "./discover.js";
 import { detectWrongEncoding } from "./encoding.js";
-import { noPositions } from "./locate.js";
-import { parseJsonConfig, parseYamlConfig, type ParsedConfig } from "./parse.js";
+import { noPositions, type Locator } from "./positions.js";
+import type { ParsedConfig } from "./parse.js";
+import { pickKeys, readPlainJson } from "./plain-json.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import { escapeControlCharacters, quote } from "./quote.js";
 import type { QusConfig } from "./types.js";
@@ -38,7 +39,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<QusConfig>
   const source: ConfigSource = { path: file, display: escapeControlCharacters(displayPath(file, cwd)) };
   const text = await readConfigText(source);
   const parsed = await parseConfig(text, source);
-  return validateConfig(parsed.data, parsed.locate, source, {
+  return validateConfig(parsed.data, parsed.positions, source, {
     configFile: file,
     baseDir: dirname(file),
     defaultCacheDir: defaultCacheDir(env, process.geteuid?.() === 0, homedir()),
@@ -79,24 +80,47 @@ async function readConfigText(source: ConfigSource): Promise<string> {
   return bytes.toString("utf8").replace(/^\uFEFF/, "");
 }
 
-async function parseConfig(text: string, source: ConfigSource): Promise<ParsedConfig> {
+/** Config data, and where each field was written (worked out only when a problem is reported). */
+interface ConfigData {
+  readonly data: unknown;
+  readonly positions: () => Promise<Locator>;
+}
+
+async function parseConfig(text: string, source: ConfigSource): Promise<ConfigData> {
   const extension = extname(source.path);
   if (basename(source.path) === "package.json") {
-    const parsed = parseJsonConfig(text, source, [PACKAGE_JSON_KEY]);
+    const parsed = await parseJson(text, source, [PACKAGE_JSON_KEY]);
     if (parsed.data === undefined) throw new ConfigError(`${source.display} has no "${PACKAGE_JSON_KEY}" key`);
     return parsed;
   }
-  if (extension === ".json") return parseJsonConfig(text, source);
-  if (YAML_EXTENSIONS.has(extension)) return parseYamlConfig(text, source);
+  if (extension === ".json") return parseJson(text, source);
+  if (YAML_EXTENSIONS.has(extension)) return located((await import("./parse.js")).parseYamlConfig(text, source));
   if (MODULE_EXTENSIONS.has(extension)) {
     // Loaded only for JS/TS configs (it brings cosmiconfig's loaders and a syntax checker).
     const { loadModuleConfig } = await import("./load-module.js");
-    return { data: await loadModuleConfig(source.path, text, source), locate: noPositions };
+    return { data: await loadModuleConfig(source.path, text, source), positions: async () => noPositions };
   }
   throw new ConfigError(
     `config file ${source.display} has an unsupported extension ${quote(extension)} ` +
       "(use .json, .yaml, .yml, .js, .mjs, .cjs, .ts, or no extension for YAML)",
   );
+}
+
+/**
+ * Valid JSON without repeated keys (every working config) is read with JSON.parse alone; the
+ * YAML reader, which keeps positions, is loaded only to report a problem.
+ */
+async function parseJson(text: string, source: ConfigSource, base: readonly string[] = []): Promise<ConfigData> {
+  const plain = readPlainJson(text);
+  if (plain === undefined) return located((await import("./parse.js")).parseJsonConfig(text, source, base));
+  return {
+    data: pickKeys(plain.value, base),
+    positions: async () => (await import("./parse.js")).parseJsonConfig(text, source, base).locate,
+  };
+}
+
+function located(parsed: ParsedConfig): ConfigData {
+  return { data: parsed.data, positions: async () => parsed.locate };
 }
 
 /** The path as users think of it: relative when inside cwd, absolute otherwise. */

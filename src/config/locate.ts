@@ -2,21 +2,7 @@
 // every problem can be reported as file:line:column. JS/TS configs have no positions.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 import { parsePointer } from "./pointer.js";
-
-/** A 1-based line and column, or nothing when the source has no positions. */
-export interface LineColumn {
-  readonly line?: number;
-  readonly column?: number;
-}
-
-/**
- * Finds where a field is written. `key` asks for the key of the field (for unknown or
- * misplaced keys) instead of its value.
- */
-export type Locator = (pointer: string, part?: "value" | "key") => LineColumn;
-
-/** A locator for sources without positions (JS/TS configs). */
-export const noPositions: Locator = () => ({});
+import type { LineColumn, Locator } from "./positions.js";
 
 /**
  * A locator over a parsed document. `base` is prepended to every pointer (the `qus` key of a

@@ -1,10 +1,12 @@
 // Parses JSON and YAML config text with the `yaml` package so that every node keeps its
-// position. Syntax errors become ConfigErrors with line and column; alias bombs, aliases used
+// position (loaded only for YAML configs, and for JSON ones when a problem needs a position). Syntax errors become ConfigErrors with line and column; alias bombs, aliases used
 // before their anchor and data nested deeper than the parser's stack are refused by name.
 import { isAlias, LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.js";
-import { documentLocator, type Locator } from "./locate.js";
+import { documentLocator } from "./locate.js";
+import type { Locator } from "./positions.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
+import { pickKeys } from "./plain-json.js";
 import { shorten } from "./quote.js";
 
 /** Config data with a way to find where each field was written. */
@@ -26,7 +28,7 @@ export function parseYamlConfig(text: string, source: ConfigSource, base: readon
   const problems = yamlProblems(doc, lineCounter, source);
   if (problems.length > 0) throw configErrorFor(source, problems);
   const data = toData(doc, lineCounter, source);
-  return { data: pick(data, base), locate: documentLocator(doc, lineCounter, base) };
+  return { data: pickKeys(data, base), locate: documentLocator(doc, lineCounter, base) };
 }
 
 /**
@@ -57,7 +59,7 @@ export function parseJsonConfig(text: string, source: ConfigSource, base: readon
   // then echo where it gave up; positions outside the too-deep part stay right.
   const tooDeep = doc.errors.some((e) => e.code === "RESOURCE_EXHAUSTION");
   const locate = doc.errors.length === 0 || tooDeep ? documentLocator(doc, lineCounter, base) : () => ({});
-  return { data: pick(data, base), locate };
+  return { data: pickKeys(data, base), locate };
 }
 
 const TOO_DEEP = "lists or objects are nested too deeply";
@@ -165,16 +167,6 @@ function offsetToLineColumn(text: string, offset: number): { line: number; colum
 function lineColumn(lineCounter: LineCounter, offset: number): { line: number; column: number } {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
-}
-
-function pick(data: unknown, base: readonly string[]): unknown {
-  let value = data;
-  for (const key of base) {
-    value = value !== null && typeof value === "object" && Object.hasOwn(value, key)
-      ? (value as Record<string, unknown>)[key]
-      : undefined;
-  }
-  return value;
 }
 
 function firstLine(message: string): string {

@@ -1,7 +1,7 @@
 // Collects what is wrong with a config and turns it into one ConfigError whose message lists
 // every problem on its own line as `file:line:column: message`, the way compilers do.
 import { ConfigError, type ConfigProblem } from "../errors.js";
-import type { LineColumn } from "./locate.js";
+import type { LineColumn } from "./positions.js";
 import { escapeControlCharacters } from "./quote.js";
 
 /** The config file as problems name it: absolute path, and the spelling shown to the user. */

@@ -3,7 +3,7 @@
 import type { ErrorObject } from "ajv";
 import type { ConfigProblem } from "../errors.js";
 import { closestMatch, didYouMean } from "./did-you-mean.js";
-import type { Locator } from "./locate.js";
+import type { Locator } from "./positions.js";
 import { fieldLabel, joinPointer, parsePointer } from "./pointer.js";
 import { problemAt, type ConfigSource } from "./problems.js";
 import { quote } from "./quote.js";

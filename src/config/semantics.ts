@@ -6,7 +6,7 @@ import { knownTargetSpellings, resolveTargetName, TARGETS } from "../catalog/tar
 import type { ConfigProblem } from "../errors.js";
 import { didYouMean } from "./did-you-mean.js";
 import { repeatedFlags } from "../catalog/flags.js";
-import type { Locator } from "./locate.js";
+import type { Locator } from "./positions.js";
 import { fieldLabel, joinPointer } from "./pointer.js";
 import { problemAt, type ConfigSource } from "./problems.js";
 import { quote } from "./quote.js";
