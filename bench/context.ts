@@ -21,7 +21,7 @@ export function projectRoot(): string {
 /** The built CLI; throws "run npm run build" when it is missing or older than src/. */
 export function builtCli(): string {
   const root = projectRoot();
-  const cli = join(root, "dist", "cli", "main.js");
+  const cli = join(root, "dist", "bin", "qus.js");
   if (!existsSync(cli)) throw new Error(`${cli} does not exist: run npm run build`);
   const newest = newestMtimeMs(join(root, "src"));
   if (statSync(cli).mtimeMs < newest) throw new Error(`${cli} is older than src/: run npm run build`);

@@ -48,7 +48,7 @@ export async function runCommand(args: Extract<CliArgs, { command: "run" }>, io:
 /** Outside: check the config as the real user, then re-run qus inside new namespaces. */
 async function enterNamespace(args: Extract<CliArgs, { command: "run" }>, io: CommandIO): Promise<number> {
   const config = await loadCommandConfig(args.configPath, io);
-  // The script node was started with: dist/cli/main.js, or the single-file bundle.
+  // The script node was started with: dist/bin/qus.js, or the single-file bundle.
   const self = process.argv[1] ?? fileURLToPath(new URL("../cli/main.js", import.meta.url));
   const forwarded = ["run", "--inside", ...(config.file ? ["-c", config.file] : []), ...(args.color === false ? ["--no-color"] : []), "--", ...args.argv];
   const setup = `mount -t binfmt_misc binfmt_misc ${RUN_BINFMT_DIR} || exit ${MOUNT_FAILED}; exec "$@"`;

@@ -3,6 +3,7 @@
 // `$import` can change what is loaded (see discover.ts). Whatever the module does wrong
 // becomes a ConfigError naming the file, never a stack trace.
 import { extname } from "node:path";
+import { commonJsExport } from "../commonjs-export.js";
 import { ConfigError } from "../errors.js";
 import { findModuleSyntaxError, isMaskedModuleError } from "./js-syntax.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
@@ -20,7 +21,7 @@ export async function loadModuleConfig(file: string, content: string, source: Co
   if (extname(file) === ".ts") await checkTypeScriptSyntax(content, source);
   let exported: unknown;
   try {
-    const { defaultLoaders } = await import("cosmiconfig");
+    const defaultLoaders = commonJsExport<typeof import("cosmiconfig").defaultLoaders>(await import("cosmiconfig"), "defaultLoaders");
     exported = await defaultLoaders[extname(file) as ".js" | ".mjs" | ".cjs" | ".ts"](file, content);
     exported = await exported;
   } catch (error) {

@@ -3,6 +3,7 @@
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliPath } from "../helpers/fixtures.js";
 import { baseConfig, openHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -46,7 +47,7 @@ describe("config errors", () => {
   }
 
   it("no config found: says where it looked", async () => {
-    const result = await h.sandbox.run(process.execPath, [join(process.cwd(), "dist/cli/main.js"), "plan"], { cwd: "/" });
+    const result = await h.sandbox.run(process.execPath, [cliPath(), "plan"], { cwd: "/" });
     expectUserError(result, /config/i);
   });
 

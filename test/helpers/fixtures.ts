@@ -75,9 +75,9 @@ export function requireFixtures(): void {
   }
 }
 
-/** The built CLI entry. */
+/** The built CLI entry, as package.json's "bin" names it. */
 export function cliPath(): string {
-  return join(projectRoot, "dist", "cli", "main.js");
+  return join(projectRoot, "dist", "bin", "qus.js");
 }
 
 function newestMtime(directory: string): { path: string; mtimeMs: number } {
@@ -90,7 +90,7 @@ function newestMtime(directory: string): { path: string; mtimeMs: number } {
   return newest;
 }
 
-/** Throws "run npm run build" when dist/cli/main.js is missing or older than the newest file in src/. */
+/** Throws "run npm run build" when dist/bin/qus.js is missing or older than the newest file in src/. */
 export function requireBuilt(): void {
   const cli = cliPath();
   if (!existsSync(cli)) throw new Error(`${cli} does not exist: run npm run build`);
@@ -119,7 +119,7 @@ export interface CliOptions {
 
 let builtChecked = false;
 
-/** Runs `node dist/cli/main.js ...args` as a child process without a TTY and collects its output. */
+/** Runs `node dist/bin/qus.js ...args` as a child process without a TTY and collects its output. */
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   if (!builtChecked) {
     requireBuilt();
