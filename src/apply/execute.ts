@@ -1,4 +1,4 @@
-// Carries out a plan step by step, keeping the state file true after every change so that
+// Carries out a plan step by step, keeping the state file true enough after every change that
 // an interrupted apply leaves a host the next apply converges from.
 import { createHash } from "node:crypto";
 import type { Change, Plan, PlanSummary, StateRecord } from "../plan/types.js";
@@ -33,6 +33,12 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const done: Change[] = [];
   let stepNumber = 0;
   const effectDone = () => options.afterEffect?.(++stepNumber);
+  let unsaved = false;
+  const save = async (): Promise<void> => {
+    if (!unsaved) return;
+    unsaved = false;
+    await writeState(options.stateFile, state);
+  };
   const groups = orderSteps(plan.changes).map((group) => ({
     title: titleOf(group),
     run: async () => {
@@ -43,13 +49,20 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         }
         done.push(group.change);
       } finally {
-        await writeState(options.stateFile, state);
+        unsaved = true;
+        // A file's record is written at once: files outlive a reboot. Kernel entries do not, and
+        // a missing record of one costs the next plan only a re-registration of a pinned entry,
+        // so their records are written together (an atomic, fsynced write each was most of the
+        // time of an apply of 30 registrations).
+        if (group.steps.some((step) => WRITES_FILES.has(step.op))) await save();
       }
     },
   }));
   try {
     await options.runGroups(groups);
+    await save();
   } catch (error) {
+    await save();
     const summary = summarise(done);
     const progress = `Done before stopping: ${summary.add} added, ${summary.change} changed, ${summary.destroy} destroyed; run "qus plan" to see what is left.`;
     if (error instanceof QusError) throw new QusError(`${error.message}\n${progress}`, { cause: error, hint: error.hint });
@@ -57,6 +70,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   }
   return summarise(done);
 }
+
+/** Steps that change files (the others change only the kernel's entries). */
+const WRITES_FILES: ReadonlySet<Step["op"]> = new Set(["install", "remove-file", "write-binfmtd", "remove-binfmtd"]);
 
 /** Raised when a signal stops apply between two steps. */
 export class InterruptedError extends QusError {
