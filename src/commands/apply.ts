@@ -9,7 +9,7 @@ import { confirmApply } from "../cli/prompt.js";
 import { executePlan } from "../apply/execute.js";
 import { realEffects } from "../apply/effects.js";
 import { faultHookFrom } from "../apply/fault-hook.js";
-import { listrRunner } from "../apply/progress.js";
+import { progressRunner } from "../apply/progress.js";
 import { QusError, StalePlanError } from "../errors.js";
 import { acquireApplyLock, applyLockPath, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "../lock/apply-lock.js";
 import { staleness, type SavedPlan } from "../plan/saved-plan.js";
@@ -48,7 +48,7 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
         stateFile: config.stateFile,
         state: planned.live.state,
         effects: realEffects,
-        runGroups: listrRunner(io.stderr, styleFor(io.stderr, io.env, args.color).colour),
+        runGroups: progressRunner(io.stderr, styleFor(io.stderr, io.env, args.color).colour),
         signal: abort.signal,
         afterEffect: faultHookFrom(io.env),
       });

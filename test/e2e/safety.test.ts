@@ -194,6 +194,9 @@ describe("signals", () => {
     expect(sent).toBe(true);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Interrupted before: /);
+    // Without a terminal, progress is one line per change; the change the signal stopped is marked.
+    expect(result.stderr).toMatch(/^\[COMPLETED\] Install emulator /m);
+    expect(result.stderr).toMatch(/^\[FAILED\] /m);
     expect(result.stderr).toMatch(/Done before stopping: \d+ added, 0 changed, 0 destroyed; run "qus plan" to see what is left\./);
     expect(registeredInterpretersIntact(h.sandbox)).toEqual([]);
     const plan = await h.qus("plan", "--detailed-exitcode");
