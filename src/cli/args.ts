@@ -1,6 +1,9 @@
 // Parses the command line into a typed value, with no behaviour of its own: commands receive
-// the result, so what the user typed and what qus does stay separate.
-import { Command, Option } from "commander";
+// the result, so what the user typed and what qus does stay separate. The commands and options
+// are the table in command-spec.ts; a mistake is a UsageError (exit 1, no stack), and --help or
+// --version become text for main.ts to print.
+import { QusError } from "../errors.js";
+import { COMMANDS, commandHelp, INIT_SOURCES, optionLabel, programHelp, type CommandSpec, type OptionSpec } from "./command-spec.js";
 
 /** Options every command that reads a config accepts. */
 export interface CommonArgs {
@@ -24,7 +27,7 @@ export type CliArgs =
   | (CommonArgs & { readonly command: "init"; readonly source: InitSource; readonly targets: readonly string[] | undefined; readonly emulators: string | undefined });
 
 /** The emulator sources `qus init` can write a starter config for. */
-export type InitSource = "debian" | "fedora" | "local";
+export type InitSource = (typeof INIT_SOURCES)[number];
 
 /** `apply --verify`: run `qus verify` once apply has finished. */
 export interface ApplyVerifyArgs {
@@ -43,111 +46,165 @@ export interface ApplyLockArgs {
   readonly lockTimeoutMs?: number;
 }
 
+/** The command line could not be understood; says what, and where help is. */
+export class UsageError extends QusError {
+  constructor(message: string) {
+    super(message, { hint: "run qus --help for usage" });
+  }
+}
+
+/** What the command line asks for: a command to run, or text to print (help, version) and an exit code. */
+export type CommandLine =
+  | { readonly kind: "command"; readonly args: CliArgs }
+  | { readonly kind: "print"; readonly text: string; readonly to: "stdout" | "stderr"; readonly code: 0 | 1 };
+
+/** Option values as typed: flags are true, valued options their last value. */
+type Values = ReadonlyMap<string, string | true>;
+
+/** Parses argv (without node and script). Throws UsageError for what it cannot accept. */
+export function parseArgs(argv: readonly string[], version: string): CommandLine {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { kind: "print", text: programHelp(), to: "stderr", code: 1 };
+  if (first === "-h" || first === "--help") return print(programHelp());
+  if (first === "-V" || first === "--version") return print(`${version}\n`);
+  if (first === "help") {
+    const topic = rest[0];
+    return print(topic === undefined ? programHelp() : commandHelp(commandNamed(topic)));
+  }
+  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
+  const command = commandNamed(first);
+  const parsed = readTokens(command, rest);
+  if (parsed === "help") return print(commandHelp(command));
+  return { kind: "command", args: toCliArgs(command, parsed.values, parsed.positionals) };
+}
+
+function print(text: string): CommandLine {
+  return { kind: "print", text, to: "stdout", code: 0 };
+}
+
+function commandNamed(name: string): CommandSpec {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) throw new UsageError(`unknown command '${name}'`);
+  return command;
+}
+
+/** Splits the tokens after the command name into option values and positionals, checking both. */
+function readTokens(command: CommandSpec, tokens: readonly string[]): "help" | { values: Values; positionals: string[] } {
+  const values = new Map<string, string | true>();
+  const positionals: string[] = [];
+  const takesRest = command.arguments.some((a) => a.rest === true);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    // After "--", or once a command to run has started, everything is an argument.
+    if (token === "--" || (takesRest && positionals.length > 0)) {
+      positionals.push(...tokens.slice(token === "--" ? i + 1 : i));
+      break;
+    }
+    if (token === "-h" || token === "--help") return "help";
+    if (!token.startsWith("-") || token === "-") {
+      positionals.push(token);
+      continue;
+    }
+    const { option, inline } = findOption(command, token);
+    if (option.value === undefined) {
+      if (inline !== undefined) throw new UsageError(`option '${optionLabel(option)}' takes no value`);
+      values.delete(option.name);
+      values.set(option.name, true);
+      continue;
+    }
+    const value = inline ?? tokens[++i];
+    if (value === undefined) throw new UsageError(`option '${optionLabel(option)}' argument missing`);
+    if (option.choices !== undefined && !option.choices.includes(value)) {
+      throw new UsageError(`option '${optionLabel(option)}' argument '${value}' is invalid. Allowed choices are ${option.choices.join(", ")}.`);
+    }
+    values.set(option.name, value);
+  }
+  for (const option of command.options) {
+    if (option.required === true && !values.has(option.name)) throw new UsageError(`required option '${optionLabel(option)}' not specified`);
+  }
+  checkPositionals(command, positionals);
+  return { values, positionals };
+}
+
+/** The option a token names: `--name`, `--name=value`, `-s`, `-svalue`. */
+function findOption(command: CommandSpec, token: string): { option: OptionSpec; inline?: string } {
+  const unknown = (): never => {
+    throw new UsageError(`unknown option '${token}' for 'qus ${command.name}'`);
+  };
+  if (token.startsWith("--")) {
+    const equals = token.indexOf("=");
+    const name = token.slice(2, equals === -1 ? undefined : equals);
+    const option = command.options.find((o) => o.name === name) ?? unknown();
+    return equals === -1 ? { option } : { option, inline: token.slice(equals + 1) };
+  }
+  const option = command.options.find((o) => o.short === token[1]) ?? unknown();
+  if (token.length === 2) return { option };
+  if (option.value === undefined) return unknown(); // grouped flags: none of qus's short options is a flag
+  return { option, inline: token.slice(2) };
+}
+
+function checkPositionals(command: CommandSpec, positionals: readonly string[]): void {
+  const specs = command.arguments;
+  const missing = specs.find((a, index) => a.required && positionals.length <= index);
+  if (missing !== undefined) throw new UsageError(`missing required argument '${missing.name}'`);
+  if (!specs.some((a) => a.rest === true) && positionals.length > specs.length) {
+    const expected = `${specs.length} argument${specs.length === 1 ? "" : "s"}`;
+    throw new UsageError(`too many arguments for '${command.name}': expected ${expected}, got ${positionals.length}`);
+  }
+}
+
 /** Parses --lock-timeout: seconds, a non-negative number (fractions allowed). */
-function lockTimeoutMs(value: unknown, cmd: Command): number | undefined {
-  if (value === undefined) return undefined;
+function lockTimeoutMs(value: string | true | undefined): number | undefined {
+  if (value === undefined || value === true) return undefined;
   const seconds = Number(value);
-  if (String(value).trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
-    cmd.error(`error: --lock-timeout expects a number of seconds from 0 to 86400, got '${String(value)}'`);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
+    throw new UsageError(`--lock-timeout expects a number of seconds from 0 to 86400, got '${value}'`);
   }
   return Math.round(seconds * 1000);
 }
 
-/** Parses argv (without node and script). Help and version print and exit through commander. */
-export function parseArgs(argv: readonly string[], version: string): CliArgs {
-  let parsed: CliArgs | undefined;
-  const program = new Command("qus")
-    .description("Declarative QEMU user-mode emulation: plan and apply binfmt_misc registrations from a config file.")
-    .version(version, "-V, --version")
-    .showHelpAfterError("(run qus --help for usage)")
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-
-  const common = (cmd: Command) =>
-    cmd
-      .option("-c, --config <file>", "config file (default: qus.config.* or .qusrc* in the current directory, or package.json \"qus\")")
-      .option("--json", "print one JSON document on stdout instead of text", false)
-      .addOption(new Option("--color", "force colour"))
-      .addOption(new Option("--no-color", "never colour (also: NO_COLOR, or output that is not a terminal)"));
-  const base = (opts: Record<string, unknown>): CommonArgs => ({
-    configPath: opts.config as string | undefined,
-    json: opts.json === true,
-    color: opts.color as boolean | undefined,
-    upgrade: opts.upgrade === true,
-  });
-  const detailed = "exit 2 instead of 0 when there are changes (plan) or changes were made (apply)";
-
-  common(program.command("plan").description("show what apply would change"))
-    .option("--detailed-exitcode", detailed, false)
-    .option("--out <file>", "also save the plan to FILE, for `qus apply FILE` (refused there if anything changed meanwhile)")
-    .option("--upgrade", "resolve the newest emulators again instead of the versions in qus.lock.json", false)
-    .action((opts) => {
-      parsed = { ...base(opts), command: "plan", detailedExitcode: opts.detailedExitcode === true, out: opts.out as string | undefined };
-    });
-  for (const name of ["apply", "destroy"] as const) {
-    const what = name === "apply" ? "make binfmt_misc match the config" : "remove every entry and emulator qus owns, and only those";
-    const sub = program.command(name).description(what);
-    if (name === "apply") sub.argument("[plan-file]", "a plan saved with `qus plan --out FILE`: applied exactly, without a prompt");
-    common(sub)
-      .option("--auto-approve", "do not ask for confirmation (needed without a terminal)", false)
-      .option("--detailed-exitcode", detailed, false)
-      .addOption(new Option("--verify", "after applying, run qus verify (exit 1 if a target fails)").hideHelp(name !== "apply"))
-      .option("--lock-timeout <seconds>", "how long to wait while another qus applies (default 30)")
-      .addOption(new Option("--upgrade", "resolve the newest emulators again instead of the versions in qus.lock.json").hideHelp(name !== "apply"))
-      .action((...params: unknown[]) => {
-        const cmd = params.at(-1) as Command;
-        const opts = cmd.opts();
-        const planFile = name === "apply" ? (params[0] as string | undefined) : undefined;
-        if (name !== "apply" && opts.verify === true) cmd.error(`error: unknown option '--verify' (only apply has it)`);
-        const lock = { lockTimeoutMs: lockTimeoutMs(opts.lockTimeout, cmd), ...(planFile === undefined ? {} : { planFile }) };
-        parsed = { ...base(opts), command: name, autoApprove: opts.autoApprove === true, detailedExitcode: opts.detailedExitcode === true, verify: opts.verify === true, ...lock };
-      });
+function toCliArgs(command: CommandSpec, values: Values, positionals: readonly string[]): CliArgs {
+  const flag = (name: string): boolean => values.get(name) === true;
+  const text = (name: string): string | undefined => {
+    const value = values.get(name);
+    return typeof value === "string" ? value : undefined;
+  };
+  // --color and --no-color: the last one typed wins, as with other options.
+  const colorFlags = [...values.keys()].filter((k) => k === "color" || k === "no-color");
+  const color = colorFlags.length === 0 ? undefined : colorFlags.at(-1) === "color";
+  const base: CommonArgs = { configPath: text("config"), json: flag("json"), color, upgrade: flag("upgrade") };
+  switch (command.name) {
+    case "plan":
+      return { ...base, command: "plan", detailedExitcode: flag("detailed-exitcode"), out: text("out") };
+    case "apply":
+    case "destroy": {
+      const planFile = positionals[0];
+      return {
+        ...base,
+        command: command.name,
+        autoApprove: flag("auto-approve"),
+        detailedExitcode: flag("detailed-exitcode"),
+        verify: flag("verify"),
+        lockTimeoutMs: lockTimeoutMs(values.get("lock-timeout")),
+        ...(planFile === undefined ? {} : { planFile }),
+      };
+    }
+    case "show":
+      return { ...base, configPath: undefined, command: "show", file: positionals[0] as string };
+    case "status":
+    case "validate":
+    case "verify":
+      return { ...base, command: command.name };
+    case "demo":
+      return { ...base, command: "demo", emulators: text("emulators") as string, binary: text("binary"), inside: flag("inside") };
+    case "run":
+      return { ...base, command: "run", argv: positionals, inside: flag("inside") };
+    case "init": {
+      const list = text("targets");
+      const targets = list === undefined ? undefined : list.split(",").map((t) => t.trim()).filter((t) => t !== "");
+      return { ...base, command: "init", source: (text("source") ?? "debian") as InitSource, targets, emulators: text("emulators") };
+    }
+    default:
+      throw new UsageError(`unknown command '${command.name}'`);
   }
-  program
-    .command("show")
-    .description("print a plan saved with `qus plan --out FILE`")
-    .argument("<file>", "the saved plan")
-    .option("--json", "print the plan's JSON document instead of text", false)
-    .addOption(new Option("--color", "force colour"))
-    .addOption(new Option("--no-color", "never colour (also: NO_COLOR, or output that is not a terminal)"))
-    .action((file: string, opts) => {
-      parsed = { configPath: undefined, json: opts.json === true, color: opts.color as boolean | undefined, upgrade: false, command: "show", file };
-    });
-  common(program.command("status").description("list the registered entries and which ones qus owns")).action((opts) => {
-    parsed = { ...base(opts), command: "status" };
-  });
-  common(program.command("validate").description("check the config file and exit")).action((opts) => {
-    parsed = { ...base(opts), command: "validate" };
-  });
-  common(program.command("demo").description("plan, apply and run a foreign binary inside a private binfmt_misc (changes nothing on the host)"))
-    .requiredOption("--emulators <dir>", "directory holding qemu-<target>-static emulators")
-    .option("--binary <file>", "a static aarch64 program to run once emulation is set up (e.g. busybox)")
-    .addOption(new Option("--inside").hideHelp())
-    .action((opts) => {
-      parsed = { ...base(opts), command: "demo", emulators: String(opts.emulators), binary: opts.binary as string | undefined, inside: opts.inside === true };
-    });
-
-  common(program.command("verify").description("prove emulation works: run a tiny program of each enabled target through the kernel")).action((opts) => {
-    parsed = { ...base(opts), command: "verify" };
-  });
-  common(program.command("run").description("rootless: run a command in a private binfmt_misc with the configured targets (Linux 6.7+)"))
-    .usage("[options] -- <command> [args...]")
-    .argument("<command...>", "the command to run, after --")
-    .addOption(new Option("--inside").hideHelp())
-    .action((command: string[], opts) => {
-      parsed = { ...base(opts), command: "run", argv: command, inside: opts.inside === true };
-    });
-  common(program.command("init").description("write a commented starter config (qus.config.yaml, or the file given with -c); never overwrites"))
-    .addOption(new Option("--source <type>", "where emulators come from").choices(["debian", "fedora", "local"]).default("debian"))
-    .option("--targets <list>", "comma-separated targets (default: aarch64,arm,riscv64,ppc64le,s390x)")
-    .option("--emulators <dir>", "for --source local: the directory holding qemu-<target>-static (default: /usr/bin)")
-    .action((opts) => {
-      const targets = typeof opts.targets === "string" ? String(opts.targets).split(",").map((t) => t.trim()).filter((t) => t !== "") : undefined;
-      parsed = { ...base(opts), command: "init", source: opts.source as InitSource, targets, emulators: opts.emulators as string | undefined };
-    });
-
-  program.parse([...argv], { from: "user" });
-  if (parsed === undefined) {
-    program.help({ error: true });
-  }
-  return parsed as CliArgs;
 }

@@ -8,12 +8,12 @@ import { ConfigError, QusError } from "../errors.js";
 import { defaultCacheDir } from "../config/defaults.js";
 import { escapeControlCharacters } from "../config/quote.js";
 import { QUS_VERSION } from "../version.js";
-import type { CliArgs } from "./args.js";
+import { parseArgs, type CliArgs } from "./args.js";
 import { processIO, type CommandIO } from "./io.js";
 
 /**
  * Node 22.1+ can keep compiled code on disk between runs (a no-op plan is mostly module loading).
- * Enabled before the first heavy import (args.js loads commander), in qus's own cache directory:
+ * Enabled before the first command module is imported, in qus's own cache directory:
  * never the shared default under /tmp, which other users could fill for root to load.
  */
 function enableCompileCache(): void {
@@ -78,14 +78,19 @@ export function reportError(error: unknown, io: CommandIO, json: boolean): numbe
 
 async function main(): Promise<void> {
   const io = processIO();
-  let args: CliArgs | undefined;
+  const argv = process.argv.slice(2);
   let code: number;
   try {
-    const { parseArgs } = await import("./args.js");
-    args = parseArgs(process.argv.slice(2), QUS_VERSION);
-    code = await run(args, io);
+    const commandLine = parseArgs(argv, QUS_VERSION);
+    if (commandLine.kind === "print") {
+      (commandLine.to === "stdout" ? io.stdout : io.stderr).write(commandLine.text);
+      code = commandLine.code;
+    } else {
+      code = await run(commandLine.args, io);
+    }
   } catch (error) {
-    code = reportError(error, io, args?.json ?? false);
+    // A command line qus could not read still gets a JSON answer when it asked for one.
+    code = reportError(error, io, argv.includes("--json"));
   }
   process.exitCode = code;
 }
