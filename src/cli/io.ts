@@ -13,7 +13,16 @@ export interface CommandIO {
 
 /** The process's own streams. */
 export function processIO(): CommandIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Read on first use: creating process.stdin costs a few milliseconds, and only apply's prompt reads it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** The style for a stream: --color/--no-color win, then NO_COLOR/FORCE_COLOR and TTY detection. */

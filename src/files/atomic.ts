@@ -2,12 +2,12 @@
 // flushed to disk, then renamed over the destination, and the directory is flushed too. A crash
 // at any instant leaves either the old file or the new one, never a partial emulator that the
 // kernel would then try to run; a temp file left by a crash is named .qus-tmp-* so it is obvious.
-import { randomBytes, createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { QusError, SourceError } from "../errors.js";
 import type { FileDigest } from "./hash.js";
+import { nodeCrypto } from "./node-crypto.js";
 
 /** A file could not be written where qus was asked to put it. */
 export class FileWriteError extends QusError {
@@ -29,8 +29,8 @@ const DIRECTORY_MODE = 0o755;
 const COPY_CHUNK_BYTES = 1024 * 1024;
 
 /** The temp name beside `target`: same directory, so rename is atomic (never across file systems). */
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.qus-tmp-${basename(target)}-${randomBytes(6).toString("hex")}`);
+export async function tempPathFor(target: string): Promise<string> {
+  return join(dirname(target), `.qus-tmp-${basename(target)}-${(await nodeCrypto()).randomBytes(6).toString("hex")}`);
 }
 
 // fsync on a directory makes the rename itself durable. Some file systems refuse it (EINVAL):
@@ -64,7 +64,7 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
  */
 async function replaceAtomically<T>(target: string, mode: number, fill: (handle: FileHandle) => Promise<T>): Promise<T> {
   const directory = dirname(target);
-  const temp = tempPathFor(target);
+  const temp = await tempPathFor(target);
   let handle: FileHandle | undefined;
   try {
     await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE }).catch((error: unknown) => {
@@ -105,7 +105,7 @@ export async function installFileAtomic(options: {
 }): Promise<FileDigest> {
   const { from, to, mode, expectedSha256 } = options;
   return replaceAtomically(to, mode, async (handle) => {
-    const hash = createHash("sha256");
+    const hash = (await nodeCrypto()).createHash("sha256");
     let size = 0;
     const input = createReadStream(from, { highWaterMark: COPY_CHUNK_BYTES });
     try {

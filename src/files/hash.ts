@@ -1,7 +1,7 @@
 // SHA-256 of files, streamed: emulators are 10+ MB each and qus hashes dozens of them per plan,
 // so nothing is read whole into memory.
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { nodeCrypto } from "./node-crypto.js";
 
 /** A file's content identity: what the state file, the lock file and the plan compare. */
 export interface FileDigest {
@@ -14,7 +14,7 @@ const CHUNK_BYTES = 1024 * 1024;
 
 /** Hashes a file by streaming it. Rejects with the fs error (code ENOENT, EACCES...) unchanged. */
 export async function sha256File(path: string): Promise<FileDigest> {
-  const hash = createHash("sha256");
+  const hash = (await nodeCrypto()).createHash("sha256");
   let size = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
     const bytes = chunk as Buffer;
@@ -35,7 +35,7 @@ export async function sha256FileIfExists(path: string): Promise<FileDigest | nul
 }
 
 /** SHA-256 of bytes in memory (small files: state, lock, binfmt.d). */
-export function sha256Bytes(data: string | Uint8Array): FileDigest {
+export async function sha256Bytes(data: string | Uint8Array): Promise<FileDigest> {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  return { sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+  return { sha256: (await nodeCrypto()).createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
 }

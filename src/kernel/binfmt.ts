@@ -1,7 +1,6 @@
 // The only code that touches binfmt_misc: read its state, and the few writes qus makes.
 // Every write is one write(2) of the whole content to an existing file (never created), so the
 // kernel sees exactly one command; errno values become KernelErrors with advice.
-import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -96,6 +95,8 @@ export async function enableBinfmtGlobally(dir: string): Promise<void> {
 /** Mounts binfmt_misc at `dir` with mount(8), as systemd's automount unit would. */
 export async function mountBinfmt(dir: string): Promise<void> {
   const args = ["-t", "binfmt_misc", "binfmt_misc", dir];
+  // Loaded here: every plan imports this module, and only a host without binfmt_misc mounted runs mount.
+  const { execFile } = await import("node:child_process");
   await new Promise<void>((resolve, reject) => {
     execFile("mount", args, { timeout: 30_000 }, (error, _stdout, stderr) => {
       if (error === null) return resolve();

@@ -2,13 +2,13 @@
 // qus wants or installed earlier, and the binfmt.d files it wants or wrote. The planner compares
 // this with Desired.
 import { readFile } from "node:fs/promises";
-import { createHash } from "node:crypto";
 import { readBinfmt } from "../kernel/binfmt.js";
 import { sha256FileIfExists } from "../files/hash.js";
 import type { FileHasher } from "../files/hash-cache.js";
 import { QusError } from "../errors.js";
 import type { Desired, Live, LiveFile, LiveTextFile } from "../plan/types.js";
 import { readState } from "./state-file.js";
+import { nodeCrypto } from "../files/node-crypto.js";
 
 /** binfmt.d files are one line; anything bigger is not one of qus's and is shown by hash only. */
 const MAX_BINFMTD_BYTES = 64 * 1024;
@@ -35,7 +35,7 @@ export async function readTextFile(path: string): Promise<LiveTextFile> {
     if (code === "ENOENT") return { path, content: null, sha256: null };
     throw new QusError(`Cannot read ${path} (${code ?? String(error)})`, { cause: error });
   }
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const sha256 = (await nodeCrypto()).createHash("sha256").update(bytes).digest("hex");
   const content = bytes.length > MAX_BINFMTD_BYTES ? `(${bytes.length} bytes, not shown)\n` : bytes.toString("utf8");
   return { path, content, sha256 };
 }

@@ -38,10 +38,10 @@ async function leftoverTemps(directory: string): Promise<string[]> {
 const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o7777;
 
 describe("tempPathFor", () => {
-  it("names a hidden temp file in the destination's own directory, different each time", () => {
-    const first = tempPathFor("/usr/local/lib/qus/qemu-aarch64");
+  it("names a hidden temp file in the destination's own directory, different each time", async () => {
+    const first = await tempPathFor("/usr/local/lib/qus/qemu-aarch64");
     expect(first).toMatch(/^\/usr\/local\/lib\/qus\/\.qus-tmp-qemu-aarch64-[0-9a-f]{12}$/);
-    expect(tempPathFor("/usr/local/lib/qus/qemu-aarch64")).not.toBe(first);
+    expect(await tempPathFor("/usr/local/lib/qus/qemu-aarch64")).not.toBe(first);
   });
 });
 

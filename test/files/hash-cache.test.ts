@@ -19,7 +19,7 @@ describe("hash cache", () => {
     const store = join(dir, "hashes.json");
     await writeFile(file, "version one");
     const first = await openHashCache(store);
-    expect(await first.hash(file)).toEqual(sha256Bytes("version one"));
+    expect(await first.hash(file)).toEqual(await sha256Bytes("version one"));
     await first.save();
     // Prove the second run does not read the file: its cached digest is served even though
     // we planted a different one in the store for the same identity.
@@ -38,7 +38,7 @@ describe("hash cache", () => {
     await new Promise((r) => setTimeout(r, 20));
     await writeFile(file, "bbbb");
     await utimes(file, atime, mtime);
-    expect(await cache.hash(file)).toEqual(sha256Bytes("bbbb"));
+    expect(await cache.hash(file)).toEqual(await sha256Bytes("bbbb"));
   });
 
   it("rehashes a file replaced by rename, and reports a removed file as missing", async () => {
@@ -48,7 +48,7 @@ describe("hash cache", () => {
     await cache.hash(file);
     await writeFile(`${file}.new`, "new");
     await rename(`${file}.new`, file);
-    expect(await cache.hash(file)).toEqual(sha256Bytes("new"));
+    expect(await cache.hash(file)).toEqual(await sha256Bytes("new"));
     await rm(file);
     expect(await cache.hash(file)).toBeNull();
   });
@@ -58,6 +58,6 @@ describe("hash cache", () => {
     await writeFile(store, "{ not json");
     const file = join(dir, "emu");
     await writeFile(file, "x");
-    expect(await (await openHashCache(store)).hash(file)).toEqual(sha256Bytes("x"));
+    expect(await (await openHashCache(store)).hash(file)).toEqual(await sha256Bytes("x"));
   });
 });
