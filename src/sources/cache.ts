@@ -53,6 +53,11 @@ export interface BlobWriter {
 }
 
 const TEMP_PREFIX = ".tmp-";
+/**
+ * Chunks are copied into a buffer of this size, written when full: decoders and sockets hand out
+ * 8-64 KiB chunks, and one awaited write per chunk made the write latency pace the decoder.
+ */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
 /** Temp files older than this were left by a crashed run: removed when the cache is next written. */
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
@@ -139,6 +144,9 @@ export class BlobCache {
 class TempBlob implements BlobWriter {
   private readonly hash = createHash("sha256");
   private handle: FileHandle | null;
+  /** Bytes written but not yet passed to the file. */
+  private buffer: Uint8Array | null = null;
+  private buffered = 0;
   size = 0;
 
   constructor(
@@ -153,11 +161,26 @@ class TempBlob implements BlobWriter {
     if (this.handle === null) throw new Error("blob writer is closed");
     this.hash.update(chunk);
     this.size += chunk.length;
+    let taken = 0;
+    while (taken < chunk.length) {
+      this.buffer ??= new Uint8Array(WRITE_BUFFER_BYTES);
+      const n = Math.min(chunk.length - taken, this.buffer.length - this.buffered);
+      this.buffer.set(chunk.subarray(taken, taken + n), this.buffered);
+      this.buffered += n;
+      taken += n;
+      if (this.buffered === this.buffer.length) await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const handle = this.handle as FileHandle;
+    const buffer = this.buffer as Uint8Array;
     let written = 0;
-    while (written < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, written, chunk.length - written);
+    while (written < this.buffered) {
+      const { bytesWritten } = await handle.write(buffer, written, this.buffered - written);
       written += bytesWritten;
     }
+    this.buffered = 0;
   }
 
   async commit(options: CommitOptions = {}): Promise<CachedBlob> {
@@ -171,6 +194,8 @@ class TempBlob implements BlobWriter {
       if (expected !== undefined && sha256 !== expected.sha256.toLowerCase()) {
         throw new SourceError(`${origin}: SHA-256 mismatch: expected ${expected.sha256.toLowerCase()}, got ${sha256}`);
       }
+      await this.flush();
+      this.buffer = null;
       const handle = this.handle as FileHandle;
       await handle.chmod(options.mode ?? 0o644);
       await handle.sync();
@@ -189,6 +214,7 @@ class TempBlob implements BlobWriter {
   async abort(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
+    this.buffer = null;
     await handle?.close().catch(() => undefined);
     await rm(this.tempPath, { force: true }).catch(() => undefined);
   }

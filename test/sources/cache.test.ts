@@ -89,6 +89,21 @@ describe("BlobCache", () => {
     expect(await cache.get(sha(content), content.length)).not.toBeNull();
   });
 
+  test("many small writes make one blob, and a caller may reuse its buffer as soon as write returns", async () => {
+    const writer = await cache.createWriter();
+    const reused = Buffer.alloc(1000);
+    const expected = createHash("sha256");
+    for (let i = 0; i < 3000; i++) {
+      reused.fill(i % 251);
+      expected.update(reused);
+      await writer.write(reused);
+    }
+    const blob = await writer.commit();
+    expect(blob.size).toBe(3_000_000);
+    expect(blob.sha256).toBe(expected.digest("hex"));
+    expect(createHash("sha256").update(await readFile(blob.path)).digest("hex")).toBe(blob.sha256);
+  });
+
   test("abort removes the temp file", async () => {
     const writer = await cache.createWriter();
     await writer.write(Buffer.from("partial"));
