@@ -1,11 +1,12 @@
-// HTTP downloads with Node's own fetch: a deadline for the response to start and for each gap
-// between chunks, bounded retries with backoff on network errors and 5xx, never on 4xx, a byte
-// limit, progress events, and bodies streamed into the cache while hashed (a 60 MB .deb is never
-// held in memory). Node 20's fetch ignores HTTP(S)_PROXY; a proxy-aware dispatcher would need
-// undici, which qus does not bundle.
+// HTTP downloads (node:http and node:https, see http-get.ts): a deadline for the response to
+// start and for each gap between chunks, bounded retries with backoff on network errors and 5xx,
+// never on 4xx, a byte limit, progress events, and bodies streamed into the cache while hashed (a
+// 60 MB .deb is never held in memory). Like Node 20's fetch, it ignores HTTP(S)_PROXY.
+import type { IncomingMessage } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SourceError } from "../errors.js";
 import type { BlobCache, CachedBlob, ExpectedDigest } from "./cache.js";
+import { httpGet } from "./http-get.js";
 import type { ProgressEvent } from "./types.js";
 
 /** Timeouts, retries and limits for downloads; tests shorten them. */
@@ -57,8 +58,8 @@ export interface DownloadTarget {
 }
 
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code !== undefined) return `${cause.code}${cause.message === undefined ? "" : ` (${cause.message})`}`;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && typeof message === "string" && !message.includes(code)) return `${code} (${message})`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -87,28 +88,23 @@ async function attempt(
     }, policy.idleTimeoutMs);
   };
   try {
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(target.url, { signal: controller.signal, redirect: "follow" });
+      response = await httpGet(target.url, controller.signal);
     } catch (error) {
+      if (error instanceof SourceError) throw error;
       throw new TransientError(timedOut ?? describe(error), { cause: error });
     }
-    if (response.status >= 500) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new TransientError(`HTTP ${response.status} ${response.statusText}`);
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new HttpStatusError(target.url, response.status, response.statusText);
-    }
-    const announced = response.headers.get("content-length");
-    const total = announced !== null && /^\d+$/.test(announced) ? Number(announced) : null;
+    const status = response.statusCode ?? 0;
+    const statusText = response.statusMessage ?? "";
+    if (status >= 500) throw new TransientError(`HTTP ${status} ${statusText}`);
+    if (status < 200 || status > 299) throw new HttpStatusError(target.url, status, statusText);
+    const announced = response.headers["content-length"];
+    const total = announced !== undefined && /^\d+$/.test(announced) ? Number(announced) : null;
     if (expectedSize !== undefined && total !== null && total !== expectedSize) {
-      await response.body?.cancel().catch(() => undefined);
       throw new SourceError(`GET ${target.url}: the server sends ${total} bytes, but ${expectedSize} are expected`);
     }
     if (total !== null && total > limit) {
-      await response.body?.cancel().catch(() => undefined);
       throw new SourceError(`GET ${target.url}: ${total} bytes is more than the ${limit} allowed`);
     }
     const progressTotal = expectedSize ?? total;
@@ -124,16 +120,15 @@ async function attempt(
     report(true);
     armIdle();
     try {
-      if (response.body !== null) {
-        for await (const chunk of response.body) {
-          armIdle();
-          received += chunk.length;
-          if (received > limit) {
-            throw new SourceError(`GET ${target.url}: more than the ${limit} bytes expected`);
-          }
-          await sink(chunk);
-          report(false);
+      for await (const chunk of response) {
+        const bytes = chunk as Buffer;
+        armIdle();
+        received += bytes.length;
+        if (received > limit) {
+          throw new SourceError(`GET ${target.url}: more than the ${limit} bytes expected`);
         }
+        await sink(bytes);
+        report(false);
       }
     } catch (error) {
       if (error instanceof SourceError) throw error;
