@@ -66,6 +66,15 @@ export class ChunkReader {
     return skipped;
   }
 
+  /** Puts bytes just read back in front, to be read again (a reader that looked ahead). */
+  unread(bytes: Uint8Array): void {
+    const joined = new Uint8Array(bytes.length + this.pending.length);
+    joined.set(bytes, 0);
+    joined.set(this.pending, bytes.length);
+    this.pending = joined;
+    this.consumed -= bytes.length;
+  }
+
   /** Stops the underlying stream (e.g. destroys a decompressor once the wanted files are out). */
   async close(): Promise<void> {
     this.done = true;

@@ -16,6 +16,10 @@ export interface DecompressOptions {
   readonly useSystemTools?: boolean;
   /** Where PATH is read from to find `xz` and `zstd`. */
   readonly env?: NodeJS.ProcessEnv;
+  /** System xz only: decoder threads (default 0, one per core); 1 keeps its memory to the dictionary. */
+  readonly threads?: number;
+  /** System tools only: aborting kills the tool; the iteration then throws DecompressionError. */
+  readonly signal?: AbortSignal;
 }
 
 /** The data could not be decompressed (corrupt input, or the decoder failed). */
@@ -41,10 +45,10 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return null;
 }
 
-const SYSTEM_COMMANDS: Readonly<Record<"xz" | "zstd", { name: string; args: string[] }>> = {
-  // -T0: xz >= 5.4 decodes independent blocks on every core; older versions ignore it.
-  xz: { name: "xz", args: ["--decompress", "--stdout", "--threads=0"] },
-  zstd: { name: "zstd", args: ["--decompress", "--stdout", "-q"] },
+const SYSTEM_COMMANDS: Readonly<Record<"xz" | "zstd", { name: string; args: (options: DecompressOptions) => string[] }>> = {
+  // --threads=0: xz >= 5.4 decodes independent blocks on every core; older versions ignore it.
+  xz: { name: "xz", args: (options) => ["--decompress", "--stdout", `--threads=${options.threads ?? 0}`] },
+  zstd: { name: "zstd", args: () => ["--decompress", "--stdout", "-q"] },
 };
 
 /** Which decoder `decompress` will use, for logs and benchmarks. */
@@ -56,8 +60,11 @@ export function decoderFor(compression: Compression, options: DecompressOptions 
   return compression === "gzip" ? "node:zlib" : "none";
 }
 
-async function* viaChildProcess(input: Readable, executable: string, args: string[], label: string): AsyncGenerator<Uint8Array> {
+async function* viaChildProcess(input: Readable, executable: string, args: string[], label: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
+  const onAbort = (): void => void child.kill("SIGKILL");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted === true) onAbort();
   const stderr: Buffer[] = [];
   child.stderr.on("data", (chunk: Buffer) => {
     if (stderr.length < 64) stderr.push(chunk);
@@ -74,6 +81,7 @@ async function* viaChildProcess(input: Readable, executable: string, args: strin
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const result = await exited;
+    if (signal?.aborted === true) throw new DecompressionError(`${label} was stopped`);
     if (result.error !== undefined) throw new DecompressionError(`${label} could not run: ${result.error.message}`, { cause: result.error });
     if (result.code !== 0) {
       const message = Buffer.concat(stderr).toString("utf8").trim();
@@ -81,6 +89,7 @@ async function* viaChildProcess(input: Readable, executable: string, args: strin
     }
     finished = true;
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     if (!finished) {
       input.unpipe(child.stdin);
       input.destroy();
@@ -191,6 +200,6 @@ export function decompress(input: Readable, compression: Compression, options: D
   if (compression === "gzip") return viaGunzip(input);
   const command = SYSTEM_COMMANDS[compression];
   const tool = options.useSystemTools === false ? null : findExecutable(command.name, options.env);
-  if (tool !== null) return viaChildProcess(input, tool, command.args, command.name);
+  if (tool !== null) return viaChildProcess(input, tool, command.args(options), command.name, options.signal);
   return compression === "xz" ? viaXzLibrary(input) : viaZstdLibrary(input);
 }

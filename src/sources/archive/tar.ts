@@ -33,6 +33,8 @@ export class TarFormatError extends Error {
 }
 
 const BLOCK = 512;
+/** "ustar", at offset 257 of POSIX and GNU headers. */
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72];
 /** GNU long names and pax headers larger than this are not from a real package. */
 const MAX_META_BYTES = 1024 * 1024;
 
@@ -65,6 +67,19 @@ function checksumMatches(block: Uint8Array): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] as number);
   return sum === stored;
+}
+
+/**
+ * Whether a 512-byte block looks like a tar header: "ustar" magic and a matching checksum. How a
+ * reader that starts in the middle of an archive finds the next header.
+ */
+export function isTarHeader(block: Uint8Array): boolean {
+  if (block.length !== BLOCK || !USTAR.every((byte, i) => block[257 + i] === byte)) return false;
+  try {
+    return checksumMatches(block);
+  } catch {
+    return false; // a checksum field that is not a number
+  }
 }
 
 function entryType(flag: string): TarEntryType {

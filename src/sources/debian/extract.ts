@@ -1,7 +1,9 @@
-// Takes the wanted emulators out of a verified .deb in one streaming pass: ar member ->
-// decompressor -> tar, writing only the wanted members into the cache and stopping as soon as
-// the last one is out (aarch64 is the 4th of 183 entries in bookworm's 388 MB tar). A wanted name
-// that is a link, or a program that is not a static executable for this host, is refused.
+// Takes the wanted emulators out of a verified .deb. When its data.tar.xz has many xz blocks
+// and md5sums lists the wanted files, extract-blocks.ts jumps to the blocks that hold them;
+// otherwise (or when that search gives up) one streaming pass: ar member -> decompressor -> tar,
+// writing only the wanted members into the cache and stopping as soon as the last one is out
+// (aarch64 is the 4th of 183 entries in bookworm's 388 MB tar). A wanted name that is a link, or
+// a program that is not a static executable for this host, is refused.
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { HostCpu } from "../../catalog/host.js";
@@ -14,6 +16,7 @@ import { readDebLayout } from "../archive/deb.js";
 import { decoderFor, decompress, DecompressionError, type DecompressOptions } from "../archive/decompress.js";
 import { readTar, TarFormatError } from "../archive/tar.js";
 import type { BlobCache, CachedBlob } from "../cache.js";
+import { extractByBlocks } from "./extract-blocks.js";
 
 /** One emulator to take out of the package, and its path inside it (no leading ./). */
 export interface WantedMember {
@@ -28,8 +31,12 @@ export interface ExtractionStats {
   readonly dataMemberBytes: number;
   /** Compressed bytes read from the package file (includes read-ahead). */
   readonly compressedBytesRead: number;
-  /** Uncompressed tar bytes consumed. */
+  /** Uncompressed tar bytes consumed (by all decoders together). */
   readonly tarBytesRead: number;
+  /** Decoders started at xz blocks (extract-blocks.ts); 0 when the data was read from its start. */
+  readonly blockRuns: number;
+  /** When blockRuns is 0: why the blocks were not used. */
+  readonly blocksNotUsed?: string;
 }
 
 /** The emulators extracted (emulator name -> cache blob) and the stats. */
@@ -62,7 +69,13 @@ export async function extractEmulators(
   debPath: string,
   wanted: readonly WantedMember[],
   cache: BlobCache,
-  options: { readonly host: HostCpu; readonly where: string; readonly decompress?: DecompressOptions },
+  options: {
+    readonly host: HostCpu;
+    readonly where: string;
+    readonly decompress?: DecompressOptions;
+    /** false: always decode data.tar from its start (tests and benchmarks compare the two ways). */
+    readonly byBlocks?: boolean;
+  },
 ): Promise<ExtractionResult> {
   const { where, host } = options;
   const byMember = new Map(wanted.map((w) => [w.member, w.emulator]));
@@ -70,8 +83,10 @@ export async function extractEmulators(
   let compressedBytesRead = 0;
   const file = await openFileSource(debPath);
   let layout;
+  let byBlocks;
   try {
     layout = await readDebLayout(file);
+    byBlocks = options.byBlocks === false ? { notUsed: "turned off" } : await extractByBlocks(debPath, file, layout, wanted, cache, options);
   } catch (error) {
     if (error instanceof ArFormatError) throw new SourceError(`${where} is not a valid Debian package: ${error.message}`, { cause: error });
     throw error;
@@ -79,6 +94,10 @@ export async function extractEmulators(
     await file.close();
   }
   const { data, compression } = layout;
+  if (!("notUsed" in byBlocks)) {
+    const { blobs: found, decoder, runs, tarBytesRead } = byBlocks;
+    return { blobs: found, stats: { decoder, dataMemberBytes: data.size, compressedBytesRead: byBlocks.compressedBytesRead, tarBytesRead, blockRuns: runs } };
+  }
   const raw = data.size === 0 ? Readable.from([]) : createReadStream(debPath, { start: data.offset, end: data.offset + data.size - 1, highWaterMark: 1024 * 1024 });
   const input = Readable.from(counted(raw, (n) => (compressedBytesRead += n)), { objectMode: false });
   const reader = new ChunkReader(decompress(input, compression, options.decompress)[Symbol.asyncIterator]());
@@ -115,6 +134,6 @@ export async function extractEmulators(
   }
   return {
     blobs,
-    stats: { decoder: decoderFor(compression, options.decompress), dataMemberBytes: data.size, compressedBytesRead, tarBytesRead: reader.consumed },
+    stats: { decoder: decoderFor(compression, options.decompress), dataMemberBytes: data.size, compressedBytesRead, tarBytesRead: reader.consumed, blockRuns: 0, blocksNotUsed: byBlocks.notUsed },
   };
 }

@@ -26,6 +26,8 @@ export interface DebianSourceOptions {
   /** Root directory the host's APT sources are read under (default "/"). */
   readonly aptRoot?: string;
   readonly decompress?: DecompressOptions;
+  /** false: decode data.tar from its start instead of jumping between xz blocks (see extract-blocks.ts). */
+  readonly extractByBlocks?: boolean;
   /** Called after each extraction with how much of the package was read. */
   readonly onExtraction?: (stats: ExtractionStats) => void;
 }
@@ -177,6 +179,7 @@ class DebianSource implements EmulatorSource {
       host: context.host,
       where: `${pkg.package} ${pkg.version} (${pkg.filename})`,
       decompress: { env: context.env, ...this.options.decompress },
+      byBlocks: this.options.extractByBlocks,
     });
     this.options.onExtraction?.(result.stats);
     return result.blobs;

@@ -33,6 +33,7 @@ describe("listArMembers", () => {
       const layout = await readDebLayout(file);
       expect(layout.compression).toBe("xz");
       expect(layout.data).toEqual(data);
+      expect(layout.control).toEqual({ member: members.find((m) => m.name === "control.tar.xz"), compression: "xz" });
     } finally {
       await file.close();
     }
@@ -60,6 +61,14 @@ describe("listArMembers", () => {
     await expect(listArMembers(bytesSource(Buffer.from(good.toString("latin1").replace("4         `", "-4        `"), "latin1")))).rejects.toThrow(/not a decimal/);
     await expect(listArMembers(bytesSource(Buffer.from(good.toString("latin1").replace("`\n", "!\n"), "latin1")))).rejects.toThrow(/terminator/);
     await expect(listArMembers(bytesSource(Buffer.from("PK\u0003\u0004 not ar")))).rejects.toThrow(/not an ar archive/);
+  });
+
+  test("readDebLayout names the control member when it is one qus can read", async () => {
+    const layout = (control: string) => readDebLayout(bytesSource(arArchive([["debian-binary", "2.0\n"], [control, "x"], ["data.tar.zst", "y"]])));
+    expect((await layout("control.tar.gz")).control?.compression).toBe("gzip");
+    expect((await layout("control.tar")).control?.compression).toBe("none");
+    expect((await layout("control.tar.bz2")).control).toBeNull();
+    expect((await layout("other")).control).toBeNull();
   });
 
   test("readDebLayout refuses an ar file that is not a Debian package", async () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
@@ -75,6 +76,21 @@ describe("decompress", () => {
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(ORIGINAL.length);
     expect(input.destroyed).toBe(true);
+  });
+
+  test("a system xz held to one thread decodes the same bytes", async () => {
+    expect((await drain(decompress(source(COMPRESSED.xz), "xz", { threads: 1 }))).equals(ORIGINAL)).toBe(true);
+  });
+
+  test("aborting the signal kills the system tool: the iteration throws and no process is left", async () => {
+    const stop = new AbortController();
+    const error = await (async () => {
+      for await (const _ of decompress(source(COMPRESSED.xz, 4096), "xz", { signal: stop.signal })) stop.abort();
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecompressionError);
+    expect((error as Error).message).toBe("xz was stopped");
+    const children = readdirSync(`/proc/${process.pid}/task`).flatMap((tid) => readFileSync(`/proc/${process.pid}/task/${tid}/children`, "utf8").trim().split(" ")).filter((p) => p !== "");
+    expect(children).toEqual([]);
   });
 
   test("prefers the system tool and falls back to the library without one", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { ChunkReader } from "../../../src/sources/archive/chunk-reader.js";
-import { readTar, TarFormatError, type TarEntry } from "../../../src/sources/archive/tar.js";
+import { isTarHeader, readTar, TarFormatError, type TarEntry } from "../../../src/sources/archive/tar.js";
 import { tempDirs } from "../temp-dirs.js";
 
 const makeDir = tempDirs();
@@ -96,5 +96,42 @@ describe("readTar", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("isTarHeader", () => {
+  test("recognises every header of GNU, pax and ustar archives, and no content", async () => {
+    for (const format of ["gnu", "pax", "ustar"]) {
+      const bytes = await readFile(join(dir, `${format}.tar`));
+      const reader = new ChunkReader(chunked(bytes, 4096)[Symbol.asyncIterator]());
+      const entryHeaders: number[] = [];
+      for await (const _ of readTar(reader)) entryHeaders.push(reader.consumed - 512);
+      const found: number[] = [];
+      for (let at = 0; at + 512 <= bytes.length; at += 512) if (isTarHeader(bytes.subarray(at, at + 512))) found.push(at);
+      // GNU long names and pax records have headers of their own, before their entry's.
+      if (format === "ustar") expect(found).toEqual(entryHeaders);
+      else expect(found).toEqual(expect.arrayContaining(entryHeaders));
+    }
+  });
+
+  test("refuses zero blocks, short blocks and a header with a wrong checksum", async () => {
+    const bytes = Buffer.from(await readFile(join(dir, "gnu.tar")));
+    expect(isTarHeader(bytes.subarray(0, 512))).toBe(true);
+    expect(isTarHeader(new Uint8Array(512))).toBe(false);
+    expect(isTarHeader(bytes.subarray(0, 511))).toBe(false);
+    bytes[0] = (bytes[0] as number) ^ 0x01;
+    expect(isTarHeader(bytes.subarray(0, 512))).toBe(false);
+  });
+});
+
+describe("ChunkReader.unread", () => {
+  test("puts bytes back in front: they are read again, and consumed counts them once", async () => {
+    const reader = new ChunkReader(chunked(Buffer.from("abcdefghij"), 3)[Symbol.asyncIterator]());
+    const first = Buffer.from(await reader.read(4));
+    expect(first.toString()).toBe("abcd");
+    reader.unread(first);
+    expect(reader.consumed).toBe(0);
+    expect(Buffer.from(await reader.read(6)).toString()).toBe("abcdef");
+    expect(reader.consumed).toBe(6);
   });
 });
