@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ratioFigure, type RatioFigure } from "./stats.js";
+import { benchLine, ratioFigure, summarise, type RatioFigure } from "./stats.js";
 
 /** One scenario's runs as debian-extract.ts reports them. */
 export interface ExtractData {
@@ -17,6 +17,8 @@ export interface ExtractData {
   readonly dpkgMs: readonly number[];
   readonly nodeMaxRssKiB: readonly number[];
   readonly treeMaxRssKiB: readonly number[];
+  /** Peak of the summed RSS of node and its children (xz) alive at one moment, per run. */
+  readonly treeSumMaxRssKiB: readonly number[];
   readonly dpkgMaxRssKiB: readonly number[];
 }
 
@@ -50,4 +52,37 @@ export async function benchDebianExtract(runs: number, onLine: (line: string) =>
 function figureId(data: ExtractData): string {
   const base = data.targets.length === 1 ? "P2" : "P3";
   return data.systemTools ? base : `${base}.bundled`;
+}
+
+/**
+ * P4's two lines (for people, then `BENCH P4 ...`) for a five-target figure. The verdict uses
+ * the peak of the SUMMED resident memory of node and its children (xz) at one moment, the
+ * memory the install really takes; node alone and the largest single process (GNU time's %M,
+ * the figure before) are printed beside it.
+ */
+export function memoryLines(figure: ExtractFigure, targetMb: number): [string, string] {
+  const { data } = figure;
+  const id = data.systemTools ? "P4" : "P4.bundled";
+  const worst = (kib: readonly number[]): number => Math.max(...kib) / 1024;
+  const sumMb = worst(data.treeSumMaxRssKiB);
+  const nodeMb = worst(data.nodeMaxRssKiB);
+  const largestMb = worst(data.treeMaxRssKiB);
+  const dpkgMb = worst(data.dpkgMaxRssKiB);
+  const verdict = sumMb <= targetMb ? "meets" : "MISSES";
+  const human =
+    `${id}  peak RSS of the cold install of ${data.targets.length} targets (decoder ${data.decoder}): ${sumMb.toFixed(0)} MB, node and its children together ` +
+    `(${verdict} target <= ${targetMb} MB; worst of ${data.treeSumMaxRssKiB.length}; node alone ${nodeMb.toFixed(0)} MB, largest single process ${largestMb.toFixed(0)} MB; dpkg-deb -x ${dpkgMb.toFixed(0)} MB)`;
+  const machine = benchLine(id, {
+    peak_mb: sumMb,
+    sum_mb: sumMb,
+    node_mb: nodeMb,
+    largest_process_mb: largestMb,
+    baseline_mb: dpkgMb,
+    n: data.treeSumMaxRssKiB.length,
+    median_sum_mb: summarise(data.treeSumMaxRssKiB).median / 1024,
+    decoder: data.decoder,
+    target: targetMb,
+    pass: sumMb <= targetMb ? "yes" : "no",
+  });
+  return [human, machine];
 }

@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism, release } from "node:os";
 import { benchNoopPlan } from "./p1-noop-plan.js";
-import { benchDebianExtract, type ExtractFigure } from "./p2-p4-debian.js";
+import { benchDebianExtract, memoryLines, type ExtractFigure } from "./p2-p4-debian.js";
 import { benchApplyFromEmpty } from "./p5-apply-from-empty.js";
-import { benchLine, ratioHuman, ratioLine, summarise } from "./stats.js";
+import { ratioHuman, ratioLine } from "./stats.js";
 
 /** Targets from the issue (ratios: at most; P4: MB at most). */
 const TARGETS = { P1: 2.0, P2: 0.5, P3: 1.0, P4: 150, P5: 3.0 } as const;
@@ -55,17 +55,7 @@ function printDebian(figures: readonly ExtractFigure[], only: ReadonlySet<string
   }
   if (!only.has("P4")) return;
   for (const figure of figures.filter((f) => f.data.targets.length > 1)) {
-    const id = figure.data.systemTools ? "P4" : "P4.bundled";
-    const nodeMb = Math.max(...figure.data.nodeMaxRssKiB) / 1024;
-    const largestMb = Math.max(...figure.data.treeMaxRssKiB) / 1024;
-    const dpkgMb = Math.max(...figure.data.dpkgMaxRssKiB) / 1024;
-    const peak = Math.max(nodeMb, largestMb);
-    const verdict = peak <= TARGETS.P4 ? "meets" : "MISSES";
-    console.log(
-      `${id}  peak RSS of the cold install of ${figure.data.targets.length} targets (decoder ${figure.data.decoder}): ${peak.toFixed(0)} MB ` +
-        `(${verdict} target <= ${TARGETS.P4} MB; node ${nodeMb.toFixed(0)} MB, largest process ${largestMb.toFixed(0)} MB, worst of ${figure.data.nodeMaxRssKiB.length}; dpkg-deb -x ${dpkgMb.toFixed(0)} MB)`,
-    );
-    console.log(benchLine(id, { peak_mb: peak, node_mb: nodeMb, largest_process_mb: largestMb, baseline_mb: dpkgMb, n: figure.data.nodeMaxRssKiB.length, median_node_mb: summarise(figure.data.nodeMaxRssKiB).median / 1024, decoder: figure.data.decoder, target: TARGETS.P4, pass: peak <= TARGETS.P4 ? "yes" : "no" }));
+    for (const line of memoryLines(figure, TARGETS.P4)) console.log(line);
   }
 }
 
