@@ -224,14 +224,19 @@ describe("the search, simulated", () => {
     expect(result.decoded).toBeLessThan(sequential * 0.5);
   });
 
+  // Paths, member sizes, xz block size (KiB), decoders running at once, and picks of wanted paths.
+  const scenario = [
+    names,
+    fc.array(fc.integer({ min: 0, max: 400_000 }), { minLength: 60, maxLength: 60 }),
+    fc.integer({ min: 16, max: 512 }),
+    fc.integer({ min: 1, max: 4 }),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+  ] as const;
+
   test("property: in a sorted archive every wanted path is found, whatever the sizes, blocks and decoder count", () => {
     fc.assert(
       fc.property(
-        names,
-        fc.array(fc.integer({ min: 0, max: 400_000 }), { minLength: 60, maxLength: 60 }),
-        fc.integer({ min: 16, max: 512 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        ...scenario,
         (unsorted, sizes, blockKiB, slots, picks) => {
           const paths = [...unsorted].sort();
           const entries = archive(paths, sizes);
@@ -248,11 +253,7 @@ describe("the search, simulated", () => {
   test("property: in an unsorted archive it finds every wanted path or gives up, and always ends", () => {
     fc.assert(
       fc.property(
-        names,
-        fc.array(fc.integer({ min: 0, max: 400_000 }), { minLength: 60, maxLength: 60 }),
-        fc.integer({ min: 16, max: 512 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        ...scenario,
         (paths, sizes, blockKiB, slots, picks) => {
           const entries = archive(paths, sizes);
           const wanted = [...new Set(picks.map((p) => paths[p % paths.length] as string))];
