@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
-import { storeEmulatorBlob } from "../store-emulator.js";
+import { refuseMissingMembers, storeEmulatorBlob } from "../store-emulator.js";
 import { ArFormatError } from "../archive/ar.js";
 import { openFileSource } from "../archive/byte-source.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
@@ -126,12 +126,7 @@ export async function extractEmulators(
   } finally {
     await reader.close();
   }
-  const missing = wanted.filter((w) => !blobs.has(w.emulator));
-  if (missing.length > 0) {
-    throw new SourceError(`${where} has no ${missing.map((w) => `/${w.member}`).join(", ")}`, {
-      hint: "this package version does not provide these targets; choose other targets or another suite",
-    });
-  }
+  refuseMissingMembers(wanted, blobs, where, "another suite");
   return {
     blobs,
     stats: { decoder: decoderFor(compression, options.decompress), dataMemberBytes: data.size, compressedBytesRead, tarBytesRead: reader.consumed, blockRuns: 0, blocksNotUsed: byBlocks.notUsed },

@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
-import { storeEmulatorBlob } from "../store-emulator.js";
+import { refuseMissingMembers, storeEmulatorBlob } from "../store-emulator.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
 import { CpioFormatError, readCpio } from "../archive/cpio.js";
 import { decompress, DecompressionError, type DecompressOptions } from "../archive/decompress.js";
@@ -69,11 +69,6 @@ export async function extractFromRpm(
   } finally {
     await reader.close();
   }
-  const missing = wanted.filter((w) => !blobs.has(w.emulator));
-  if (missing.length > 0) {
-    throw new SourceError(`${where} has no ${missing.map((w) => `/${w.member}`).join(", ")}`, {
-      hint: "this package version does not provide these targets; choose other targets or another release",
-    });
-  }
+  refuseMissingMembers(wanted, blobs, where, "another release");
   return blobs;
 }
