@@ -2,9 +2,9 @@
 // real aarch64 busybox through emulation that qus set up in a private binfmt_misc; the host's
 // binfmt_misc is unchanged and the emulators land in that user's cache.
 import { spawn } from "node:child_process";
-import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, copyFile, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliPath, emulatorPath, foreignBusybox, requireBuilt, requireFixtures } from "../helpers/fixtures.js";
 
@@ -22,7 +22,7 @@ interface Result {
 function qusAsUser(args: readonly string[]): Promise<Result> {
   const asRoot = process.getuid?.() === 0;
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, NO_COLOR: "1" };
-  const argv = [process.execPath, cliPath(), ...args];
+  const argv = [process.execPath, join(dir, "qus", basename(cliPath())), ...args];
   const [cmd, ...rest] = asRoot ? ["setpriv", "--reuid", String(NOBODY), "--regid", String(NOBODY), "--clear-groups", ...argv] : argv;
   return new Promise((resolve, reject) => {
     const child = spawn(cmd!, rest, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"], timeout: 25_000 });
@@ -46,15 +46,17 @@ async function hostEntries(): Promise<string[]> {
 beforeAll(async () => {
   requireFixtures();
   requireBuilt();
-  // Everything the unprivileged user needs, readable by it (the fixtures may sit in root's home).
+  // Everything the unprivileged user needs, readable by it (the fixtures, and the checkout with the
+  // built CLI, may sit in root's home or a 0700 temp directory). The built CLI is self-contained.
   dir = await mkdtemp(join(tmpdir(), "qus-run-"));
+  await cp(dirname(cliPath()), join(dir, "qus"), { recursive: true });
   home = join(dir, "home");
   await mkdir(join(dir, "emulators"));
   await copyFile(emulatorPath("aarch64"), join(dir, "emulators", "qemu-aarch64-static"));
   await copyFile(foreignBusybox(), join(dir, "busybox"));
   await writeFile(join(dir, "qus.config.json"), `${JSON.stringify({ targets: ["aarch64"], source: { type: "local", path: "./emulators" } })}\n`, { mode: 0o644 });
   await mkdir(home);
-  for (const path of [dir, join(dir, "emulators"), join(dir, "emulators", "qemu-aarch64-static"), join(dir, "busybox")]) await chmod(path, 0o755);
+  for (const path of [dir, join(dir, "qus"), join(dir, "emulators"), join(dir, "emulators", "qemu-aarch64-static"), join(dir, "busybox")]) await chmod(path, 0o755);
   if (process.getuid?.() === 0) await chown(home, NOBODY, NOBODY);
 });
 afterAll(async () => {
