@@ -11,7 +11,8 @@ import type { RunResult, Sandbox } from "../test/helpers/sandbox.js";
 export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "src", "cli", "main.ts"))) return dir;
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "src", "cli", "main.ts")))
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error("cannot find the qus project root above the bench script");
     dir = parent;
@@ -24,7 +25,8 @@ export function builtCli(): string {
   const cli = join(root, "dist", "bin", "qus.js");
   if (!existsSync(cli)) throw new Error(`${cli} does not exist: run npm run build`);
   const newest = newestMtimeMs(join(root, "src"));
-  if (statSync(cli).mtimeMs < newest) throw new Error(`${cli} is older than src/: run npm run build`);
+  if (statSync(cli).mtimeMs < newest)
+    throw new Error(`${cli} is older than src/: run npm run build`);
   return cli;
 }
 
@@ -38,7 +40,12 @@ function newestMtimeMs(directory: string): number {
 }
 
 /** Writes a qus config for a local source into `dir`; persist is always false (no binfmt.d writes). */
-export async function writeBenchConfig(dir: string, targets: readonly string[], emulators: string, extra: Readonly<Record<string, unknown>> = {}): Promise<string> {
+export async function writeBenchConfig(
+  dir: string,
+  targets: readonly string[],
+  emulators: string,
+  extra: Readonly<Record<string, unknown>> = {},
+): Promise<string> {
   const path = join(dir, "qus.config.json");
   const config = {
     targets,
@@ -58,17 +65,27 @@ export interface TimedResult extends RunResult {
 }
 
 /** Runs a command inside the sandbox and times it; throws with its output when it fails. */
-export async function timedRun(sandbox: Sandbox, cmd: string, args: readonly string[], cwd: string, okCodes: readonly number[] = [0]): Promise<TimedResult> {
+export async function timedRun(
+  sandbox: Sandbox,
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  okCodes: readonly number[] = [0],
+): Promise<TimedResult> {
   const started = performance.now();
   const result = await sandbox.run(cmd, args, { cwd, env: { NO_COLOR: "1" }, timeoutMs: 120_000 });
   const ms = performance.now() - started;
   if (!okCodes.includes(result.code)) {
-    throw new Error(`${cmd} ${args.join(" ")} exited ${result.code} inside the sandbox; it ended with:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} exited ${result.code} inside the sandbox; it ended with:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`,
+    );
   }
   return { ...result, ms };
 }
 
 /** Names of the entries a sandbox's binfmt_misc holds (without register and status). */
 export function entryNames(sandbox: Sandbox): string[] {
-  return readdirSync(sandbox.binfmtDir).filter((name) => name !== "register" && name !== "status").sort();
+  return readdirSync(sandbox.binfmtDir)
+    .filter((name) => name !== "register" && name !== "status")
+    .sort();
 }

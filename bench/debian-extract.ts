@@ -41,7 +41,12 @@ interface ChildResult {
 }
 
 // Child mode: one cold resolve, report time, this process's peak RSS and extraction stats.
-async function child(mirrorUrl: string, keyring: string, targets: string[], systemTools: boolean): Promise<void> {
+async function child(
+  mirrorUrl: string,
+  keyring: string,
+  targets: string[],
+  systemTools: boolean,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-"));
   let stats: ExtractionStats | null = null;
   const source = createDebianSource(
@@ -58,12 +63,27 @@ async function child(mirrorUrl: string, keyring: string, targets: string[], syst
   const started = performance.now();
   await source.resolve(
     targets.map((t) => `qemu-${t}`),
-    { host: describeHost("x86_64"), lockFile: join(dir, "qus.lock.json"), cacheDir: join(dir, "cache"), upgrade: false, env: process.env, requireStatic: true, onProgress },
+    {
+      host: describeHost("x86_64"),
+      lockFile: join(dir, "qus.lock.json"),
+      cacheDir: join(dir, "cache"),
+      upgrade: false,
+      env: process.env,
+      requireStatic: true,
+      onProgress,
+    },
   );
   const ms = performance.now() - started;
   const usage = process.resourceUsage();
   await rm(dir, { recursive: true, force: true });
-  const result: ChildResult = { ms, nodeMaxRssKiB: usage.maxRSS, stats, debFirstByteMs, debLastByteMs, nodeCpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
+  const result: ChildResult = {
+    ms,
+    nodeMaxRssKiB: usage.maxRSS,
+    stats,
+    debFirstByteMs,
+    debLastByteMs,
+    nodeCpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -77,7 +97,11 @@ interface MeasuredChild extends ChildResult {
 }
 
 async function measureChild(args: string[]): Promise<MeasuredChild> {
-  const proc = spawn("/usr/bin/time", ["-f", "QUS_MAXRSS=%M QUS_CPU=%U+%S", process.execPath, SELF, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(
+    "/usr/bin/time",
+    ["-f", "QUS_MAXRSS=%M QUS_CPU=%U+%S", process.execPath, SELF, ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   const sampler = sampleTreeRss(proc.pid as number);
   let out = "";
   let err = "";
@@ -89,19 +113,32 @@ async function measureChild(args: string[]): Promise<MeasuredChild> {
   const treeMaxRssKiB = Number(/QUS_MAXRSS=(\d+)/.exec(err)?.[1] ?? "0");
   const cpu = /QUS_CPU=([\d.]+)\+([\d.]+)/.exec(err);
   const treeCpuMs = cpu === null ? 0 : (Number(cpu[1]) + Number(cpu[2])) * 1000;
-  return { ...(JSON.parse(out.trim().split("\n").at(-1) as string) as ChildResult), treeMaxRssKiB, treeCpuMs, treeSumPeak };
+  return {
+    ...(JSON.parse(out.trim().split("\n").at(-1) as string) as ChildResult),
+    treeMaxRssKiB,
+    treeCpuMs,
+    treeSumPeak,
+  };
 }
 
 async function dpkgDebExtract(deb: string): Promise<{ ms: number; maxRssKiB: number }> {
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-dpkg-"));
   const started = performance.now();
-  const { stderr } = await run("/usr/bin/time", ["-f", "QUS_MAXRSS=%M", "dpkg-deb", "-x", deb, dir]);
+  const { stderr } = await run("/usr/bin/time", [
+    "-f",
+    "QUS_MAXRSS=%M",
+    "dpkg-deb",
+    "-x",
+    deb,
+    dir,
+  ]);
   const ms = performance.now() - started;
   await rm(dir, { recursive: true, force: true });
   return { ms, maxRssKiB: Number(/QUS_MAXRSS=(\d+)/.exec(stderr)?.[1] ?? "0") };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const mb = (kib: number): string => `${(kib / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
@@ -114,7 +151,9 @@ async function main(): Promise<void> {
   const server = await startMirrorServer(mirror);
   const deb = join(mirror.root, mirror.bookwormStatic.filename);
   try {
-    console.log(`qus Debian extraction benchmark: ${runs} runs each, medians; ${mirror.bookwormStatic.filename} (${(mirror.bookwormStatic.size / 1e6).toFixed(1)} MB)`);
+    console.log(
+      `qus Debian extraction benchmark: ${runs} runs each, medians; ${mirror.bookwormStatic.filename} (${(mirror.bookwormStatic.size / 1e6).toFixed(1)} MB)`,
+    );
     for (const [name, targets] of Object.entries(SCENARIOS)) {
       for (const systemTools of [true, false]) {
         if (!selected(targets, systemTools)) continue;
@@ -123,13 +162,24 @@ async function main(): Promise<void> {
         for (let i = 0; i < runs; i++) {
           // Interleaved, so both see the same machine load.
           dpkg.push(await dpkgDebExtract(deb));
-          qus.push(await measureChild(["--child", server.url, mirror.trustedKeyring, targets.join(","), String(systemTools)]));
+          qus.push(
+            await measureChild([
+              "--child",
+              server.url,
+              mirror.trustedKeyring,
+              targets.join(","),
+              String(systemTools),
+            ]),
+          );
         }
         const qusMs = median(qus.map((r) => r.ms));
         const dpkgMs = median(dpkg.map((r) => r.ms));
         const stats = qus[0]?.stats;
-        const med = (pick: (r: MeasuredChild) => number): string => median(qus.map(pick)).toFixed(0);
-        const worstSum = qus.reduce((a, b) => (b.treeSumPeak.peakSumKiB > a.treeSumPeak.peakSumKiB ? b : a));
+        const med = (pick: (r: MeasuredChild) => number): string =>
+          median(qus.map(pick)).toFixed(0);
+        const worstSum = qus.reduce((a, b) =>
+          b.treeSumPeak.peakSumKiB > a.treeSumPeak.peakSumKiB ? b : a,
+        );
         console.log(
           [
             `${name.padEnd(9)} decoder=${stats?.decoder ?? "?"}`,
@@ -145,10 +195,16 @@ async function main(): Promise<void> {
         );
         // Every run's figures, for bench/run.ts (npm run bench), which turns them into P2-P4.
         const data = {
-          scenario: name, targets, systemTools, decoder: stats?.decoder ?? "?",
-          qusMs: qus.map((r) => r.ms), dpkgMs: dpkg.map((r) => r.ms),
-          nodeMaxRssKiB: qus.map((r) => r.nodeMaxRssKiB), treeMaxRssKiB: qus.map((r) => r.treeMaxRssKiB),
-          treeSumMaxRssKiB: qus.map((r) => r.treeSumPeak.peakSumKiB), dpkgMaxRssKiB: dpkg.map((r) => r.maxRssKiB),
+          scenario: name,
+          targets,
+          systemTools,
+          decoder: stats?.decoder ?? "?",
+          qusMs: qus.map((r) => r.ms),
+          dpkgMs: dpkg.map((r) => r.ms),
+          nodeMaxRssKiB: qus.map((r) => r.nodeMaxRssKiB),
+          treeMaxRssKiB: qus.map((r) => r.treeMaxRssKiB),
+          treeSumMaxRssKiB: qus.map((r) => r.treeSumPeak.peakSumKiB),
+          dpkgMaxRssKiB: dpkg.map((r) => r.maxRssKiB),
         };
         console.log(`DATA ${JSON.stringify(data)}`);
       }
@@ -160,7 +216,12 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === "--child") {
   const [, , , url, keyring, targets, systemTools] = process.argv;
-  await child(url as string, keyring as string, (targets as string).split(","), systemTools === "true");
+  await child(
+    url as string,
+    keyring as string,
+    (targets as string).split(","),
+    systemTools === "true",
+  );
 } else {
   await main();
 }

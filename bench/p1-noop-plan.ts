@@ -20,7 +20,9 @@ export async function benchNoopPlan(runs: number): Promise<RatioFigure> {
   const cli = builtCli();
   const emulators = qemuDir();
   if (!existsSync(join(emulators, "qemu-aarch64-static"))) {
-    throw new Error(`P1 needs the emulator fixtures in ${emulators}: run scripts/setup.sh (or set QUS_FIXTURES)`);
+    throw new Error(
+      `P1 needs the emulator fixtures in ${emulators}: run scripts/setup.sh (or set QUS_FIXTURES)`,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-p1-"));
   const sandbox = await startSandbox();
@@ -28,13 +30,17 @@ export async function benchNoopPlan(runs: number): Promise<RatioFigure> {
     const config = await writeBenchConfig(dir, P1_TARGETS, emulators);
     await timedRun(sandbox, process.execPath, [cli, "apply", "--auto-approve", "-c", config], dir);
     const registered = entryNames(sandbox);
-    if (registered.length !== P1_TARGETS.length) throw new Error(`P1 setup registered ${registered.join(", ")}, expected ${P1_TARGETS.length} entries`);
+    if (registered.length !== P1_TARGETS.length)
+      throw new Error(
+        `P1 setup registered ${registered.join(", ")}, expected ${P1_TARGETS.length} entries`,
+      );
 
     const planArgs = [cli, "plan", "--detailed-exitcode", "-c", config];
     const plan = () => timedRun(sandbox, process.execPath, planArgs, dir);
     const bareNode = () => timedRun(sandbox, process.execPath, ["-e", "0"], dir);
     const first = await plan();
-    if (!first.stdout.includes("No changes.")) throw new Error(`P1: the host is not converged after apply; plan said:\n${first.stdout}`);
+    if (!first.stdout.includes("No changes."))
+      throw new Error(`P1: the host is not converged after apply; plan said:\n${first.stdout}`);
     for (let i = 0; i < WARMUP_RUNS; i++) {
       await plan();
       await bareNode();

@@ -28,9 +28,14 @@ export interface ExtractFigure extends RatioFigure {
 }
 
 /** Runs debian-extract.js (compiled beside this file) with `runs` repetitions per scenario; `onLine` gets its human output. */
-export async function benchDebianExtract(runs: number, onLine: (line: string) => void): Promise<ExtractFigure[]> {
+export async function benchDebianExtract(
+  runs: number,
+  onLine: (line: string) => void,
+): Promise<ExtractFigure[]> {
   const script = join(dirname(fileURLToPath(import.meta.url)), "debian-extract.js");
-  const child = spawn(process.execPath, [script, String(runs)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [script, String(runs)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const data: ExtractData[] = [];
   let pending = "";
   let stderr = "";

@@ -35,22 +35,36 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
   const emulators = qemuDir();
   const targets = nonHostTargets();
   const missing = targets.filter((t) => !existsSync(join(emulators, `${t.emulator}-static`)));
-  if (missing.length > 0) throw new Error(`P5 needs ${missing.map((t) => `${t.emulator}-static`).join(", ")} in ${emulators}: run scripts/setup.sh`);
+  if (missing.length > 0)
+    throw new Error(
+      `P5 needs ${missing.map((t) => `${t.emulator}-static`).join(", ")} in ${emulators}: run scripts/setup.sh`,
+    );
   const updateBinfmts = await findUpdateBinfmts();
 
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-p5-"));
   try {
     // qus flags "PF" are what update-binfmts can say (preserve, fix_binary): the same formats.
-    const config = await writeBenchConfig(dir, targets.map((t) => t.name), emulators, { flags: "PF" });
+    const config = await writeBenchConfig(
+      dir,
+      targets.map((t) => t.name),
+      emulators,
+      { flags: "PF" },
+    );
     const installDir = join(dir, "emulators");
     const importDir = join(dir, "formats");
     await writeFormatFiles(
       importDir,
-      targets.map((t) => ({ name: `${PREFIX}${t.name}`, target: t, interpreter: join(installDir, t.emulator) })),
+      targets.map((t) => ({
+        name: `${PREFIX}${t.name}`,
+        target: t,
+        interpreter: join(installDir, t.emulator),
+      })),
       { preserve: true, fixBinary: true, credentials: false },
     );
     // The first apply installs the emulators; its instance dies with its sandbox.
-    const reference = await inFreshSandbox((sandbox) => applyOnce(sandbox, cli, config, dir, targets.length, 2 * targets.length));
+    const reference = await inFreshSandbox((sandbox) =>
+      applyOnce(sandbox, cli, config, dir, targets.length, 2 * targets.length),
+    );
 
     const qus = (): Promise<number> =>
       inFreshSandbox(async (sandbox) => {
@@ -62,7 +76,15 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
     const baseline = (): Promise<number> =>
       inFreshSandbox(async (sandbox) => {
         const admin = await mkdtemp(join(dir, "admin-"));
-        const args = ["--admindir", admin, "--importdir", importDir, "--procdir", SANDBOX_BINFMT_DIR, "--import"];
+        const args = [
+          "--admindir",
+          admin,
+          "--importdir",
+          importDir,
+          "--procdir",
+          SANDBOX_BINFMT_DIR,
+          "--import",
+        ];
         const { ms } = await timedRun(sandbox, updateBinfmts, args, dir);
         await expectSameEntries(sandbox, reference.entries, "update-binfmts --import");
         await rm(admin, { recursive: true, force: true });
@@ -97,27 +119,53 @@ async function inFreshSandbox<T>(body: (sandbox: Sandbox) => Promise<T>): Promis
   }
 }
 
-async function applyOnce(sandbox: Sandbox, cli: string, config: string, dir: string, entries: number, added: number): Promise<{ ms: number; entries: Map<string, string> }> {
-  const { ms, stdout } = await timedRun(sandbox, process.execPath, [cli, "apply", "--auto-approve", "-c", config], dir);
+async function applyOnce(
+  sandbox: Sandbox,
+  cli: string,
+  config: string,
+  dir: string,
+  entries: number,
+  added: number,
+): Promise<{ ms: number; entries: Map<string, string> }> {
+  const { ms, stdout } = await timedRun(
+    sandbox,
+    process.execPath,
+    [cli, "apply", "--auto-approve", "-c", config],
+    dir,
+  );
   const summary = `Apply complete! Resources: ${added} added, 0 changed, 0 destroyed.`;
-  if (!stdout.includes(summary)) throw new Error(`P5: qus apply did not say "${summary}"; it ended with:\n${stdout.slice(-1500)}`);
+  if (!stdout.includes(summary))
+    throw new Error(
+      `P5: qus apply did not say "${summary}"; it ended with:\n${stdout.slice(-1500)}`,
+    );
   const live = await readEntries(sandbox);
-  if (live.size !== entries) throw new Error(`P5: qus apply left ${live.size} entries, expected ${entries}`);
+  if (live.size !== entries)
+    throw new Error(`P5: qus apply left ${live.size} entries, expected ${entries}`);
   return { ms, entries: live };
 }
 
 async function readEntries(sandbox: Sandbox): Promise<Map<string, string>> {
   const names = entryNames(sandbox);
-  const texts = await Promise.all(names.map((name) => readFile(join(sandbox.binfmtDir, name), "utf8")));
+  const texts = await Promise.all(
+    names.map((name) => readFile(join(sandbox.binfmtDir, name), "utf8")),
+  );
   return new Map(names.map((name, i) => [name, texts[i] as string]));
 }
 
 /** Both tools must leave exactly the same entries, or the ratio compares different work. */
-async function expectSameEntries(sandbox: Sandbox, reference: Map<string, string>, who: string): Promise<void> {
+async function expectSameEntries(
+  sandbox: Sandbox,
+  reference: Map<string, string>,
+  who: string,
+): Promise<void> {
   const actual = await readEntries(sandbox);
-  const differing = [...new Set([...reference.keys(), ...actual.keys()])].filter((name) => reference.get(name) !== actual.get(name));
+  const differing = [...new Set([...reference.keys(), ...actual.keys()])].filter(
+    (name) => reference.get(name) !== actual.get(name),
+  );
   if (differing.length > 0) {
     const first = differing[0] as string;
-    throw new Error(`P5: ${who} left different entries (${differing.join(", ")}); ${first} reads:\n${actual.get(first) ?? "(absent)"}\nexpected:\n${reference.get(first) ?? "(absent)"}`);
+    throw new Error(
+      `P5: ${who} left different entries (${differing.join(", ")}); ${first} reads:\n${actual.get(first) ?? "(absent)"}\nexpected:\n${reference.get(first) ?? "(absent)"}`,
+    );
   }
 }

@@ -32,7 +32,9 @@ function childrenOf(pid: number): number[] {
   } catch {
     return []; // ended
   }
-  return tids.flatMap((tid) => parseChildren(readOrNull(`/proc/${pid}/task/${tid}/children`) ?? ""));
+  return tids.flatMap((tid) =>
+    parseChildren(readOrNull(`/proc/${pid}/task/${tid}/children`) ?? ""),
+  );
 }
 
 function exeOf(pid: number): string | null {
@@ -74,7 +76,8 @@ export function rssOf(pids: readonly number[]): ProcessRss[] {
   const out: ProcessRss[] = [];
   for (const pid of pids) {
     const rssKiB = parseVmRssKiB(readOrNull(`/proc/${pid}/status`) ?? "");
-    if (rssKiB !== null) out.push({ name: (readOrNull(`/proc/${pid}/comm`) ?? "?").trim(), rssKiB });
+    if (rssKiB !== null)
+      out.push({ name: (readOrNull(`/proc/${pid}/comm`) ?? "?").trim(), rssKiB });
   }
   return out;
 }

@@ -26,11 +26,18 @@ function parseOptions(argv: readonly string[]): Options {
   let runs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--only") only = new Set((argv[++i] ?? "").toUpperCase().split(",").filter((s) => s !== ""));
+    if (arg === "--only")
+      only = new Set(
+        (argv[++i] ?? "")
+          .toUpperCase()
+          .split(",")
+          .filter((s) => s !== ""),
+      );
     else if (arg === "--runs") runs = Number(argv[++i]);
     else throw new Error(`unknown argument ${arg}; usage: run.js [--only P1,P5] [--runs N]`);
   }
-  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs expects a whole number >= 1");
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1))
+    throw new Error("--runs expects a whole number >= 1");
   return { only, runs };
 }
 
@@ -38,7 +45,8 @@ function parseOptions(argv: readonly string[]): Options {
 function describeMachine(): string {
   let cpu = "unknown CPU";
   try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpu;
+    cpu =
+      /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpu;
   } catch {
     // not Linux /proc: keep "unknown CPU"
   }
@@ -51,7 +59,12 @@ function printDebian(figures: readonly ExtractFigure[], only: ReadonlySet<string
     if (!only.has(base)) continue;
     const what = `cold install of ${figure.data.targets.join(" ")} (decoder ${figure.data.decoder})`;
     console.log(ratioHuman(figure, what, "dpkg-deb -x", TARGETS[base]));
-    console.log(ratioLine(figure, TARGETS[base], { decoder: figure.data.decoder, targets: figure.data.targets.length }));
+    console.log(
+      ratioLine(figure, TARGETS[base], {
+        decoder: figure.data.decoder,
+        targets: figure.data.targets.length,
+      }),
+    );
   }
   if (!only.has("P4")) return;
   for (const figure of figures.filter((f) => f.data.targets.length > 1)) {
@@ -68,12 +81,21 @@ async function main(): Promise<void> {
     console.log(ratioLine(figure, TARGETS.P1));
   }
   if (only.has("P2") || only.has("P3") || only.has("P4")) {
-    const figures = await benchDebianExtract(runs ?? DEFAULT_RUNS.debian, (line) => console.log(`  | ${line}`));
+    const figures = await benchDebianExtract(runs ?? DEFAULT_RUNS.debian, (line) =>
+      console.log(`  | ${line}`),
+    );
     printDebian(figures, only);
   }
   if (only.has("P5")) {
     const figure = await benchApplyFromEmpty(runs ?? DEFAULT_RUNS.P5);
-    console.log(ratioHuman(figure, `qus apply from empty, ${figure.formats} targets, emulators in place`, "update-binfmts --import", TARGETS.P5));
+    console.log(
+      ratioHuman(
+        figure,
+        `qus apply from empty, ${figure.formats} targets, emulators in place`,
+        "update-binfmts --import",
+        TARGETS.P5,
+      ),
+    );
     console.log(ratioLine(figure, TARGETS.P5, { formats: figure.formats }));
   }
 }
@@ -84,7 +106,9 @@ const keepAlive = setInterval(() => {}, 60_000);
 try {
   await main();
 } catch (error) {
-  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exitCode = 1;
 } finally {
   clearInterval(keepAlive);

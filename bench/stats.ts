@@ -52,22 +52,40 @@ export interface RatioFigure {
 }
 
 /** Pairs qus's and the baseline's timings (same index = same moment) into a ratio figure. */
-export function ratioFigure(id: string, qusMs: readonly number[], baselineMs: readonly number[]): RatioFigure {
-  if (qusMs.length !== baselineMs.length) throw new Error(`${id}: ${qusMs.length} qus runs but ${baselineMs.length} baseline runs`);
+export function ratioFigure(
+  id: string,
+  qusMs: readonly number[],
+  baselineMs: readonly number[],
+): RatioFigure {
+  if (qusMs.length !== baselineMs.length)
+    throw new Error(`${id}: ${qusMs.length} qus runs but ${baselineMs.length} baseline runs`);
   const qus = summarise(qusMs);
   const baseline = summarise(baselineMs);
   const pairRatios = qusMs.map((ms, i) => ms / (baselineMs[i] as number));
-  return { id, ratio: qus.median / baseline.median, qus, baseline, ratioSpreadPct: summarise(pairRatios).spreadPct };
+  return {
+    id,
+    ratio: qus.median / baseline.median,
+    qus,
+    baseline,
+    ratioSpreadPct: summarise(pairRatios).spreadPct,
+  };
 }
 
 /** Formats `BENCH <id> key=value ...`: one line per figure, values without spaces. */
 export function benchLine(id: string, fields: Readonly<Record<string, string | number>>): string {
-  const parts = Object.entries(fields).map(([key, value]) => `${key}=${typeof value === "number" ? round(value) : value.replaceAll(/\s+/g, "_")}`);
+  const parts = Object.entries(fields).map(
+    ([key, value]) =>
+      `${key}=${typeof value === "number" ? round(value) : value.replaceAll(/\s+/g, "_")}`,
+  );
   return `BENCH ${id} ${parts.join(" ")}`;
 }
 
 /** The machine line of a ratio figure, with its target from the issue. */
-export function ratioLine(figure: RatioFigure, target: number, extra: Readonly<Record<string, string | number>> = {}): string {
+export function ratioLine(
+  figure: RatioFigure,
+  target: number,
+  extra: Readonly<Record<string, string | number>> = {},
+): string {
   return benchLine(figure.id, {
     ratio: figure.ratio,
     qus_ms: figure.qus.median,
@@ -85,7 +103,12 @@ export function ratioLine(figure: RatioFigure, target: number, extra: Readonly<R
 }
 
 /** The human line of a ratio figure. */
-export function ratioHuman(figure: RatioFigure, what: string, baseline: string, target: number): string {
+export function ratioHuman(
+  figure: RatioFigure,
+  what: string,
+  baseline: string,
+  target: number,
+): string {
   const verdict = figure.ratio <= target ? "meets" : "MISSES";
   return (
     `${figure.id}  ${what}: ${ms(figure.qus.median)} vs ${baseline} ${ms(figure.baseline.median)} -> ` +

@@ -15,7 +15,7 @@ const INSTALLED = ["/usr/sbin/update-binfmts", "/usr/bin/update-binfmts"];
 
 /** Where the bench keeps what it fetched: ${XDG_CACHE_HOME:-~/.cache}/qus-bench. */
 export function benchCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cache = env["XDG_CACHE_HOME"];
+  const cache = env.XDG_CACHE_HOME;
   return join(cache !== undefined && cache !== "" ? cache : join(homedir(), ".cache"), "qus-bench");
 }
 
@@ -34,7 +34,10 @@ export async function findUpdateBinfmts(): Promise<string> {
     await run("apt-get", ["update", "-qq"]);
     await run("apt-get", ["download", "binfmt-support"], { cwd: dir });
   }
-  const deb = (await readdir(dir)).filter((name) => name.startsWith("binfmt-support_") && name.endsWith(".deb")).sort().at(-1);
+  const deb = (await readdir(dir))
+    .filter((name) => name.startsWith("binfmt-support_") && name.endsWith(".deb"))
+    .sort()
+    .at(-1);
   if (deb === undefined) throw new Error(`apt-get download binfmt-support left no .deb in ${dir}`);
   await run("dpkg-deb", ["-x", join(dir, deb), join(dir, "root")]);
   if (!existsSync(unpacked)) throw new Error(`${deb} holds no usr/sbin/update-binfmts`);
@@ -70,7 +73,15 @@ export function formatFile(target: TargetInfo, interpreter: string, flags: Forma
 }
 
 /** Writes one format file per entry name into `importDir` (the entry name is the file name). */
-export async function writeFormatFiles(importDir: string, formats: ReadonlyArray<{ name: string; target: TargetInfo; interpreter: string }>, flags: FormatFlags): Promise<void> {
+export async function writeFormatFiles(
+  importDir: string,
+  formats: ReadonlyArray<{ name: string; target: TargetInfo; interpreter: string }>,
+  flags: FormatFlags,
+): Promise<void> {
   await mkdir(importDir, { recursive: true });
-  await Promise.all(formats.map((f) => writeFile(join(importDir, f.name), formatFile(f.target, f.interpreter, flags))));
+  await Promise.all(
+    formats.map((f) =>
+      writeFile(join(importDir, f.name), formatFile(f.target, f.interpreter, flags)),
+    ),
+  );
 }

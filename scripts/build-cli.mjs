@@ -13,7 +13,11 @@ await rm(outdir, { recursive: true, force: true });
 await build({
   // diff is require()d on first use (a plan that rewrites a binfmt.d file); bundled, it would sit
   // in a chunk every plan loads, since esbuild splits only at import().
-  ...cliBuildOptions({ selfUrl: 'new URL("./qus.js", import.meta.url)', banner: [], external: ["diff"] }),
+  ...cliBuildOptions({
+    selfUrl: 'new URL("./qus.js", import.meta.url)',
+    banner: [],
+    external: ["diff"],
+  }),
   outdir,
   splitting: true,
 });

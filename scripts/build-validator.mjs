@@ -5,5 +5,7 @@ import { fileURLToPath } from "node:url";
 import { configSchema, PRECOMPILED } from "../dist/config/schema.js";
 import { compileStandaloneSource } from "../dist/config/schema-compile.js";
 
-const target = fileURLToPath(new URL(PRECOMPILED, new URL("../dist/config/schema.js", import.meta.url)));
+const target = fileURLToPath(
+  new URL(PRECOMPILED, new URL("../dist/config/schema.js", import.meta.url)),
+);
 writeFileSync(target, await compileStandaloneSource(configSchema()));

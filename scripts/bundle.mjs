@@ -9,7 +9,10 @@ import { cliBuildOptions, root, version } from "./esbuild-common.mjs";
 
 const outfile = resolve(process.argv[2] ?? join(root, "dist", "qus.mjs"));
 const result = await build({
-  ...cliBuildOptions({ selfUrl: "new URL(import.meta.url)", banner: [`// qus ${version}: single-file bundle. Run with: node qus.mjs --help`] }),
+  ...cliBuildOptions({
+    selfUrl: "new URL(import.meta.url)",
+    banner: [`// qus ${version}: single-file bundle. Run with: node qus.mjs --help`],
+  }),
   outfile,
 });
 const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;

@@ -28,7 +28,10 @@ export function cliBuildOptions({ selfUrl, banner, external = [] }) {
       b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
         const text = await readFile(args.path, "utf8");
         const contents = text
-          .replaceAll("createRequire(import.meta.url)(PRECOMPILED)", `require(${JSON.stringify(validator)})`)
+          .replaceAll(
+            "createRequire(import.meta.url)(PRECOMPILED)",
+            `require(${JSON.stringify(validator)})`,
+          )
           .replaceAll("createRequire(import.meta.url)(", "require(")
           .replaceAll('new URL("../cli/main.js", import.meta.url)', selfUrl);
         return { contents, loader: "ts" };

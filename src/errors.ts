@@ -30,7 +30,11 @@ export interface ConfigProblem {
 /** The config could not be found, parsed or validated. */
 export class ConfigError extends QusError {
   readonly problems: readonly ConfigProblem[];
-  constructor(message: string, problems: readonly ConfigProblem[] = [], options?: { cause?: unknown; hint?: string }) {
+  constructor(
+    message: string,
+    problems: readonly ConfigProblem[] = [],
+    options?: { cause?: unknown; hint?: string },
+  ) {
     super(message, options);
     this.problems = problems;
   }
@@ -43,7 +47,12 @@ export class SourceError extends QusError {}
 export class KernelError extends QusError {
   readonly code: string | undefined;
   readonly path: string;
-  constructor(message: string, path: string, code: string | undefined, options?: { cause?: unknown; hint?: string }) {
+  constructor(
+    message: string,
+    path: string,
+    code: string | undefined,
+    options?: { cause?: unknown; hint?: string },
+  ) {
     super(message, options);
     this.path = path;
     this.code = code;

@@ -20,9 +20,20 @@ export interface ApplyEffects {
 /** The real effects: binfmt_misc writes and atomic file installs (emulators root-owned 0755). */
 export const realEffects: ApplyEffects = {
   mount: (dir) => mountBinfmt(dir),
-  install: (from, to, sha256) => installFileAtomic({ from, to, mode: 0o755, expectedSha256: sha256 }),
+  install: (from, to, sha256) =>
+    installFileAtomic({ from, to, mode: 0o755, expectedSha256: sha256 }),
   register: (dir, name, a) =>
-    registerEntry(dir, encodeRegisterLine({ name, offset: a.offset, magic: a.magic, mask: a.mask, interpreter: a.interpreter, flags: a.flags })),
+    registerEntry(
+      dir,
+      encodeRegisterLine({
+        name,
+        offset: a.offset,
+        magic: a.magic,
+        mask: a.mask,
+        interpreter: a.interpreter,
+        flags: a.flags,
+      }),
+    ),
   unregister: (dir, name) => removeEntry(dir, name),
   setEnabled: (dir, name, enabled) => setEntryEnabled(dir, name, enabled),
   removeFile: async (path) => {

@@ -9,7 +9,9 @@ import { QusError } from "../errors.js";
 import type { ApplyEffects } from "./effects.js";
 
 /** Runs each group (one per change) through `runGroups`, which shows progress. */
-export type GroupRunner = (groups: readonly { title: string; run: () => Promise<void> }[]) => Promise<void>;
+export type GroupRunner = (
+  groups: readonly { title: string; run: () => Promise<void> }[],
+) => Promise<void>;
 
 /** What apply needs besides the plan. */
 export interface ExecuteOptions {
@@ -65,14 +67,20 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     await save();
     const summary = summarise(done);
     const progress = `Done before stopping: ${summary.add} added, ${summary.change} changed, ${summary.destroy} destroyed; run "qus plan" to see what is left.`;
-    if (error instanceof QusError) throw new QusError(`${error.message}\n${progress}`, { cause: error, hint: error.hint });
+    if (error instanceof QusError)
+      throw new QusError(`${error.message}\n${progress}`, { cause: error, hint: error.hint });
     throw error;
   }
   return summarise(done);
 }
 
 /** Steps that change files (the others change only the kernel's entries). */
-const WRITES_FILES: ReadonlySet<Step["op"]> = new Set(["install", "remove-file", "write-binfmtd", "remove-binfmtd"]);
+const WRITES_FILES: ReadonlySet<Step["op"]> = new Set([
+  "install",
+  "remove-file",
+  "write-binfmtd",
+  "remove-binfmtd",
+]);
 
 /** Raised when a signal stops apply between two steps. */
 export class InterruptedError extends QusError {
@@ -81,7 +89,12 @@ export class InterruptedError extends QusError {
   }
 }
 
-async function runStep(step: Step, options: ExecuteOptions, state: MutableState, effectDone: () => void): Promise<void> {
+async function runStep(
+  step: Step,
+  options: ExecuteOptions,
+  state: MutableState,
+  effectDone: () => void,
+): Promise<void> {
   const { effects, binfmtDir } = options;
   switch (step.op) {
     case "mount":
@@ -97,7 +110,10 @@ async function runStep(step: Step, options: ExecuteOptions, state: MutableState,
       await effects.register(binfmtDir, step.name, step.attributes);
       effectDone();
       if (step.emulatorSha256 !== null) {
-        state.registrations[step.name] = { interpreter: step.attributes.interpreter, sha256: step.emulatorSha256 };
+        state.registrations[step.name] = {
+          interpreter: step.attributes.interpreter,
+          sha256: step.emulatorSha256,
+        };
       }
       return;
     case "unregister":
@@ -135,11 +151,18 @@ export function titleOf(group: StepGroup): string {
   const c = group.change;
   if (c.kind === "mount") return `Mount binfmt_misc at ${c.address}`;
   if (c.kind === "emulator") {
-    return { create: "Install", replace: "Replace", update: "Update", delete: "Remove" }[c.action] + ` emulator ${c.address}`;
+    return (
+      { create: "Install", replace: "Replace", update: "Update", delete: "Remove" }[c.action] +
+      ` emulator ${c.address}`
+    );
   }
-  if (c.kind === "binfmtd") return { create: "Write", replace: "Rewrite", delete: "Remove" }[c.action] + ` binfmt.d file ${c.address}`;
+  if (c.kind === "binfmtd")
+    return (
+      { create: "Write", replace: "Rewrite", delete: "Remove" }[c.action] +
+      ` binfmt.d file ${c.address}`
+    );
   if (c.action === "update") return `${c.after?.enabled ? "Enable" : "Disable"} ${c.address}`;
-  return { create: "Register", replace: "Re-register", delete: "Unregister" }[c.action] + ` ${c.address}`;
+  return `${{ create: "Register", replace: "Re-register", delete: "Unregister" }[c.action]} ${c.address}`;
 }
 
 function describeStep(step: Step): string {
@@ -166,5 +189,10 @@ type MutableState = {
 };
 
 function mutableState(state: StateRecord): MutableState {
-  return { version: 1, emulators: { ...state.emulators }, registrations: { ...state.registrations }, binfmtd: { ...state.binfmtd } };
+  return {
+    version: 1,
+    emulators: { ...state.emulators },
+    registrations: { ...state.registrations },
+    binfmtd: { ...state.binfmtd },
+  };
 }

@@ -5,7 +5,10 @@
 import type { GroupRunner } from "./execute.js";
 
 /** A runner that shows one line or listr2 task per change. */
-export function progressRunner(stream: NodeJS.WriteStream = process.stderr, color = false): GroupRunner {
+export function progressRunner(
+  stream: NodeJS.WriteStream = process.stderr,
+  color = false,
+): GroupRunner {
   return stream.isTTY ? listrRunner(stream, color) : plainRunner(stream);
 }
 
@@ -39,7 +42,12 @@ function listrRunner(stream: NodeJS.WriteStream, color: boolean): GroupRunner {
         registerSignalListeners: false,
         collectErrors: false,
         renderer: "default",
-        rendererOptions: { logger, formatOutput: "wrap", collapseErrors: false, showErrorMessage: false },
+        rendererOptions: {
+          logger,
+          formatOutput: "wrap",
+          collapseErrors: false,
+          showErrorMessage: false,
+        },
       },
     );
     await list.run();

@@ -3,7 +3,15 @@
 // are the table in command-spec.ts; a mistake is a UsageError (exit 1, no stack), and --help or
 // --version become text for main.ts to print.
 import { QusError } from "../errors.js";
-import { COMMANDS, commandHelp, INIT_SOURCES, optionLabel, programHelp, type CommandSpec, type OptionSpec } from "./command-spec.js";
+import {
+  COMMANDS,
+  commandHelp,
+  type INIT_SOURCES,
+  optionLabel,
+  programHelp,
+  type CommandSpec,
+  type OptionSpec,
+} from "./command-spec.js";
 
 /** Options every command that reads a config accepts. */
 export interface CommonArgs {
@@ -17,14 +25,33 @@ export interface CommonArgs {
 /** What the user asked for. */
 export type CliArgs =
   | (CommonArgs & { readonly command: "plan"; readonly detailedExitcode: boolean } & PlanOutArgs)
-  | (CommonArgs & { readonly command: "apply" | "destroy"; readonly detailedExitcode: boolean; readonly autoApprove: boolean } & ApplyVerifyArgs & ApplyLockArgs)
+  | (CommonArgs & {
+      readonly command: "apply" | "destroy";
+      readonly detailedExitcode: boolean;
+      readonly autoApprove: boolean;
+    } & ApplyVerifyArgs &
+      ApplyLockArgs)
   | (CommonArgs & { readonly command: "show"; readonly file: string })
   | (CommonArgs & { readonly command: "status" })
   | (CommonArgs & { readonly command: "validate" })
-  | (CommonArgs & { readonly command: "demo"; readonly emulators: string; readonly binary: string | undefined; readonly inside: boolean })
+  | (CommonArgs & {
+      readonly command: "demo";
+      readonly emulators: string;
+      readonly binary: string | undefined;
+      readonly inside: boolean;
+    })
   | (CommonArgs & { readonly command: "verify" })
-  | (CommonArgs & { readonly command: "run"; readonly argv: readonly string[]; readonly inside: boolean })
-  | (CommonArgs & { readonly command: "init"; readonly source: InitSource; readonly targets: readonly string[] | undefined; readonly emulators: string | undefined });
+  | (CommonArgs & {
+      readonly command: "run";
+      readonly argv: readonly string[];
+      readonly inside: boolean;
+    })
+  | (CommonArgs & {
+      readonly command: "init";
+      readonly source: InitSource;
+      readonly targets: readonly string[] | undefined;
+      readonly emulators: string | undefined;
+    });
 
 /** The emulator sources `qus init` can write a starter config for. */
 export type InitSource = (typeof INIT_SOURCES)[number];
@@ -56,7 +83,12 @@ export class UsageError extends QusError {
 /** What the command line asks for: a command to run, or text to print (help, version) and an exit code. */
 export type CommandLine =
   | { readonly kind: "command"; readonly args: CliArgs }
-  | { readonly kind: "print"; readonly text: string; readonly to: "stdout" | "stderr"; readonly code: 0 | 1 };
+  | {
+      readonly kind: "print";
+      readonly text: string;
+      readonly to: "stdout" | "stderr";
+      readonly code: 0 | 1;
+    };
 
 /** Option values as typed: flags are true, valued options their last value. */
 type Values = ReadonlyMap<string, string | true>;
@@ -89,7 +121,10 @@ function commandNamed(name: string): CommandSpec {
 }
 
 /** Splits the tokens after the command name into option values and positionals, checking both. */
-function readTokens(command: CommandSpec, tokens: readonly string[]): "help" | { values: Values; positionals: string[] } {
+function readTokens(
+  command: CommandSpec,
+  tokens: readonly string[],
+): "help" | { values: Values; positionals: string[] } {
   const values = new Map<string, string | true>();
   const positionals: string[] = [];
   const takesRest = command.arguments.some((a) => a.rest === true);
@@ -107,20 +142,25 @@ function readTokens(command: CommandSpec, tokens: readonly string[]): "help" | {
     }
     const { option, inline } = findOption(command, token);
     if (option.value === undefined) {
-      if (inline !== undefined) throw new UsageError(`option '${optionLabel(option)}' takes no value`);
+      if (inline !== undefined)
+        throw new UsageError(`option '${optionLabel(option)}' takes no value`);
       values.delete(option.name);
       values.set(option.name, true);
       continue;
     }
     const value = inline ?? tokens[++i];
-    if (value === undefined) throw new UsageError(`option '${optionLabel(option)}' argument missing`);
+    if (value === undefined)
+      throw new UsageError(`option '${optionLabel(option)}' argument missing`);
     if (option.choices !== undefined && !option.choices.includes(value)) {
-      throw new UsageError(`option '${optionLabel(option)}' argument '${value}' is invalid. Allowed choices are ${option.choices.join(", ")}.`);
+      throw new UsageError(
+        `option '${optionLabel(option)}' argument '${value}' is invalid. Allowed choices are ${option.choices.join(", ")}.`,
+      );
     }
     values.set(option.name, value);
   }
   for (const option of command.options) {
-    if (option.required === true && !values.has(option.name)) throw new UsageError(`required option '${optionLabel(option)}' not specified`);
+    if (option.required === true && !values.has(option.name))
+      throw new UsageError(`required option '${optionLabel(option)}' not specified`);
   }
   checkPositionals(command, positionals);
   return { values, positionals };
@@ -149,7 +189,9 @@ function checkPositionals(command: CommandSpec, positionals: readonly string[]):
   if (missing !== undefined) throw new UsageError(`missing required argument '${missing.name}'`);
   if (!specs.some((a) => a.rest === true) && positionals.length > specs.length) {
     const expected = `${specs.length} argument${specs.length === 1 ? "" : "s"}`;
-    throw new UsageError(`too many arguments for '${command.name}': expected ${expected}, got ${positionals.length}`);
+    throw new UsageError(
+      `too many arguments for '${command.name}': expected ${expected}, got ${positionals.length}`,
+    );
   }
 }
 
@@ -158,7 +200,9 @@ function lockTimeoutMs(value: string | true | undefined): number | undefined {
   if (value === undefined || value === true) return undefined;
   const seconds = Number(value);
   if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
-    throw new UsageError(`--lock-timeout expects a number of seconds from 0 to 86400, got '${value}'`);
+    throw new UsageError(
+      `--lock-timeout expects a number of seconds from 0 to 86400, got '${value}'`,
+    );
   }
   return Math.round(seconds * 1000);
 }
@@ -172,10 +216,20 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
   // --color and --no-color: the last one typed wins, as with other options.
   const colorFlags = [...values.keys()].filter((k) => k === "color" || k === "no-color");
   const color = colorFlags.length === 0 ? undefined : colorFlags.at(-1) === "color";
-  const base: CommonArgs = { configPath: text("config"), json: flag("json"), color, upgrade: flag("upgrade") };
+  const base: CommonArgs = {
+    configPath: text("config"),
+    json: flag("json"),
+    color,
+    upgrade: flag("upgrade"),
+  };
   switch (command.name) {
     case "plan":
-      return { ...base, command: "plan", detailedExitcode: flag("detailed-exitcode"), out: text("out") };
+      return {
+        ...base,
+        command: "plan",
+        detailedExitcode: flag("detailed-exitcode"),
+        out: text("out"),
+      };
     case "apply":
     case "destroy": {
       const planFile = positionals[0];
@@ -196,13 +250,31 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
     case "verify":
       return { ...base, command: command.name };
     case "demo":
-      return { ...base, command: "demo", emulators: text("emulators") as string, binary: text("binary"), inside: flag("inside") };
+      return {
+        ...base,
+        command: "demo",
+        emulators: text("emulators") as string,
+        binary: text("binary"),
+        inside: flag("inside"),
+      };
     case "run":
       return { ...base, command: "run", argv: positionals, inside: flag("inside") };
     case "init": {
       const list = text("targets");
-      const targets = list === undefined ? undefined : list.split(",").map((t) => t.trim()).filter((t) => t !== "");
-      return { ...base, command: "init", source: (text("source") ?? "debian") as InitSource, targets, emulators: text("emulators") };
+      const targets =
+        list === undefined
+          ? undefined
+          : list
+              .split(",")
+              .map((t) => t.trim())
+              .filter((t) => t !== "");
+      return {
+        ...base,
+        command: "init",
+        source: (text("source") ?? "debian") as InitSource,
+        targets,
+        emulators: text("emulators"),
+      };
     }
     default:
       throw new UsageError(`unknown command '${command.name}'`);

@@ -37,18 +37,32 @@ const CONFIG: OptionSpec = {
   name: "config",
   short: "c",
   value: "<file>",
-  description: 'config file (default: qus.config.* or .qusrc* in the current directory, or package.json "qus")',
+  description:
+    'config file (default: qus.config.* or .qusrc* in the current directory, or package.json "qus")',
 };
-const JSON_OUTPUT: OptionSpec = { name: "json", description: "print one JSON document on stdout instead of text" };
+const JSON_OUTPUT: OptionSpec = {
+  name: "json",
+  description: "print one JSON document on stdout instead of text",
+};
 const COLOR: OptionSpec = { name: "color", description: "force colour" };
-const NO_COLOR: OptionSpec = { name: "no-color", description: "never colour (also: NO_COLOR, or output that is not a terminal)" };
+const NO_COLOR: OptionSpec = {
+  name: "no-color",
+  description: "never colour (also: NO_COLOR, or output that is not a terminal)",
+};
 const COMMON: readonly OptionSpec[] = [CONFIG, JSON_OUTPUT, COLOR, NO_COLOR];
 const DETAILED: OptionSpec = {
   name: "detailed-exitcode",
   description: "exit 2 instead of 0 when there are changes (plan) or changes were made (apply)",
 };
-const UPGRADE: OptionSpec = { name: "upgrade", description: "resolve the newest emulators again instead of the versions in qus.lock.json" };
-const INSIDE: OptionSpec = { name: "inside", description: "internal: the re-run inside the new namespaces", hidden: true };
+const UPGRADE: OptionSpec = {
+  name: "upgrade",
+  description: "resolve the newest emulators again instead of the versions in qus.lock.json",
+};
+const INSIDE: OptionSpec = {
+  name: "inside",
+  description: "internal: the re-run inside the new namespaces",
+  hidden: true,
+};
 const HELP: OptionSpec = { name: "help", short: "h", description: "display help for command" };
 
 /** The emulator sources `qus init` can write a starter config for. */
@@ -62,7 +76,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       ...COMMON,
       DETAILED,
-      { name: "out", value: "<file>", description: "also save the plan to FILE, for `qus apply FILE` (refused there if anything changed meanwhile)" },
+      {
+        name: "out",
+        value: "<file>",
+        description:
+          "also save the plan to FILE, for `qus apply FILE` (refused there if anything changed meanwhile)",
+      },
       UPGRADE,
     ],
     arguments: [],
@@ -72,72 +91,137 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "make binfmt_misc match the config",
     options: [
       ...COMMON,
-      { name: "auto-approve", description: "do not ask for confirmation (needed without a terminal)" },
+      {
+        name: "auto-approve",
+        description: "do not ask for confirmation (needed without a terminal)",
+      },
       DETAILED,
       { name: "verify", description: "after applying, run qus verify (exit 1 if a target fails)" },
-      { name: "lock-timeout", value: "<seconds>", description: "how long to wait while another qus applies (default 30)" },
+      {
+        name: "lock-timeout",
+        value: "<seconds>",
+        description: "how long to wait while another qus applies (default 30)",
+      },
       UPGRADE,
     ],
-    arguments: [{ name: "plan-file", description: "a plan saved with `qus plan --out FILE`: applied exactly, without a prompt", required: false }],
+    arguments: [
+      {
+        name: "plan-file",
+        description: "a plan saved with `qus plan --out FILE`: applied exactly, without a prompt",
+        required: false,
+      },
+    ],
   },
   {
     name: "destroy",
     description: "remove every entry and emulator qus owns, and only those",
     options: [
       ...COMMON,
-      { name: "auto-approve", description: "do not ask for confirmation (needed without a terminal)" },
+      {
+        name: "auto-approve",
+        description: "do not ask for confirmation (needed without a terminal)",
+      },
       DETAILED,
-      { name: "lock-timeout", value: "<seconds>", description: "how long to wait while another qus applies (default 30)" },
+      {
+        name: "lock-timeout",
+        value: "<seconds>",
+        description: "how long to wait while another qus applies (default 30)",
+      },
     ],
     arguments: [],
   },
   {
     name: "show",
     description: "print a plan saved with `qus plan --out FILE`",
-    options: [{ ...JSON_OUTPUT, description: "print the plan's JSON document instead of text" }, COLOR, NO_COLOR],
+    options: [
+      { ...JSON_OUTPUT, description: "print the plan's JSON document instead of text" },
+      COLOR,
+      NO_COLOR,
+    ],
     arguments: [{ name: "file", description: "the saved plan", required: true }],
   },
-  { name: "status", description: "list the registered entries and which ones qus owns", options: COMMON, arguments: [] },
-  { name: "validate", description: "check the config file and exit", options: COMMON, arguments: [] },
+  {
+    name: "status",
+    description: "list the registered entries and which ones qus owns",
+    options: COMMON,
+    arguments: [],
+  },
+  {
+    name: "validate",
+    description: "check the config file and exit",
+    options: COMMON,
+    arguments: [],
+  },
   {
     name: "demo",
-    description: "plan, apply and run a foreign binary inside a private binfmt_misc (changes nothing on the host)",
+    description:
+      "plan, apply and run a foreign binary inside a private binfmt_misc (changes nothing on the host)",
     options: [
       ...COMMON,
-      { name: "emulators", value: "<dir>", description: "directory holding qemu-<target>-static emulators", required: true },
-      { name: "binary", value: "<file>", description: "a static aarch64 program to run once emulation is set up (e.g. busybox)" },
+      {
+        name: "emulators",
+        value: "<dir>",
+        description: "directory holding qemu-<target>-static emulators",
+        required: true,
+      },
+      {
+        name: "binary",
+        value: "<file>",
+        description: "a static aarch64 program to run once emulation is set up (e.g. busybox)",
+      },
       INSIDE,
     ],
     arguments: [],
   },
   {
     name: "verify",
-    description: "prove emulation works: run a tiny program of each enabled target through the kernel",
+    description:
+      "prove emulation works: run a tiny program of each enabled target through the kernel",
     options: COMMON,
     arguments: [],
   },
   {
     name: "run",
-    description: "rootless: run a command in a private binfmt_misc with the configured targets (Linux 6.7+)",
+    description:
+      "rootless: run a command in a private binfmt_misc with the configured targets (Linux 6.7+)",
     options: [...COMMON, INSIDE],
-    arguments: [{ name: "command", description: "the command to run, after --", required: true, rest: true }],
+    arguments: [
+      { name: "command", description: "the command to run, after --", required: true, rest: true },
+    ],
     usage: "[options] -- <command> [args...]",
   },
   {
     name: "init",
-    description: "write a commented starter config (qus.config.yaml, or the file given with -c); never overwrites",
+    description:
+      "write a commented starter config (qus.config.yaml, or the file given with -c); never overwrites",
     options: [
       ...COMMON,
-      { name: "source", value: "<type>", description: "where emulators come from", choices: INIT_SOURCES, defaultValue: "debian" },
-      { name: "targets", value: "<list>", description: "comma-separated targets (default: aarch64,arm,riscv64,ppc64le,s390x)" },
-      { name: "emulators", value: "<dir>", description: "for --source local: the directory holding qemu-<target>-static (default: /usr/bin)" },
+      {
+        name: "source",
+        value: "<type>",
+        description: "where emulators come from",
+        choices: INIT_SOURCES,
+        defaultValue: "debian",
+      },
+      {
+        name: "targets",
+        value: "<list>",
+        description: "comma-separated targets (default: aarch64,arm,riscv64,ppc64le,s390x)",
+      },
+      {
+        name: "emulators",
+        value: "<dir>",
+        description:
+          "for --source local: the directory holding qemu-<target>-static (default: /usr/bin)",
+      },
     ],
     arguments: [],
   },
 ];
 
 /** The program's own description, first line of `qus --help`. */
-export const PROGRAM_DESCRIPTION = "Declarative QEMU user-mode emulation: plan and apply binfmt_misc registrations from a config file.";
+export const PROGRAM_DESCRIPTION =
+  "Declarative QEMU user-mode emulation: plan and apply binfmt_misc registrations from a config file.";
 
 const WIDTH = 80;
 
@@ -182,7 +266,10 @@ function table(rows: readonly (readonly [string, string])[]): string {
 
 /** `qus --help`. */
 export function programHelp(): string {
-  const commands = COMMANDS.map((c): [string, string] => [[c.name, "[options]", ...c.arguments.map(argumentLabel)].join(" "), c.description]);
+  const commands = COMMANDS.map((c): [string, string] => [
+    [c.name, "[options]", ...c.arguments.map(argumentLabel)].join(" "),
+    c.description,
+  ]);
   return [
     "Usage: qus [options] [command]",
     "",
@@ -205,15 +292,23 @@ export function commandHelp(command: CommandSpec): string {
   const options = [...command.options, HELP]
     .filter((o) => o.hidden !== true)
     .map((o): [string, string] => [optionLabel(o), o.description + describeChoices(o)]);
-  const sections = [`Usage: qus ${command.name} ${usageOf(command)}`, "", wrap(command.description, 0), ""];
-  if (command.arguments.length > 0) sections.push("Arguments:", table(command.arguments.map((a) => [a.name, a.description])), "");
+  const sections = [
+    `Usage: qus ${command.name} ${usageOf(command)}`,
+    "",
+    wrap(command.description, 0),
+    "",
+  ];
+  if (command.arguments.length > 0)
+    sections.push("Arguments:", table(command.arguments.map((a) => [a.name, a.description])), "");
   sections.push("Options:", table(options), "");
   return sections.join("\n");
 }
 
 function describeChoices(option: OptionSpec): string {
   const parts = [
-    ...(option.choices === undefined ? [] : [`choices: ${option.choices.map((c) => `"${c}"`).join(", ")}`]),
+    ...(option.choices === undefined
+      ? []
+      : [`choices: ${option.choices.map((c) => `"${c}"`).join(", ")}`]),
     ...(option.defaultValue === undefined ? [] : [`default: "${option.defaultValue}"`]),
   ];
   return parts.length === 0 ? "" : ` (${parts.join(", ")})`;

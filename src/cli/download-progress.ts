@@ -28,7 +28,11 @@ export async function withDownloadProgress<T>(
         rendererOptions: { outputBar: 1, persistentOutput: false },
       },
     ],
-    { registerSignalListeners: false, exitOnError: true, rendererOptions: { logger, showErrorMessage: false } },
+    {
+      registerSignalListeners: false,
+      exitOnError: true,
+      rendererOptions: { logger, showErrorMessage: false },
+    },
   ).run();
   return result as T;
 }
@@ -37,7 +41,12 @@ export async function withDownloadProgress<T>(
 function plainReporter(stream: NodeJS.WriteStream): (event: ProgressEvent) => void {
   const done = new Set<string>();
   return (event) => {
-    if (event.totalBytes === null || event.receivedBytes < event.totalBytes || done.has(event.label)) return;
+    if (
+      event.totalBytes === null ||
+      event.receivedBytes < event.totalBytes ||
+      done.has(event.label)
+    )
+      return;
     done.add(event.label);
     stream.write(`Downloaded ${event.label} (${formatBytes(event.totalBytes)})\n`);
   };

@@ -26,7 +26,11 @@ export function processIO(): CommandIO {
 }
 
 /** The style for a stream: --color/--no-color win, then NO_COLOR/FORCE_COLOR and TTY detection. */
-export function styleFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, color: boolean | undefined): Style {
+export function styleFor(
+  stream: NodeJS.WriteStream,
+  env: NodeJS.ProcessEnv,
+  color: boolean | undefined,
+): Style {
   if (color === false) return plainStyle;
   if (color === true) return colourStyle;
   return chooseStyle(stream, env);

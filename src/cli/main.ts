@@ -20,13 +20,16 @@ function enableCompileCache(): void {
   const enable = (module as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
   if (enable === undefined) return; // Node 20: not available
   try {
-    enable(join(defaultCacheDir(process.env, process.geteuid?.() === 0, homedir()), "node-compile-cache"));
+    enable(
+      join(
+        defaultCacheDir(process.env, process.geteuid?.() === 0, homedir()),
+        "node-compile-cache",
+      ),
+    );
   } catch {
     // only an optimisation: without it qus runs the same, a little slower
   }
 }
-
-
 
 /** Dispatches to the command module, loaded only when that command runs. */
 async function run(args: CliArgs, io: CommandIO): Promise<number> {
@@ -62,7 +65,9 @@ export function reportError(error: unknown, io: CommandIO, json: boolean): numbe
     if (error.hint) io.stderr.write(`  ${safe(error.hint).replaceAll("\n", "\n  ")}\n`);
     if (json) {
       const problems = error instanceof ConfigError ? error.problems : [];
-      io.stdout.write(`${JSON.stringify({ format_version: "1", error: { kind: error.name, message: error.message, hint: error.hint ?? null, problems } }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ format_version: "1", error: { kind: error.name, message: error.message, hint: error.hint ?? null, problems } }, null, 2)}\n`,
+      );
     }
     return 1;
   }
@@ -72,7 +77,9 @@ export function reportError(error: unknown, io: CommandIO, json: boolean): numbe
   } catch {
     detail = Object.prototype.toString.call(error); // String() throws for some thrown values
   }
-  io.stderr.write(`Internal error in qus ${QUS_VERSION}: this is a bug, please report it to the qus maintainers with this output.\n${escapeControlCharacters(detail, { keepNewlines: true })}\n`);
+  io.stderr.write(
+    `Internal error in qus ${QUS_VERSION}: this is a bug, please report it to the qus maintainers with this output.\n${escapeControlCharacters(detail, { keepNewlines: true })}\n`,
+  );
   return 1;
 }
 

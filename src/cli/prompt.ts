@@ -12,9 +12,12 @@ export async function confirmApply(io: CommandIO, verb: string): Promise<void> {
   }
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    io.stderr.write(`\nDo you want to perform these actions?\n  qus will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n`);
+    io.stderr.write(
+      `\nDo you want to perform these actions?\n  qus will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n`,
+    );
     const answer = await rl.question("  Enter a value: ");
-    if (answer.trim() !== "yes") throw new ApprovalError(`${verb === "destroy" ? "Destroy" : "Apply"} cancelled.`);
+    if (answer.trim() !== "yes")
+      throw new ApprovalError(`${verb === "destroy" ? "Destroy" : "Apply"} cancelled.`);
   } finally {
     rl.close();
   }

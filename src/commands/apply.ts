@@ -11,7 +11,12 @@ import { realEffects } from "../apply/effects.js";
 import { faultHookFrom } from "../apply/fault-hook.js";
 import { progressRunner } from "../apply/progress.js";
 import { QusError, StalePlanError } from "../errors.js";
-import { acquireApplyLock, applyLockPath, DEFAULT_LOCK_TIMEOUT_MS, type HeldLock } from "../lock/apply-lock.js";
+import {
+  acquireApplyLock,
+  applyLockPath,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  type HeldLock,
+} from "../lock/apply-lock.js";
 import { staleness, type SavedPlan } from "../plan/saved-plan.js";
 import { readSavedPlan } from "../state/saved-plan-file.js";
 import { renderApplyComplete, renderDestroyComplete } from "../views/plan-text.js";
@@ -23,7 +28,8 @@ type ApplyArgs = Extract<CliArgs, { command: "apply" | "destroy" }>;
 /** Runs apply (or destroy); returns the exit code (2 when changes were made, with --detailed-exitcode). */
 export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<number> {
   const destroy = args.command === "destroy";
-  const saved = args.planFile === undefined ? null : await readSavedPlan(resolve(io.cwd, args.planFile));
+  const saved =
+    args.planFile === undefined ? null : await readSavedPlan(resolve(io.cwd, args.planFile));
   const config = await loadCommandConfig(args.configPath ?? configFileOf(saved, args), io);
   const lock = await takeLock(config, args, io);
   try {
@@ -33,7 +39,8 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
     const doc = saved?.document ?? planDocument(planned);
     if (!args.json) printPlanText(doc, args, io);
     if (!doc.has_changes) {
-      if (args.json) printJson({ ...withRendered(doc), applied: { add: 0, change: 0, destroy: 0 } }, io);
+      if (args.json)
+        printJson({ ...withRendered(doc), applied: { add: 0, change: 0, destroy: 0 } }, io);
       return (await verified(args, config, io)) ? 0 : 1;
     }
     if (!args.autoApprove && saved === null) await confirmApply(io, args.command);
@@ -70,7 +77,9 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
 function configFileOf(saved: SavedPlan | null, args: ApplyArgs): string | undefined {
   if (saved === null) return undefined;
   if (saved.config.file === null) {
-    throw new QusError(`Saved plan ${args.planFile} was made from the embedded default config`, { hint: "give the config with -c FILE" });
+    throw new QusError(`Saved plan ${args.planFile} was made from the embedded default config`, {
+      hint: "give the config with -c FILE",
+    });
   }
   return saved.config.file;
 }
@@ -82,17 +91,26 @@ function takeLock(config: QusConfig, args: ApplyArgs, io: CommandIO): Promise<He
     timeoutMs: args.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     command: `qus ${args.command}`,
     onWait: (holder) =>
-      io.stderr.write(`Waiting for the apply lock ${path}${holder === null ? "" : `, held by pid ${holder.pid} (${holder.command}) since ${holder.since}`}...\n`),
+      io.stderr.write(
+        `Waiting for the apply lock ${path}${holder === null ? "" : `, held by pid ${holder.pid} (${holder.command}) since ${holder.since}`}...\n`,
+      ),
   });
 }
 
 /** Exit 1 with what changed when the config or the live state differs from the saved plan's. */
-function refuseIfStale(saved: SavedPlan, now: Parameters<typeof staleness>[1], args: ApplyArgs): void {
+function refuseIfStale(
+  saved: SavedPlan,
+  now: Parameters<typeof staleness>[1],
+  args: ApplyArgs,
+): void {
   const reasons = staleness(saved, now);
   if (reasons.length === 0) return;
-  throw new StalePlanError(`Saved plan is stale: the host or the configuration changed since it was made (${saved.created_at}):\n${reasons.map((r) => `  - ${r}`).join("\n")}`, {
-    hint: `nothing was changed; make and review a new plan: qus plan --out ${args.planFile}`,
-  });
+  throw new StalePlanError(
+    `Saved plan is stale: the host or the configuration changed since it was made (${saved.created_at}):\n${reasons.map((r) => `  - ${r}`).join("\n")}`,
+    {
+      hint: `nothing was changed; make and review a new plan: qus plan --out ${args.planFile}`,
+    },
+  );
 }
 
 /** `apply --verify`: runs qus verify once apply is done (loaded only then); false when a target failed. */

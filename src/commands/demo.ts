@@ -26,11 +26,32 @@ export function demoConfig(scratch: string, emulators: string): object {
 }
 
 /** Runs the demo; outside a namespace it re-runs itself inside a new one. */
-export async function demoCommand(args: Extract<CliArgs, { command: "demo" }>, io: CommandIO): Promise<number> {
+export async function demoCommand(
+  args: Extract<CliArgs, { command: "demo" }>,
+  io: CommandIO,
+): Promise<number> {
   const self = fileURLToPath(new URL("../cli/main.js", import.meta.url));
-  const forwarded = ["demo", "--emulators", resolve(io.cwd, args.emulators), ...(args.binary ? ["--binary", resolve(io.cwd, args.binary)] : [])];
+  const forwarded = [
+    "demo",
+    "--emulators",
+    resolve(io.cwd, args.emulators),
+    ...(args.binary ? ["--binary", resolve(io.cwd, args.binary)] : []),
+  ];
   if (!args.inside) {
-    const code = await runVisible("unshare", ["--user", "--map-root-user", "--mount", "--", process.execPath, self, ...forwarded, "--inside"], io);
+    const code = await runVisible(
+      "unshare",
+      [
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "--",
+        process.execPath,
+        self,
+        ...forwarded,
+        "--inside",
+      ],
+      io,
+    );
     if (code === 127 || code === -1) {
       throw new QusError("Could not create a private user namespace with unshare", {
         hint: "the demo needs util-linux's unshare and Linux 6.7+ with unprivileged user namespaces enabled",
@@ -43,17 +64,28 @@ export async function demoCommand(args: Extract<CliArgs, { command: "demo" }>, i
   try {
     await mkdir(join(scratch, "binfmt_misc"));
     const config = join(scratch, "qus.config.json");
-    await writeFile(config, `${JSON.stringify(demoConfig(scratch, resolve(args.emulators)), null, 2)}\n`);
+    await writeFile(
+      config,
+      `${JSON.stringify(demoConfig(scratch, resolve(args.emulators)), null, 2)}\n`,
+    );
     const qus = (...rest: string[]) => {
       io.stdout.write(`\n$ qus ${rest.join(" ")}\n`);
-      return runVisible(process.execPath, [self, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])], io);
+      return runVisible(
+        process.execPath,
+        [self, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])],
+        io,
+      );
     };
 
-    io.stdout.write(`# A private binfmt_misc instance: nothing here touches the host.\n# Embedded config (${config}):\n${JSON.stringify(demoConfig(scratch, resolve(args.emulators)), null, 2)}\n`);
+    io.stdout.write(
+      `# A private binfmt_misc instance: nothing here touches the host.\n# Embedded config (${config}):\n${JSON.stringify(demoConfig(scratch, resolve(args.emulators)), null, 2)}\n`,
+    );
     if ((await qus("plan")) !== 0) return 1;
     if ((await qus("apply", "--auto-approve")) !== 0) return 1;
     if (args.binary) {
-      io.stdout.write(`\n$ ${args.binary} uname -m    # an aarch64 program, run through the kernel\n`);
+      io.stdout.write(
+        `\n$ ${args.binary} uname -m    # an aarch64 program, run through the kernel\n`,
+      );
       if ((await runVisible(args.binary, ["uname", "-m"], io)) !== 0) return 1;
     }
     const second = await qus("plan", "--detailed-exitcode");

@@ -37,7 +37,9 @@ export function starterConfig(options: StarterOptions): string {
   const schema = JSON.stringify(options.schema);
   const targets = options.targets.map((t) => `  - ${t}`).join("\n");
   // Editors (yaml-language-server) can only follow a path or URL, not the schema's urn id.
-  const editorHint = options.schema.startsWith("urn:") ? "" : `# yaml-language-server: $schema=${options.schema}\n`;
+  const editorHint = options.schema.startsWith("urn:")
+    ? ""
+    : `# yaml-language-server: $schema=${options.schema}\n`;
   return `${editorHint}# qus: which QEMU user-mode emulators to register in binfmt_misc.
 #   qus plan     shows what would change (nothing is touched)
 #   qus apply    makes only those changes
@@ -88,19 +90,37 @@ function sourceBlock(options: StarterOptions): string {
 }
 
 /** Writes the starter config; exit 0, or an error when the file (or another config) exists. */
-export async function initCommand(args: Extract<CliArgs, { command: "init" }>, io: CommandIO): Promise<number> {
+export async function initCommand(
+  args: Extract<CliArgs, { command: "init" }>,
+  io: CommandIO,
+): Promise<number> {
   const file = resolve(io.cwd, args.configPath ?? INIT_DEFAULT_FILE);
   if (![".yaml", ".yml", ""].includes(extname(file))) {
-    throw new QusError(`qus init writes YAML, the config format that keeps comments: name the file *.yaml, not ${basename(file)}`);
+    throw new QusError(
+      `qus init writes YAML, the config format that keeps comments: name the file *.yaml, not ${basename(file)}`,
+    );
   }
-  if (existsSync(file)) throw new QusError(`${file} already exists; qus init never overwrites a file`, { hint: "remove it first, or choose another name with -c FILE" });
+  if (existsSync(file))
+    throw new QusError(`${file} already exists; qus init never overwrites a file`, {
+      hint: "remove it first, or choose another name with -c FILE",
+    });
   if (args.configPath === undefined) await refuseExistingConfig(io.cwd);
 
   const targets = canonicalTargets(args.targets ?? INIT_DEFAULT_TARGETS);
-  const text = starterConfig({ source: args.source, targets, schema: schemaReference(dirname(file)), emulators: resolve(io.cwd, args.emulators ?? "/usr/bin") });
+  const text = starterConfig({
+    source: args.source,
+    targets,
+    schema: schemaReference(dirname(file)),
+    emulators: resolve(io.cwd, args.emulators ?? "/usr/bin"),
+  });
   await writeValidated(file, text, args.source, io);
-  if (args.json) printJson({ format_version: "1", written: file, source: args.source, targets }, io);
-  else writeLine(io.stdout, `Wrote ${file} (source: ${args.source}; targets: ${targets.join(", ")}).\nNext: review it, then run qus plan.`);
+  if (args.json)
+    printJson({ format_version: "1", written: file, source: args.source, targets }, io);
+  else
+    writeLine(
+      io.stdout,
+      `Wrote ${file} (source: ${args.source}; targets: ${targets.join(", ")}).\nNext: review it, then run qus plan.`,
+    );
   return 0;
 }
 
@@ -111,7 +131,9 @@ function canonicalTargets(names: readonly string[]): string[] {
     const info = resolveTargetName(name);
     if (info !== undefined) return info.name;
     const guess = closestMatch(name, knownTargetSpellings());
-    throw new ConfigError(`unknown target "${name}" in --targets${guess ? ` (did you mean "${guess}"?)` : ""}`);
+    throw new ConfigError(
+      `unknown target "${name}" in --targets${guess ? ` (did you mean "${guess}"?)` : ""}`,
+    );
   });
   return [...new Set(canonical)];
 }
@@ -119,7 +141,9 @@ function canonicalTargets(names: readonly string[]): string[] {
 async function refuseExistingConfig(dir: string): Promise<void> {
   try {
     const existing = await findConfigFile(dir);
-    throw new QusError(`${existing} already configures qus here; qus init never overwrites or adds a second config`);
+    throw new QusError(
+      `${existing} already configures qus here; qus init never overwrites or adds a second config`,
+    );
   } catch (error) {
     if (error instanceof ConfigNotFoundError) return;
     throw error;
@@ -128,24 +152,40 @@ async function refuseExistingConfig(dir: string): Promise<void> {
 
 /** The schema file shipped with qus, relative to the config when nearby, else absolute. */
 function schemaReference(configDir: string): string {
-  const candidates = [new URL("../../schemas/qus.config.schema.json", import.meta.url), new URL("./schemas/qus.config.schema.json", import.meta.url)];
+  const candidates = [
+    new URL("../../schemas/qus.config.schema.json", import.meta.url),
+    new URL("./schemas/qus.config.schema.json", import.meta.url),
+  ];
   const found = candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
   if (found === undefined) return SCHEMA_ID;
   const rel = relative(configDir, found);
-  return rel.startsWith("../..") || isAbsolute(rel) ? found : rel.startsWith(".") ? rel : `./${rel}`;
+  return rel.startsWith("../..") || isAbsolute(rel)
+    ? found
+    : rel.startsWith(".")
+      ? rel
+      : `./${rel}`;
 }
 
 /** Validates the text as a config, then links it into place, which fails rather than overwrite. */
-async function writeValidated(file: string, text: string, source: InitSource, io: CommandIO): Promise<void> {
+async function writeValidated(
+  file: string,
+  text: string,
+  source: InitSource,
+  io: CommandIO,
+): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.yaml`);
   await writeFile(temp, text, { mode: 0o644, flag: "wx" });
   try {
     await loadConfig({ configPath: temp, cwd: io.cwd, env: io.env });
     await link(temp, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new QusError(`${file} already exists; qus init never overwrites a file`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      throw new QusError(`${file} already exists; qus init never overwrites a file`);
     if (error instanceof ConfigError) {
-      throw new QusError(`internal: the starter config for the ${source} source does not validate: ${error.message}`, { cause: error });
+      throw new QusError(
+        `internal: the starter config for the ${source} source does not validate: ${error.message}`,
+        { cause: error },
+      );
     }
     throw error;
   } finally {

@@ -29,7 +29,10 @@ export function currentHost(env: NodeJS.ProcessEnv): HostCpu {
 }
 
 /** Loads the config named on the command line (or found in the working directory). */
-export function loadCommandConfig(configPath: string | undefined, io: CommandIO): Promise<QusConfig> {
+export function loadCommandConfig(
+  configPath: string | undefined,
+  io: CommandIO,
+): Promise<QusConfig> {
   return loadConfig({ configPath, cwd: io.cwd, env: io.env });
 }
 
@@ -55,7 +58,11 @@ export async function refuseUnsafePaths(config: QusConfig): Promise<void> {
 }
 
 /** Plans the config, or, with `destroy`, the removal of everything qus owns. */
-export async function planConfig(config: QusConfig, io: CommandIO, options: { destroy: boolean; upgrade?: boolean }): Promise<Planned> {
+export async function planConfig(
+  config: QusConfig,
+  io: CommandIO,
+  options: { destroy: boolean; upgrade?: boolean },
+): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   await refuseUnsafePaths(settled);
   const host = currentHost(io.env);
@@ -73,7 +80,13 @@ export function hashCacheFile(config: QusConfig): string {
   return join(dirname(config.stateFile), "file-hashes.json");
 }
 
-async function resolveEmulators(config: QusConfig, host: HostCpu, io: CommandIO, upgrade: boolean, hashFile: FileHasher): Promise<ResolvedEmulator[]> {
+async function resolveEmulators(
+  config: QusConfig,
+  host: HostCpu,
+  io: CommandIO,
+  upgrade: boolean,
+  hashFile: FileHasher,
+): Promise<ResolvedEmulator[]> {
   const names = wantedEmulators(config, host);
   if (names.length === 0) return [];
   const source = await sourceFor(config.source);
@@ -90,7 +103,9 @@ async function resolveEmulators(config: QusConfig, host: HostCpu, io: CommandIO,
   if (config.source.type === "local") return source.resolve(names, context);
   const { withDownloadProgress } = await import("../cli/download-progress.js");
   const title = `Resolve ${names.length} emulator${names.length === 1 ? "" : "s"} from ${describeSource(config.source)}`;
-  return withDownloadProgress(title, io.stderr, (onProgress) => source.resolve(names, { ...context, onProgress }));
+  return withDownloadProgress(title, io.stderr, (onProgress) =>
+    source.resolve(names, { ...context, onProgress }),
+  );
 }
 
 function describeSource(source: QusConfig["source"]): string {

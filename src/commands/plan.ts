@@ -8,7 +8,10 @@ import { loadCommandConfig, planConfig } from "./pipeline.js";
 import { planDocument, printJson, printPlanText, withRendered } from "./show-plan.js";
 
 /** Runs plan; returns the exit code (2 for changes only with --detailed-exitcode). */
-export async function planCommand(args: Extract<CliArgs, { command: "plan" }>, io: CommandIO): Promise<number> {
+export async function planCommand(
+  args: Extract<CliArgs, { command: "plan" }>,
+  io: CommandIO,
+): Promise<number> {
   const config = await loadCommandConfig(args.configPath, io);
   const planned = await planConfig(config, io, { destroy: false, upgrade: args.upgrade });
   const doc = planDocument(planned);
@@ -17,8 +20,17 @@ export async function planCommand(args: Extract<CliArgs, { command: "plan" }>, i
   if (args.out !== undefined) {
     const path = resolve(io.cwd, args.out);
     // Loaded only with --out: a plain (and a no-op) plan never needs them.
-    const [{ savePlan }, { writeSavedPlan }] = await Promise.all([import("../plan/saved-plan.js"), import("../state/saved-plan-file.js")]);
-    await writeSavedPlan(path, savePlan(planned, planned.plan, doc, { qusVersion: QUS_VERSION, createdAt: new Date().toISOString() }));
+    const [{ savePlan }, { writeSavedPlan }] = await Promise.all([
+      import("../plan/saved-plan.js"),
+      import("../state/saved-plan-file.js"),
+    ]);
+    await writeSavedPlan(
+      path,
+      savePlan(planned, planned.plan, doc, {
+        qusVersion: QUS_VERSION,
+        createdAt: new Date().toISOString(),
+      }),
+    );
     const message = `\nSaved the plan to: ${path}\nTo perform exactly these actions, run: qus apply ${args.out}\n`;
     writeLine(args.json ? io.stderr : io.stdout, message);
   }

@@ -40,33 +40,73 @@ export function runSettings(config: QusConfig, cacheDir: string): QusConfig {
 }
 
 /** Runs CMD in a private binfmt_misc; returns CMD's exit status. */
-export async function runCommand(args: Extract<CliArgs, { command: "run" }>, io: CommandIO): Promise<number> {
-  if (args.argv.length === 0) throw new QusError("qus run needs a command to run, e.g. qus run -- ./hello-arm64");
+export async function runCommand(
+  args: Extract<CliArgs, { command: "run" }>,
+  io: CommandIO,
+): Promise<number> {
+  if (args.argv.length === 0)
+    throw new QusError("qus run needs a command to run, e.g. qus run -- ./hello-arm64");
   return args.inside ? runInside(args, io) : enterNamespace(args, io);
 }
 
 /** Outside: check the config as the real user, then re-run qus inside new namespaces. */
-async function enterNamespace(args: Extract<CliArgs, { command: "run" }>, io: CommandIO): Promise<number> {
+async function enterNamespace(
+  args: Extract<CliArgs, { command: "run" }>,
+  io: CommandIO,
+): Promise<number> {
   const config = await loadCommandConfig(args.configPath, io);
   // The script node was started with: dist/bin/qus.js, or the single-file bundle.
   const self = process.argv[1] ?? fileURLToPath(new URL("../cli/main.js", import.meta.url));
-  const forwarded = ["run", "--inside", ...(config.file ? ["-c", config.file] : []), ...(args.color === false ? ["--no-color"] : []), "--", ...args.argv];
+  const forwarded = [
+    "run",
+    "--inside",
+    ...(config.file ? ["-c", config.file] : []),
+    ...(args.color === false ? ["--no-color"] : []),
+    "--",
+    ...args.argv,
+  ];
   const setup = `mount -t binfmt_misc binfmt_misc ${RUN_BINFMT_DIR} || exit ${MOUNT_FAILED}; exec "$@"`;
-  const env = { ...io.env, [CACHE_ENV]: config.cacheDir, [HOST_DEVICES_ENV]: (await binfmtDevices("/proc/self/mountinfo")).join(",") };
-  const code = await runInherited("unshare", ["--user", "--map-root-user", "--mount", "--", "sh", "-c", setup, "sh", process.execPath, self, ...forwarded], io, env);
+  const env = {
+    ...io.env,
+    [CACHE_ENV]: config.cacheDir,
+    [HOST_DEVICES_ENV]: (await binfmtDevices("/proc/self/mountinfo")).join(","),
+  };
+  const code = await runInherited(
+    "unshare",
+    [
+      "--user",
+      "--map-root-user",
+      "--mount",
+      "--",
+      "sh",
+      "-c",
+      setup,
+      "sh",
+      process.execPath,
+      self,
+      ...forwarded,
+    ],
+    io,
+    env,
+  );
   if (code === MOUNT_FAILED) {
     throw new QusError("Could not mount a private binfmt_misc instance in a new user namespace", {
       hint: "qus run needs Linux 6.7 or later (binfmt_misc per user namespace) and unprivileged user namespaces enabled",
     });
   }
-  if (code === null) throw new QusError("Could not run unshare (util-linux) to create a private user namespace");
+  if (code === null)
+    throw new QusError("Could not run unshare (util-linux) to create a private user namespace");
   return code;
 }
 
 /** Inside: prove the instance is private, register the targets, then run CMD. */
-async function runInside(args: Extract<CliArgs, { command: "run" }>, io: CommandIO): Promise<number> {
+async function runInside(
+  args: Extract<CliArgs, { command: "run" }>,
+  io: CommandIO,
+): Promise<number> {
   const cacheDir = io.env[CACHE_ENV];
-  if (cacheDir === undefined || cacheDir === "") throw new QusError("qus run --inside is internal to qus run");
+  if (cacheDir === undefined || cacheDir === "")
+    throw new QusError("qus run --inside is internal to qus run");
   await provePrivate(io.env[HOST_DEVICES_ENV] ?? "");
   const config = runSettings(await loadCommandConfig(args.configPath, io), cacheDir);
   const planned = await planConfig(config, io, { destroy: false });
@@ -80,7 +120,9 @@ async function runInside(args: Extract<CliArgs, { command: "run" }>, io: Command
     },
   });
   const registered = planned.desired.registrations.map((r) => r.target).join(", ") || "no targets";
-  io.stderr.write(`qus run: ${registered} registered in a private binfmt_misc; ${renderApplyComplete(applied).trim()}\n`);
+  io.stderr.write(
+    `qus run: ${registered} registered in a private binfmt_misc; ${renderApplyComplete(applied).trim()}\n`,
+  );
   const [command, ...rest] = args.argv;
   const code = await runInherited(command!, rest, io, stripInternal(io.env));
   if (code === null) throw new QusError(`Cannot run ${command}: not found or not executable`);
@@ -90,14 +132,18 @@ async function runInside(args: Extract<CliArgs, { command: "run" }>, io: Command
 /** Refuses to register anything unless the instance at RUN_BINFMT_DIR is new and not the host's. */
 async function provePrivate(hostDevices: string): Promise<void> {
   const refuse = (why: string): never => {
-    throw new QusError(`Refusing to register: the binfmt_misc at ${RUN_BINFMT_DIR} is not provably private (${why})`);
+    throw new QusError(
+      `Refusing to register: the binfmt_misc at ${RUN_BINFMT_DIR} is not provably private (${why})`,
+    );
   };
   const mounts = await readMountInfo("/proc/self/mountinfo");
   const top = mounts.filter((m) => m.mountPoint === RUN_BINFMT_DIR).at(-1);
   if (top?.fsType !== "binfmt_misc") refuse(`it is ${top?.fsType ?? "not a mount"}`);
-  if (hostDevices.split(",").includes(top!.device)) refuse(`it is the host's instance ${top!.device}`);
+  if (hostDevices.split(",").includes(top!.device))
+    refuse(`it is the host's instance ${top!.device}`);
   const kernel = await readBinfmt(RUN_BINFMT_DIR);
-  if (!kernel.mounted || kernel.entries.length > 0) refuse("a new instance is empty, this one is not");
+  if (!kernel.mounted || kernel.entries.length > 0)
+    refuse("a new instance is empty, this one is not");
 }
 
 interface MountInfo {
@@ -113,13 +159,19 @@ async function readMountInfo(path: string): Promise<MountInfo[]> {
     .filter((line) => line !== "")
     .map((line) => {
       const fields = line.split(" ");
-      return { device: fields[2] ?? "", mountPoint: fields[4] ?? "", fsType: fields[fields.indexOf("-") + 1] ?? "" };
+      return {
+        device: fields[2] ?? "",
+        mountPoint: fields[4] ?? "",
+        fsType: fields[fields.indexOf("-") + 1] ?? "",
+      };
     });
 }
 
 async function binfmtDevices(path: string): Promise<string[]> {
   try {
-    return (await readMountInfo(path)).filter((m) => m.fsType === "binfmt_misc").map((m) => m.device);
+    return (await readMountInfo(path))
+      .filter((m) => m.fsType === "binfmt_misc")
+      .map((m) => m.device);
   } catch {
     return [];
   }
@@ -131,7 +183,12 @@ function stripInternal(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Runs a command with this process's stdio; null when it could not be started. Signals pass through as 128+n. */
-function runInherited(cmd: string, argv: readonly string[], io: CommandIO, env: NodeJS.ProcessEnv): Promise<number | null> {
+function runInherited(
+  cmd: string,
+  argv: readonly string[],
+  io: CommandIO,
+  env: NodeJS.ProcessEnv,
+): Promise<number | null> {
   return new Promise((done) => {
     const child = spawn(cmd, [...argv], { stdio: "inherit", env, cwd: resolve(io.cwd) });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -143,6 +200,8 @@ function runInherited(cmd: string, argv: readonly string[], io: CommandIO, env: 
       done(code);
     };
     child.once("error", () => finish(null));
-    child.once("exit", (code, signal) => finish(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    child.once("exit", (code, signal) =>
+      finish(code ?? 128 + (signal ? constants.signals[signal] : 0)),
+    );
   });
 }

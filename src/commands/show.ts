@@ -6,7 +6,10 @@ import { printJson, printPlanText, withRendered } from "./show-plan.js";
 import { resolve } from "node:path";
 
 /** Runs show; exit 0, or 1 when the file is not a readable saved plan. */
-export async function showCommand(args: Extract<CliArgs, { command: "show" }>, io: CommandIO): Promise<number> {
+export async function showCommand(
+  args: Extract<CliArgs, { command: "show" }>,
+  io: CommandIO,
+): Promise<number> {
   const saved = await readSavedPlan(resolve(io.cwd, args.file));
   if (args.json) printJson(withRendered(saved.document), io);
   else printPlanText(saved.document, args, io);

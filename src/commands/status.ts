@@ -11,10 +11,21 @@ import { printJson } from "./show-plan.js";
 import { ConfigNotFoundError } from "../errors.js";
 
 /** Runs status; exit code 0 unless something could not be read. */
-export async function statusCommand(args: Extract<CliArgs, { command: "status" }>, io: CommandIO): Promise<number> {
+export async function statusCommand(
+  args: Extract<CliArgs, { command: "status" }>,
+  io: CommandIO,
+): Promise<number> {
   const settings = await statusSettings(args, io);
-  const [kernel, state] = await Promise.all([readBinfmt(settings.binfmtDir), readState(settings.stateFile)]);
-  const doc = projectStatus({ binfmtDir: settings.binfmtDir, prefix: settings.prefix, state, ...kernel });
+  const [kernel, state] = await Promise.all([
+    readBinfmt(settings.binfmtDir),
+    readState(settings.stateFile),
+  ]);
+  const doc = projectStatus({
+    binfmtDir: settings.binfmtDir,
+    prefix: settings.prefix,
+    state,
+    ...kernel,
+  });
   if (args.json) printJson(withRenderedStatus(doc), io);
   else writeLine(io.stdout, renderStatus(doc, styleFor(io.stdout, io.env, args.color)));
   return 0;
@@ -25,7 +36,11 @@ async function statusSettings(args: Extract<CliArgs, { command: "status" }>, io:
     return await loadCommandConfig(args.configPath, io);
   } catch (error) {
     if (error instanceof ConfigNotFoundError && args.configPath === undefined) {
-      return { binfmtDir: CONFIG_DEFAULTS.binfmtDir, prefix: CONFIG_DEFAULTS.prefix, stateFile: CONFIG_DEFAULTS.stateFile };
+      return {
+        binfmtDir: CONFIG_DEFAULTS.binfmtDir,
+        prefix: CONFIG_DEFAULTS.prefix,
+        stateFile: CONFIG_DEFAULTS.stateFile,
+      };
     }
     throw error;
   }

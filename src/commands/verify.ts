@@ -5,13 +5,21 @@ import { styleFor, writeLine, type CommandIO } from "../cli/io.js";
 import type { QusConfig } from "../config/types.js";
 import { readBinfmt } from "../kernel/binfmt.js";
 import { planChecks } from "../verify/checks.js";
-import { projectVerify, renderVerify, withRenderedVerify, type VerifyDocument } from "../verify/report.js";
+import {
+  projectVerify,
+  renderVerify,
+  withRenderedVerify,
+  type VerifyDocument,
+} from "../verify/report.js";
 import { runChecks } from "../verify/verify.js";
 import { currentHost, loadCommandConfig } from "./pipeline.js";
 import { printJson } from "./show-plan.js";
 
 /** Runs verify; 0 when every target passed, 1 when any failed. */
-export async function verifyCommand(args: Extract<CliArgs, { command: "verify" }>, io: CommandIO): Promise<number> {
+export async function verifyCommand(
+  args: Extract<CliArgs, { command: "verify" }>,
+  io: CommandIO,
+): Promise<number> {
   const config = await loadCommandConfig(args.configPath, io);
   const doc = await verifyConfig(config, io);
   if (args.json) printJson(withRenderedVerify(doc), io);
@@ -28,7 +36,11 @@ export async function verifyConfig(config: QusConfig, io: CommandIO): Promise<Ve
 }
 
 /** For `apply --verify`: the report as text (on stderr when stdout carries JSON); false when anything failed. */
-export async function verifyAfterApply(config: QusConfig, io: CommandIO, args: CommonArgs): Promise<boolean> {
+export async function verifyAfterApply(
+  config: QusConfig,
+  io: CommandIO,
+  args: CommonArgs,
+): Promise<boolean> {
   const doc = await verifyConfig(config, io);
   const stream = args.json ? io.stderr : io.stdout;
   writeLine(stream, `\n${renderVerify(doc, styleFor(stream, io.env, args.color))}`);

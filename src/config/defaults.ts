@@ -8,8 +8,8 @@ import { CONFIG_DEFAULTS } from "./types.js";
  */
 export function defaultCacheDir(env: NodeJS.ProcessEnv, isRoot: boolean, homeDir: string): string {
   if (isRoot) return CONFIG_DEFAULTS.rootCacheDir;
-  const xdg = env["XDG_CACHE_HOME"];
-  if (xdg !== undefined && xdg.startsWith("/")) return join(xdg, "qus");
-  const home = env["HOME"] !== undefined && env["HOME"].startsWith("/") ? env["HOME"] : homeDir;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg?.startsWith("/")) return join(xdg, "qus");
+  const home = env.HOME?.startsWith("/") ? env.HOME : homeDir;
   return join(home, ".cache", "qus");
 }

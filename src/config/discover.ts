@@ -52,9 +52,13 @@ export async function findConfigFile(dir: string): Promise<string> {
   if (await packageJsonHasConfig(join(dir, "package.json"))) found.push(join(dir, "package.json"));
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
-    throw new ConfigNotFoundError(`no qus config found in ${dir} (looked for ${SEARCH_DESCRIPTION})`, [], {
-      hint: "pass the file with --config PATH, or create one with `qus init`",
-    });
+    throw new ConfigNotFoundError(
+      `no qus config found in ${dir} (looked for ${SEARCH_DESCRIPTION})`,
+      [],
+      {
+        hint: "pass the file with --config PATH, or create one with `qus init`",
+      },
+    );
   }
   const names = found.map((f) => f.slice(dir.length + 1)).join(", ");
   throw new ConfigError(`more than one qus config in ${dir}: ${names}`, [], {
@@ -74,7 +78,9 @@ async function packageJsonHasConfig(path: string): Promise<boolean> {
   if (!(await isFile(path))) return false;
   try {
     const content: unknown = JSON.parse(await readFile(path, "utf8"));
-    return content !== null && typeof content === "object" && Object.hasOwn(content, PACKAGE_JSON_KEY);
+    return (
+      content !== null && typeof content === "object" && Object.hasOwn(content, PACKAGE_JSON_KEY)
+    );
   } catch {
     // A broken package.json is not a qus config; the user's tooling will complain about it.
     return false;

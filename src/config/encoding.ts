@@ -39,5 +39,7 @@ export function detectWrongEncoding(bytes: Uint8Array): WrongEncoding | undefine
   if (bytes.length < 4) return undefined;
   const shape = [...bytes.subarray(0, 4)].map((byte) => (byte === 0 ? "0" : "1")).join("");
   const match = NUL_PATTERNS.find(([, pattern]) => pattern === shape);
-  return match === undefined ? undefined : { name: match[0], evidence: "NUL bytes between the characters" };
+  return match === undefined
+    ? undefined
+    : { name: match[0], evidence: "NUL bytes between the characters" };
 }

@@ -15,7 +15,10 @@ export function isMaskedModuleError(error: unknown): boolean {
   // Anything can be thrown, even a Proxy whose property reads throw: that is not this error.
   try {
     const e = error as NodeJS.ErrnoException | null | undefined;
-    return e?.code === "ERR_INTERNAL_ASSERTION" || /Cannot require\(\) ES Module/.test(String(e?.message));
+    return (
+      e?.code === "ERR_INTERNAL_ASSERTION" ||
+      /Cannot require\(\) ES Module/.test(String(e?.message))
+    );
   } catch {
     return false;
   }

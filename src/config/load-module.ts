@@ -13,23 +13,37 @@ import { shorten } from "./quote.js";
 const MAX_THROWN_MESSAGE = 300;
 
 /** The data a JS/TS config exports (its default export, awaited, copied as plain data). */
-export async function loadModuleConfig(file: string, content: string, source: ConfigSource): Promise<unknown> {
+export async function loadModuleConfig(
+  file: string,
+  content: string,
+  source: ConfigSource,
+): Promise<unknown> {
   const fail = (text: string, cause?: unknown, hint?: string): never => {
     const error = configErrorFor(source, [problemAt(source, {}, "", text)], hint);
-    throw cause === undefined ? error : new ConfigError(error.message, error.problems, { cause, hint: error.hint });
+    throw cause === undefined
+      ? error
+      : new ConfigError(error.message, error.problems, { cause, hint: error.hint });
   };
   if (extname(file) === ".ts") await checkTypeScriptSyntax(content, source);
   let exported: unknown;
   try {
-    const defaultLoaders = commonJsExport<typeof import("cosmiconfig").defaultLoaders>(await import("cosmiconfig"), "defaultLoaders");
-    exported = await defaultLoaders[extname(file) as ".js" | ".mjs" | ".cjs" | ".ts"](file, content);
+    const defaultLoaders = commonJsExport<typeof import("cosmiconfig").defaultLoaders>(
+      await import("cosmiconfig"),
+      "defaultLoaders",
+    );
+    exported = await defaultLoaders[extname(file) as ".js" | ".mjs" | ".cjs" | ".ts"](
+      file,
+      content,
+    );
     exported = await exported;
   } catch (error) {
     if (extname(file) !== ".ts" && extname(file) !== ".cjs" && isMaskedModuleError(error)) {
       const syntax = await findModuleSyntaxError(content);
       if (syntax !== undefined) {
         const where = { line: syntax.line, column: syntax.column };
-        throw configErrorFor(source, [problemAt(source, where, "", `invalid JavaScript: ${syntax.message}`)]);
+        throw configErrorFor(source, [
+          problemAt(source, where, "", `invalid JavaScript: ${syntax.message}`),
+        ]);
       }
     }
     const code = errorCode(error);
@@ -43,7 +57,9 @@ export async function loadModuleConfig(file: string, content: string, source: Co
     return fail(`loading the config failed: ${describeThrown(error)}`, error);
   }
   if (exported === undefined) {
-    return fail("the module has no default export; write `export default { ... }` (or `module.exports = { ... }`)");
+    return fail(
+      "the module has no default export; write `export default { ... }` (or `module.exports = { ... }`)",
+    );
   }
   if (typeof exported === "function") {
     return fail("the default export is a function; export the config object itself");
@@ -51,7 +67,10 @@ export async function loadModuleConfig(file: string, content: string, source: Co
   try {
     return structuredClone(exported);
   } catch (error) {
-    return fail(`the exported config is not plain data (only objects, lists, strings, numbers and booleans): ${describeThrown(error)}`, error);
+    return fail(
+      `the exported config is not plain data (only objects, lists, strings, numbers and booleans): ${describeThrown(error)}`,
+      error,
+    );
   }
 }
 
@@ -80,7 +99,8 @@ async function checkTypeScriptSyntax(content: string, source: ConfigSource): Pro
   // Only the first: after one syntax error the parser's further complaints are mostly echoes.
   const problems = diagnostics.slice(0, 1).map((diagnostic) => {
     const text = `invalid TypeScript: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, " ")}`;
-    if (diagnostic.file === undefined || diagnostic.start === undefined) return problemAt(source, {}, "", text);
+    if (diagnostic.file === undefined || diagnostic.start === undefined)
+      return problemAt(source, {}, "", text);
     const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
     return problemAt(source, { line: line + 1, column: character + 1 }, "", text);
   });
@@ -95,7 +115,9 @@ async function checkTypeScriptSyntax(content: string, source: ConfigSource): Pro
 function describeThrown(error: unknown): string {
   try {
     const message = error instanceof Error ? String(error.message) : String(error);
-    const lines = message.split("\n").filter((line) => line.trim() !== "" && !/^TypeScript Error in /.test(line));
+    const lines = message
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !/^TypeScript Error in /.test(line));
     const first = lines[0] ?? "";
     const name = error instanceof Error && error.name !== "Error" ? `${String(error.name)}: ` : "";
     return shorten(`${name}${first}`.trim(), MAX_THROWN_MESSAGE) || "unknown error";

@@ -35,8 +35,12 @@ const YAML_EXTENSIONS = new Set(["", ".yaml", ".yml"]);
 export async function loadConfig(options: LoadConfigOptions): Promise<QusConfig> {
   const env = options.env ?? process.env;
   const cwd = resolve(options.cwd);
-  const file = options.configPath === undefined ? await findConfigFile(cwd) : resolve(cwd, options.configPath);
-  const source: ConfigSource = { path: file, display: escapeControlCharacters(displayPath(file, cwd)) };
+  const file =
+    options.configPath === undefined ? await findConfigFile(cwd) : resolve(cwd, options.configPath);
+  const source: ConfigSource = {
+    path: file,
+    display: escapeControlCharacters(displayPath(file, cwd)),
+  };
   const text = await readConfigText(source);
   const parsed = await parseConfig(text, source);
   return validateConfig(parsed.data, parsed.positions, source, {
@@ -53,12 +57,17 @@ async function readConfigText(source: ConfigSource): Promise<string> {
     info = await stat(source.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const text = code === "ENOENT" ? `config file ${where} does not exist` : `cannot read config file ${where} (${code})`;
+    const text =
+      code === "ENOENT"
+        ? `config file ${where} does not exist`
+        : `cannot read config file ${where} (${code})`;
     throw new ConfigError(text, [], { cause: error });
   }
   if (!info.isFile()) throw new ConfigError(`config file ${where} is not a regular file`);
   if (info.size > MAX_CONFIG_BYTES) {
-    throw new ConfigError(`config file ${where} is ${info.size} bytes; qus refuses configs over ${MAX_CONFIG_BYTES} bytes`);
+    throw new ConfigError(
+      `config file ${where} is ${info.size} bytes; qus refuses configs over ${MAX_CONFIG_BYTES} bytes`,
+    );
   }
   // qus runs as root: a config anyone can edit would let anyone choose what root installs.
   if ((info.mode & 0o002) !== 0) {
@@ -70,12 +79,20 @@ async function readConfigText(source: ConfigSource): Promise<string> {
   try {
     bytes = await readFile(source.path);
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${where} (${(error as NodeJS.ErrnoException).code})`, [], { cause: error });
+    throw new ConfigError(
+      `cannot read config file ${where} (${(error as NodeJS.ErrnoException).code})`,
+      [],
+      { cause: error },
+    );
   }
   const encoding = detectWrongEncoding(bytes);
   if (encoding !== undefined) {
     const text = `the file is ${encoding.name} text (it starts with ${encoding.evidence}); qus reads UTF-8 only`;
-    throw configErrorFor(source, [problemAt(source, { line: 1, column: 1 }, "", text)], `save it as UTF-8, e.g. iconv -f ${encoding.name} -t UTF-8`);
+    throw configErrorFor(
+      source,
+      [problemAt(source, { line: 1, column: 1 }, "", text)],
+      `save it as UTF-8, e.g. iconv -f ${encoding.name} -t UTF-8`,
+    );
   }
   return bytes.toString("utf8").replace(/^\uFEFF/, "");
 }
@@ -90,15 +107,20 @@ async function parseConfig(text: string, source: ConfigSource): Promise<ConfigDa
   const extension = extname(source.path);
   if (basename(source.path) === "package.json") {
     const parsed = await parseJson(text, source, [PACKAGE_JSON_KEY]);
-    if (parsed.data === undefined) throw new ConfigError(`${source.display} has no "${PACKAGE_JSON_KEY}" key`);
+    if (parsed.data === undefined)
+      throw new ConfigError(`${source.display} has no "${PACKAGE_JSON_KEY}" key`);
     return parsed;
   }
   if (extension === ".json") return parseJson(text, source);
-  if (YAML_EXTENSIONS.has(extension)) return located((await import("./parse.js")).parseYamlConfig(text, source));
+  if (YAML_EXTENSIONS.has(extension))
+    return located((await import("./parse.js")).parseYamlConfig(text, source));
   if (MODULE_EXTENSIONS.has(extension)) {
     // Loaded only for JS/TS configs (it brings cosmiconfig's loaders and a syntax checker).
     const { loadModuleConfig } = await import("./load-module.js");
-    return { data: await loadModuleConfig(source.path, text, source), positions: async () => noPositions };
+    return {
+      data: await loadModuleConfig(source.path, text, source),
+      positions: async () => noPositions,
+    };
   }
   throw new ConfigError(
     `config file ${source.display} has an unsupported extension ${quote(extension)} ` +
@@ -110,9 +132,14 @@ async function parseConfig(text: string, source: ConfigSource): Promise<ConfigDa
  * Valid JSON without repeated keys (every working config) is read with JSON.parse alone; the
  * YAML reader, which keeps positions, is loaded only to report a problem.
  */
-async function parseJson(text: string, source: ConfigSource, base: readonly string[] = []): Promise<ConfigData> {
+async function parseJson(
+  text: string,
+  source: ConfigSource,
+  base: readonly string[] = [],
+): Promise<ConfigData> {
   const plain = readPlainJson(text);
-  if (plain === undefined) return located((await import("./parse.js")).parseJsonConfig(text, source, base));
+  if (plain === undefined)
+    return located((await import("./parse.js")).parseJsonConfig(text, source, base));
   return {
     data: pickKeys(plain.value, base),
     positions: async () => (await import("./parse.js")).parseJsonConfig(text, source, base).locate,

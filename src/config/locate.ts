@@ -1,6 +1,15 @@
 // Maps a JSON pointer into a parsed YAML/JSON document to the line and column of the node, so
 // every problem can be reported as file:line:column. JS/TS configs have no positions.
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+} from "yaml";
 import { parsePointer } from "./pointer.js";
 import type { LineColumn, Locator } from "./positions.js";
 
@@ -8,7 +17,11 @@ import type { LineColumn, Locator } from "./positions.js";
  * A locator over a parsed document. `base` is prepended to every pointer (the `qus` key of a
  * package.json). A pointer that does not resolve falls back to its nearest existing parent.
  */
-export function documentLocator(doc: Document, lineCounter: LineCounter, base: readonly string[] = []): Locator {
+export function documentLocator(
+  doc: Document,
+  lineCounter: LineCounter,
+  base: readonly string[] = [],
+): Locator {
   const positionOf = (offset: number | undefined): LineColumn => {
     if (offset === undefined) return {};
     const { line, col } = lineCounter.linePos(offset);
@@ -17,7 +30,7 @@ export function documentLocator(doc: Document, lineCounter: LineCounter, base: r
   return (pointer, part = "value") => {
     const segments = [...base, ...parsePointer(pointer)];
     let node: unknown = doc.contents;
-    let keyNode: unknown = undefined;
+    let keyNode: unknown;
     let lastFound: unknown = doc.contents;
     for (const segment of segments) {
       node = resolveAlias(doc, node);

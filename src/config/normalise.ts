@@ -4,7 +4,13 @@
 import { resolve } from "node:path";
 import { resolveTargetName } from "../catalog/targets.js";
 import { normaliseFlags } from "../catalog/flags.js";
-import type { RawConfig, RawDebianSource, RawFedoraSource, RawLocalSource, RawTarget } from "./raw.js";
+import type {
+  RawConfig,
+  RawDebianSource,
+  RawFedoraSource,
+  RawLocalSource,
+  RawTarget,
+} from "./raw.js";
 import { CONFIG_DEFAULTS, type QusConfig, type SourceConfig, type TargetRequest } from "./types.js";
 
 /** What normalising needs besides the file's content. */
@@ -52,12 +58,18 @@ function normaliseTarget(entry: RawTarget, defaultFlags: string): TargetRequest 
   };
 }
 
-function normaliseSource(source: RawLocalSource | RawDebianSource | RawFedoraSource, path: (value: string) => string): SourceConfig {
+function normaliseSource(
+  source: RawLocalSource | RawDebianSource | RawFedoraSource,
+  path: (value: string) => string,
+): SourceConfig {
   switch (source.type) {
     case "local": {
-      const patterns = source.pattern === undefined
-        ? CONFIG_DEFAULTS.localPatterns
-        : typeof source.pattern === "string" ? [source.pattern] : source.pattern;
+      const patterns =
+        source.pattern === undefined
+          ? CONFIG_DEFAULTS.localPatterns
+          : typeof source.pattern === "string"
+            ? [source.pattern]
+            : source.pattern;
       return { type: "local", path: path(source.path), patterns: [...patterns] };
     }
     case "debian":
@@ -76,9 +88,17 @@ function normaliseSource(source: RawLocalSource | RawDebianSource | RawFedoraSou
         release: source.release,
         ...(source.mirror === undefined ? {} : { mirror: source.mirror }),
         // The key is a file (made absolute) unless it is the armored key itself.
-        ...(source.key === undefined ? {} : { key: source.key.includes("-----BEGIN PGP") ? source.key : path(source.key) }),
+        ...(source.key === undefined
+          ? {}
+          : { key: source.key.includes("-----BEGIN PGP") ? source.key : path(source.key) }),
         ...(source.version === undefined ? {} : { version: source.version }),
-        ...(source.sha256 === undefined ? {} : { sha256: Object.fromEntries(Object.entries(source.sha256).map(([k, v]) => [k, v.toLowerCase()])) }),
+        ...(source.sha256 === undefined
+          ? {}
+          : {
+              sha256: Object.fromEntries(
+                Object.entries(source.sha256).map(([k, v]) => [k, v.toLowerCase()]),
+              ),
+            }),
       };
   }
 }

@@ -1,7 +1,15 @@
 // Parses JSON and YAML config text with the `yaml` package so that every node keeps its
 // position (loaded only for YAML configs, and for JSON ones when a problem needs a position). Syntax errors become ConfigErrors with line and column; alias bombs, aliases used
 // before their anchor and data nested deeper than the parser's stack are refused by name.
-import { isAlias, LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from "yaml";
+import {
+  isAlias,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type YAMLError,
+} from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import { documentLocator } from "./locate.js";
 import type { Locator } from "./positions.js";
@@ -22,9 +30,16 @@ const MAX_ALIAS_COUNT = 100;
  * Parses YAML text (also used for extension-less `.qusrc`). `base` selects a sub-tree, e.g.
  * ["qus"] for package.json. Throws a ConfigError listing every syntax problem.
  */
-export function parseYamlConfig(text: string, source: ConfigSource, base: readonly string[] = []): ParsedConfig {
+export function parseYamlConfig(
+  text: string,
+  source: ConfigSource,
+  base: readonly string[] = [],
+): ParsedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseOrRefuseDepth(() => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), source);
+  const doc = parseOrRefuseDepth(
+    () => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }),
+    source,
+  );
   const problems = yamlProblems(doc, lineCounter, source);
   if (problems.length > 0) throw configErrorFor(source, problems);
   const data = toData(doc, lineCounter, source);
@@ -35,10 +50,15 @@ export function parseYamlConfig(text: string, source: ConfigSource, base: readon
  * Parses JSON text strictly (JSON.parse decides what is valid JSON; YAML would accept comments
  * and trailing commas) and keeps positions from the same text read as YAML.
  */
-export function parseJsonConfig(text: string, source: ConfigSource, base: readonly string[] = []): ParsedConfig {
+export function parseJsonConfig(
+  text: string,
+  source: ConfigSource,
+  base: readonly string[] = [],
+): ParsedConfig {
   const lineCounter = new LineCounter();
   const doc = parseOrRefuseDepth(
-    () => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "json" }),
+    () =>
+      parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "json" }),
     source,
   );
   let data: unknown;
@@ -52,13 +72,21 @@ export function parseJsonConfig(text: string, source: ConfigSource, base: readon
   if (duplicates.length > 0) {
     throw configErrorFor(
       source,
-      duplicates.map((e) => problemAt(source, lineColumn(lineCounter, e.pos[0]), "", "the same key appears twice in one object")),
+      duplicates.map((e) =>
+        problemAt(
+          source,
+          lineColumn(lineCounter, e.pos[0]),
+          "",
+          "the same key appears twice in one object",
+        ),
+      ),
     );
   }
   // JSON.parse reads nesting deeper than the YAML reader's stack. The reader's other complaints
   // then echo where it gave up; positions outside the too-deep part stay right.
   const tooDeep = doc.errors.some((e) => e.code === "RESOURCE_EXHAUSTION");
-  const locate = doc.errors.length === 0 || tooDeep ? documentLocator(doc, lineCounter, base) : () => ({});
+  const locate =
+    doc.errors.length === 0 || tooDeep ? documentLocator(doc, lineCounter, base) : () => ({});
   return { data: pickKeys(data, base), locate };
 }
 
@@ -74,7 +102,11 @@ function parseOrRefuseDepth(parse: () => Document, source: ConfigSource): Docume
   }
 }
 
-function yamlProblems(doc: Document, lineCounter: LineCounter, source: ConfigSource): ConfigProblem[] {
+function yamlProblems(
+  doc: Document,
+  lineCounter: LineCounter,
+  source: ConfigSource,
+): ConfigProblem[] {
   // Warnings (e.g. an unknown tag like !!js/function, silently read as a string) count too.
   const found = [...doc.errors, ...doc.warnings];
   // Running out of stack echoes at every level it unwinds through: one problem says it all.
@@ -98,20 +130,28 @@ function yamlReason(error: YAMLError): string {
 
 function toData(doc: Document, lineCounter: LineCounter, source: ConfigSource): unknown {
   const refuse = (offset: number | undefined, reason: string): never => {
-    throw configErrorFor(source, [problemAt(source, offset === undefined ? {} : lineColumn(lineCounter, offset), "", reason)]);
+    throw configErrorFor(source, [
+      problemAt(source, offset === undefined ? {} : lineColumn(lineCounter, offset), "", reason),
+    ]);
   };
   try {
     const alias = firstUnresolvedAlias(doc);
     if (alias !== undefined) {
       const name = shorten(alias.source);
-      refuse(alias.range?.[0], `invalid YAML: unresolved alias *${name}: the anchor &${name} must be defined before the alias`);
+      refuse(
+        alias.range?.[0],
+        `invalid YAML: unresolved alias *${name}: the anchor &${name} must be defined before the alias`,
+      );
     }
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (error instanceof ConfigError || !(error instanceof Error)) throw error;
     if (error instanceof RangeError) return refuse(undefined, `invalid YAML: ${TOO_DEEP}`);
     if (/Excessive alias count/.test(error.message)) {
-      return refuse(0, `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions): refusing what looks like an alias bomb`);
+      return refuse(
+        0,
+        `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions): refusing what looks like an alias bomb`,
+      );
     }
     return refuse(0, `invalid YAML: ${firstLine(error.message)}`);
   }
@@ -151,11 +191,12 @@ function jsonSyntaxProblem(
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
   // Some of V8's messages carry no position; the YAML reader usually stumbles at the same place.
   const yamlError = doc.errors[0];
-  const where = position !== null
-    ? offsetToLineColumn(text, Number(position[1]))
-    : yamlError !== undefined
-      ? lineColumn(lineCounter, yamlError.pos[0])
-      : {};
+  const where =
+    position !== null
+      ? offsetToLineColumn(text, Number(position[1]))
+      : yamlError !== undefined
+        ? lineColumn(lineCounter, yamlError.pos[0])
+        : {};
   return problemAt(source, where, "", `invalid JSON: ${firstLine(reason)}`);
 }
 

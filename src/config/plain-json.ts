@@ -60,9 +60,10 @@ export function readPlainJson(text: string): { readonly value: unknown } | undef
 export function pickKeys(data: unknown, keys: readonly string[]): unknown {
   let value = data;
   for (const key of keys) {
-    value = value !== null && typeof value === "object" && Object.hasOwn(value, key)
-      ? (value as Record<string, unknown>)[key]
-      : undefined;
+    value =
+      value !== null && typeof value === "object" && Object.hasOwn(value, key)
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
   }
   return value;
 }

@@ -12,7 +12,7 @@ export function parsePointer(pointer: string): string[] {
 
 /** Builds a JSON pointer from segments, escaping `~` and `/`. */
 export function joinPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => "/" + String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
+  return segments.map((s) => `/${String(s).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 }
 
 /** Spells a pointer the way users write paths in code: `targets[2].name`, `source.path`. */
@@ -20,7 +20,8 @@ export function fieldLabel(pointer: string): string {
   let label = "";
   for (const segment of parsePointer(pointer)) {
     if (/^(0|[1-9][0-9]*)$/.test(segment)) label += `[${segment}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment)) label += label === "" ? segment : `.${segment}`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment))
+      label += label === "" ? segment : `.${segment}`;
     else label += `[${quote(segment)}]`;
   }
   return label;

@@ -17,14 +17,28 @@ export const MAX_SHOWN_PROBLEMS = 20;
  * Builds one problem at a position in `source`. The message is made one line with its control
  * characters escaped, whatever user data or library text it quotes.
  */
-export function problemAt(source: ConfigSource, where: LineColumn, pointer: string, message: string): ConfigProblem {
-  return { position: { file: source.path, ...where }, pointer, message: escapeControlCharacters(message) };
+export function problemAt(
+  source: ConfigSource,
+  where: LineColumn,
+  pointer: string,
+  message: string,
+): ConfigProblem {
+  return {
+    position: { file: source.path, ...where },
+    pointer,
+    message: escapeControlCharacters(message),
+  };
 }
 
 /** One problem as a line of output: `file:line:column: message` (or `file: message`). */
 export function formatProblem(problem: ConfigProblem, display: string): string {
   const { line, column } = problem.position;
-  const place = line === undefined ? display : column === undefined ? `${display}:${line}` : `${display}:${line}:${column}`;
+  const place =
+    line === undefined
+      ? display
+      : column === undefined
+        ? `${display}:${line}`
+        : `${display}:${line}:${column}`;
   return `${place}: ${problem.message}`;
 }
 
@@ -37,7 +51,10 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
     seen.add(key);
     return true;
   });
-  const order = (p: ConfigProblem): [number, number] => [p.position.line ?? 0, p.position.column ?? 0];
+  const order = (p: ConfigProblem): [number, number] => [
+    p.position.line ?? 0,
+    p.position.column ?? 0,
+  ];
   return unique
     .map((p, index) => ({ p, index }))
     .sort((a, b) => {
@@ -52,11 +69,18 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
  * The ConfigError for a non-empty list of problems in one file. Its message shows the first
  * MAX_SHOWN_PROBLEMS and counts the rest; `problems` keeps them all for --json.
  */
-export function configErrorFor(source: ConfigSource, problems: readonly ConfigProblem[], hint?: string): ConfigError {
+export function configErrorFor(
+  source: ConfigSource,
+  problems: readonly ConfigProblem[],
+  hint?: string,
+): ConfigError {
   const sorted = sortProblems(problems);
   const display = escapeControlCharacters(source.display);
   const lines = sorted.slice(0, MAX_SHOWN_PROBLEMS).map((p) => formatProblem(p, display));
   const hidden = sorted.length - lines.length;
-  if (hidden > 0) lines.push(`${display}: and ${hidden} more ${hidden === 1 ? "problem" : "problems"} (--json lists every one)`);
+  if (hidden > 0)
+    lines.push(
+      `${display}: and ${hidden} more ${hidden === 1 ? "problem" : "problems"} (--json lists every one)`,
+    );
   return new ConfigError(lines.join("\n"), sorted, hint === undefined ? undefined : { hint });
 }

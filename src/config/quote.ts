@@ -21,8 +21,12 @@ function unicodeEscape(character: string): string {
  * Replaces control characters with visible `\uXXXX` escapes. `keepNewlines` keeps tab and line
  * feed (for multi-line output); otherwise the result is guaranteed to be one line.
  */
-export function escapeControlCharacters(text: string, options: { readonly keepNewlines?: boolean } = {}): string {
-  const pattern = options.keepNewlines === true ? CONTROL_CHARACTERS_BUT_TAB_AND_NEWLINE : CONTROL_CHARACTERS;
+export function escapeControlCharacters(
+  text: string,
+  options: { readonly keepNewlines?: boolean } = {},
+): string {
+  const pattern =
+    options.keepNewlines === true ? CONTROL_CHARACTERS_BUT_TAB_AND_NEWLINE : CONTROL_CHARACTERS;
   return text.replace(pattern, unicodeEscape);
 }
 
@@ -39,5 +43,8 @@ export function shorten(text: string, max: number = MAX_QUOTED_LENGTH): string {
  * visible), control and deceptive formatting characters escaped, cut after MAX_QUOTED_LENGTH.
  */
 export function quote(value: string): string {
-  return escapeControlCharacters(JSON.stringify(shorten(value))).replace(DECEPTIVE_FORMATTING, unicodeEscape);
+  return escapeControlCharacters(JSON.stringify(shorten(value))).replace(
+    DECEPTIVE_FORMATTING,
+    unicodeEscape,
+  );
 }

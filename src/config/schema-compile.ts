@@ -5,7 +5,13 @@ import type { ValidateFunction } from "ajv";
 import { commonJsExport } from "../commonjs-export.js";
 import type { SchemaNode } from "./schema.js";
 
-const AJV_OPTIONS = { allErrors: true, discriminator: true, verbose: true, strict: true, strictRequired: false } as const;
+const AJV_OPTIONS = {
+  allErrors: true,
+  discriminator: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+} as const;
 
 async function loadAjv2020(): Promise<typeof import("ajv/dist/2020.js").Ajv2020> {
   return commonJsExport(await import("ajv/dist/2020.js"), "Ajv2020");
@@ -22,8 +28,11 @@ export async function compileStandaloneSource(schema: SchemaNode): Promise<strin
   const Ajv2020 = await loadAjv2020();
   // CommonJS default export: under NodeNext the function sits on `.default` of the module.
   type Standalone = (ajv: unknown, validate: ValidateFunction) => string;
-  const imported = (await import("ajv/dist/standalone/index.js")) as unknown as { default: Standalone | { default: Standalone } };
-  const standalone = typeof imported.default === "function" ? imported.default : imported.default.default;
+  const imported = (await import("ajv/dist/standalone/index.js")) as unknown as {
+    default: Standalone | { default: Standalone };
+  };
+  const standalone =
+    typeof imported.default === "function" ? imported.default : imported.default.default;
   const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: false } });
   return standalone(ajv, ajv.compile(schema));
 }

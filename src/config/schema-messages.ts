@@ -17,7 +17,8 @@ export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
   "^[^\\u0000\\n\\r]*$": "a path without line breaks or NUL characters",
   "^[^\\u0000\\n\\r:]*$":
     'a path without ":", line breaks or NUL characters (":" separates the fields of the kernel\'s register line)',
-  "^[^/\\u0000\\n\\r]*\\{target\\}[^/\\u0000\\n\\r]*$": 'a file name that contains "{target}" and no "/"',
+  "^[^/\\u0000\\n\\r]*\\{target\\}[^/\\u0000\\n\\r]*$":
+    'a file name that contains "{target}" and no "/"',
   "^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$": "a Debian codename such as bookworm or trixie",
   "^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$": 'a Debian version such as "1:10.0.3+ds-0+deb13u1"',
   "^https?://[^\\s/?#]+[^\\s]*$": "an http:// or https:// URL",
@@ -28,7 +29,11 @@ export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
  * in them, so a 100,000-character name or a list of 1,000 entries gives one problem, not 1,000.
  */
 export function oversizedPointers(errors: readonly ErrorObject[]): Set<string> {
-  return new Set(errors.filter((e) => e.keyword === "maxLength" || e.keyword === "maxItems").map((e) => e.instancePath));
+  return new Set(
+    errors
+      .filter((e) => e.keyword === "maxLength" || e.keyword === "maxItems")
+      .map((e) => e.instancePath),
+  );
 }
 
 /** True when `pointer` is one of the `oversized` fields or lies inside one. */
@@ -50,12 +55,16 @@ export function schemaProblems(
   const oversized = oversizedPointers(errors);
   const relevant = errors.filter((e) => {
     const sizeLimit = e.keyword === "maxLength" || e.keyword === "maxItems";
-    return sizeLimit ? !isBelowOversized(e.instancePath, oversized) : !isInsideOversized(e.instancePath, oversized);
+    return sizeLimit
+      ? !isBelowOversized(e.instancePath, oversized)
+      : !isInsideOversized(e.instancePath, oversized);
   });
   return collapseAlternatives(relevant).flatMap((error) => {
     const problem = describeError(error);
     if (problem === undefined) return [];
-    return [problemAt(source, locate(problem.pointer, problem.part), problem.pointer, problem.message)];
+    return [
+      problemAt(source, locate(problem.pointer, problem.part), problem.pointer, problem.message),
+    ];
   });
 }
 
@@ -77,11 +86,11 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     const typeMismatches = result.filter((e) => e.keyword === "type" && e.instancePath === path);
     const remove = new Set<ErrorObject>([alternatives, ...typeMismatches]);
     const others = result.filter(
-      (e) => !remove.has(e) && (e.instancePath === path || e.instancePath.startsWith(path + "/")),
+      (e) => !remove.has(e) && (e.instancePath === path || e.instancePath.startsWith(`${path}/`)),
     );
     const index = result.indexOf(alternatives);
     if (others.length === 0) {
-      const expected = typeMismatches.map((e) => typeWord(String(e.params["type"])));
+      const expected = typeMismatches.map((e) => typeWord(String(e.params.type)));
       result.splice(index, 1, { ...alternatives, keyword: "type", params: { type: "", expected } });
     } else {
       result.splice(index, 1);
@@ -93,7 +102,7 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     (e) =>
       !(
         e.keyword === "discriminator" &&
-        e.params["error"] === "tag" &&
+        e.params.error === "tag" &&
         result.some((r) => r.keyword === "required" && r.instancePath === e.instancePath)
       ),
   );
@@ -109,89 +118,131 @@ function describeError(error: ErrorObject): Described | undefined {
   const found = `found ${describeValue(error.data)}`;
   switch (error.keyword) {
     case "type": {
-      const expected = (error.params["expected"] as string[] | undefined) ?? [typeWord(String(error.params["type"]))];
-      return { pointer: at, part: "value", message: label(at, `expected ${expected.join(" or ")}, ${found}`) };
+      const expected = (error.params.expected as string[] | undefined) ?? [
+        typeWord(String(error.params.type)),
+      ];
+      return {
+        pointer: at,
+        part: "value",
+        message: label(at, `expected ${expected.join(" or ")}, ${found}`),
+      };
     }
     case "required": {
-      const missing = String(error.params["missingProperty"]);
-      const discriminator = (parent["discriminator"] as SchemaNode | undefined)?.["propertyName"];
-      const options = discriminator === missing
-        ? ` (one of ${discriminatorValues(parent, missing).map((o) => JSON.stringify(o)).join(", ")})`
-        : "";
-      return { pointer: at, part: "key", message: label(at, `missing required key "${missing}"${options}`) };
+      const missing = String(error.params.missingProperty);
+      const discriminator = (parent.discriminator as SchemaNode | undefined)?.propertyName;
+      const options =
+        discriminator === missing
+          ? ` (one of ${discriminatorValues(parent, missing)
+              .map((o) => JSON.stringify(o))
+              .join(", ")})`
+          : "";
+      return {
+        pointer: at,
+        part: "key",
+        message: label(at, `missing required key "${missing}"${options}`),
+      };
     }
     case "additionalProperties": {
-      const key = String(error.params["additionalProperty"]);
-      const allowed = Object.keys((parent["properties"] ?? {}) as SchemaNode);
+      const key = String(error.params.additionalProperty);
+      const allowed = Object.keys((parent.properties ?? {}) as SchemaNode);
       const why = key === "$import" ? "qus never merges other files into a config; " : "";
       const match = closestMatch(key, allowed);
       const hint = match === undefined ? "" : `did you mean "${match}"? `;
       const text = `unknown key ${quote(key)} (${why}${hint}allowed: ${allowed.join(", ")})`;
-      return { pointer: joinPointer([...parsePointer(at), key]), part: "key", message: label(at, text) };
+      return {
+        pointer: joinPointer([...parsePointer(at), key]),
+        part: "key",
+        message: label(at, text),
+      };
     }
     case "discriminator": {
-      const tag = String(error.params["tag"]);
+      const tag = String(error.params.tag);
       const pointer = joinPointer([...parsePointer(at), tag]);
       const options = discriminatorValues(parent, tag);
-      const value = error.params["tagValue"];
+      const value = error.params.tagValue;
       const hint = typeof value === "string" ? didYouMean(value, options) : "";
       const list = options.map((o) => JSON.stringify(o)).join(", ");
       const foundTag = `found ${describeValue(value)}`;
-      return { pointer, part: "value", message: label(pointer, `expected one of ${list}, ${foundTag}${hint}`) };
+      return {
+        pointer,
+        part: "value",
+        message: label(pointer, `expected one of ${list}, ${foundTag}${hint}`),
+      };
     }
     case "const":
-      return { pointer: at, part: "value", message: label(at, `expected ${JSON.stringify(error.params["allowedValue"])}, ${found}`) };
+      return {
+        pointer: at,
+        part: "value",
+        message: label(at, `expected ${JSON.stringify(error.params.allowedValue)}, ${found}`),
+      };
     case "enum": {
-      const list = (error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ");
-      return { pointer: at, part: "value", message: label(at, `expected one of ${list}, ${found}`) };
+      const list = (error.params.allowedValues as unknown[])
+        .map((v) => JSON.stringify(v))
+        .join(", ");
+      return {
+        pointer: at,
+        part: "value",
+        message: label(at, `expected one of ${list}, ${found}`),
+      };
     }
     case "pattern": {
-      const pattern = String(error.params["pattern"]);
+      const pattern = String(error.params.pattern);
       const meaning = PATTERN_MEANINGS[pattern] ?? `a string matching /${pattern}/`;
       return { pointer: at, part: "value", message: label(at, `expected ${meaning}, ${found}`) };
     }
     case "minLength": {
-      const limit = Number(error.params["limit"]);
+      const limit = Number(error.params.limit);
       const expected = limit === 1 ? "a non-empty string" : `at least ${limit} characters`;
       return { pointer: at, part: "value", message: label(at, `expected ${expected}, ${found}`) };
     }
     case "maxLength": {
       const length = typeof error.data === "string" ? error.data.length : 0;
-      const text = `expected at most ${String(error.params["limit"])} characters, found ${length}`;
+      const text = `expected at most ${String(error.params.limit)} characters, found ${length}`;
       return { pointer: at, part: "value", message: label(at, text) };
     }
     case "minItems":
     case "maxItems": {
-      const limit = Number(error.params["limit"]);
+      const limit = Number(error.params.limit);
       const count = Array.isArray(error.data) ? error.data.length : 0;
       const bound = error.keyword === "minItems" ? "at least" : "at most";
       const text = `expected ${bound} ${limit} ${limit === 1 ? "entry" : "entries"}, found ${count}`;
       return { pointer: at, part: "value", message: label(at, text) };
     }
     default:
-      return { pointer: at, part: "value", message: label(at, `${error.message ?? "is invalid"}, ${found}`) };
+      return {
+        pointer: at,
+        part: "value",
+        message: label(at, `${error.message ?? "is invalid"}, ${found}`),
+      };
   }
 }
 
 function discriminatorValues(parent: SchemaNode, tag: string): string[] {
-  const branches = (parent["oneOf"] ?? []) as SchemaNode[];
+  const branches = (parent.oneOf ?? []) as SchemaNode[];
   return branches.flatMap((branch) => {
-    const property = ((derefSchema(branch)["properties"] ?? {}) as Record<string, SchemaNode>)[tag];
-    const value = property?.["const"];
+    const property = ((derefSchema(branch).properties ?? {}) as Record<string, SchemaNode>)[tag];
+    const value = property?.const;
     return typeof value === "string" ? [value] : [];
   });
 }
 
 function typeWord(type: string): string {
   switch (type) {
-    case "string": return "a string";
-    case "boolean": return "true or false";
-    case "object": return "an object";
-    case "array": return "a list";
+    case "string":
+      return "a string";
+    case "boolean":
+      return "true or false";
+    case "object":
+      return "an object";
+    case "array":
+      return "a list";
     case "number":
-    case "integer": return "a number";
-    case "null": return "null";
-    default: return type;
+    case "integer":
+      return "a number";
+    case "null":
+      return "null";
+    default:
+      return type;
   }
 }
 

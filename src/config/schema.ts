@@ -37,7 +37,7 @@ export const PRECOMPILED = "./config-validator.cjs";
 
 /** Resolves a local `$ref` ("#/$defs/x") against the config schema; other nodes pass through. */
 export function derefSchema(node: SchemaNode): SchemaNode {
-  const ref = node["$ref"];
+  const ref = node.$ref;
   if (typeof ref !== "string" || !ref.startsWith("#/")) return node;
   let target: unknown = configSchema();
   for (const segment of ref.slice(2).split("/")) target = (target as SchemaNode)[segment];

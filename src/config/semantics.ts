@@ -28,24 +28,34 @@ export function semanticProblems(
     if (isInsideOversized(pointer, oversized)) return;
     problems.push(problemAt(source, locate(pointer), pointer, `${fieldLabel(pointer)}: ${text}`));
   };
-  const allowCredentials = data["allowCredentials"] === true;
-  checkFlags(data["flags"], "/flags", allowCredentials, report);
-  if (Array.isArray(data["targets"]) && !oversized.has("/targets")) checkTargets(data["targets"], allowCredentials, report);
-  if (isRecord(data["source"])) {
-    for (const key of ["mirror", "securityMirror"]) checkUrl(data["source"][key], joinPointer(["source", key]), report);
-    if (data["source"]["type"] === "fedora") checkFedoraSource(data["source"], report);
+  const allowCredentials = data.allowCredentials === true;
+  checkFlags(data.flags, "/flags", allowCredentials, report);
+  if (Array.isArray(data.targets) && !oversized.has("/targets"))
+    checkTargets(data.targets, allowCredentials, report);
+  if (isRecord(data.source)) {
+    for (const key of ["mirror", "securityMirror"])
+      checkUrl(data.source[key], joinPointer(["source", key]), report);
+    if (data.source.type === "fedora") checkFedoraSource(data.source, report);
   }
   return problems;
 }
 
 type Report = (pointer: string, text: string) => void;
 
-function checkTargets(targets: readonly unknown[], allowCredentials: boolean, report: Report): void {
+function checkTargets(
+  targets: readonly unknown[],
+  allowCredentials: boolean,
+  report: Report,
+): void {
   const firstSeen = new Map<string, { index: number }>();
   targets.forEach((entry, index) => {
-    const name = typeof entry === "string" ? entry : isRecord(entry) ? entry["name"] : undefined;
-    const namePointer = typeof entry === "string" ? joinPointer(["targets", index]) : joinPointer(["targets", index, "name"]);
-    if (isRecord(entry)) checkFlags(entry["flags"], joinPointer(["targets", index, "flags"]), allowCredentials, report);
+    const name = typeof entry === "string" ? entry : isRecord(entry) ? entry.name : undefined;
+    const namePointer =
+      typeof entry === "string"
+        ? joinPointer(["targets", index])
+        : joinPointer(["targets", index, "name"]);
+    if (isRecord(entry))
+      checkFlags(entry.flags, joinPointer(["targets", index, "flags"]), allowCredentials, report);
     if (typeof name !== "string" || name === "") return;
     const target = resolveTargetName(name);
     if (target === undefined) {
@@ -54,8 +64,12 @@ function checkTargets(targets: readonly unknown[], allowCredentials: boolean, re
     }
     const earlier = firstSeen.get(target.name);
     if (earlier !== undefined) {
-      const what = name === target.name ? quote(name) : `${quote(name)} means ${target.name}, which`;
-      report(namePointer, `${what} is already listed as targets[${earlier.index}]; list each target once`);
+      const what =
+        name === target.name ? quote(name) : `${quote(name)} means ${target.name}, which`;
+      report(
+        namePointer,
+        `${what} is already listed as targets[${earlier.index}]; list each target once`,
+      );
       return;
     }
     firstSeen.set(target.name, { index });
@@ -68,12 +82,20 @@ function unknownTargetMessage(name: string): string {
   return `unknown target ${quote(name)} (known targets: ${TARGETS.map((t) => t.name).join(", ")})`;
 }
 
-function checkFlags(flags: unknown, pointer: string, allowCredentials: boolean, report: Report): void {
+function checkFlags(
+  flags: unknown,
+  pointer: string,
+  allowCredentials: boolean,
+  report: Report,
+): void {
   if (typeof flags !== "string" || !/^[POCF]*$/.test(flags)) return;
   const repeated = repeatedFlags(flags);
   if (repeated.length > 0) {
     const letters = repeated.map((l) => `"${l}"`).join(" and ");
-    report(pointer, `${letters} ${repeated.length === 1 ? "appears" : "appear"} more than once in ${quote(flags)}; give each flag once`);
+    report(
+      pointer,
+      `${letters} ${repeated.length === 1 ? "appears" : "appear"} more than once in ${quote(flags)}; give each flag once`,
+    );
   }
   if (flags.includes("C") && !allowCredentials) {
     report(
@@ -88,29 +110,48 @@ function checkUrl(value: unknown, pointer: string, report: Report): void {
   if (typeof value !== "string" || !/^https?:\/\//.test(value)) return;
   try {
     const url = new URL(value);
-    if (url.hostname === "") report(pointer, `expected a URL with a host name, found ${quote(value)}`);
+    if (url.hostname === "")
+      report(pointer, `expected a URL with a host name, found ${quote(value)}`);
   } catch {
-    report(pointer, `expected an http:// or https:// URL, found ${quote(value)}, which is not a valid URL`);
+    report(
+      pointer,
+      `expected an http:// or https:// URL, found ${quote(value)}, which is not a valid URL`,
+    );
   }
 }
 
 // Fedora pins: an [epoch:]version-release, SHA-256s in hex, and a key that is a path or an armored key.
 function checkFedoraSource(source: Record<string, unknown>, report: Report): void {
-  const version = source["version"];
-  if (typeof version === "string" && !/^(?:\d+:)?[A-Za-z0-9._+~^]+-[A-Za-z0-9._+~^]+$/.test(version)) {
-    report("/source/version", `expected an RPM [epoch:]version-release such as "9.1.2-3.fc41", found ${quote(version)}`);
+  const version = source.version;
+  if (
+    typeof version === "string" &&
+    !/^(?:\d+:)?[A-Za-z0-9._+~^]+-[A-Za-z0-9._+~^]+$/.test(version)
+  ) {
+    report(
+      "/source/version",
+      `expected an RPM [epoch:]version-release such as "9.1.2-3.fc41", found ${quote(version)}`,
+    );
   }
-  const pins = source["sha256"];
+  const pins = source.sha256;
   if (isRecord(pins)) {
     for (const [name, value] of Object.entries(pins)) {
       const pointer = joinPointer(["source", "sha256", name]);
-      if (!/^[A-Za-z0-9][A-Za-z0-9._+~^-]*$/.test(name)) report(pointer, `${quote(name)} is not a package or .rpm file name`);
-      if (typeof value === "string" && !/^[0-9A-Fa-f]{64}$/.test(value)) report(pointer, `expected a SHA-256 of 64 hex digits, found ${quote(value)}`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._+~^-]*$/.test(name))
+        report(pointer, `${quote(name)} is not a package or .rpm file name`);
+      if (typeof value === "string" && !/^[0-9A-Fa-f]{64}$/.test(value))
+        report(pointer, `expected a SHA-256 of 64 hex digits, found ${quote(value)}`);
     }
   }
-  const key = source["key"];
-  if (typeof key === "string" && /[\n\r\0]/.test(key) && !key.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
-    report("/source/key", "expected a key file path, or an armored key starting with -----BEGIN PGP PUBLIC KEY BLOCK-----");
+  const key = source.key;
+  if (
+    typeof key === "string" &&
+    /[\n\r\0]/.test(key) &&
+    !key.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")
+  ) {
+    report(
+      "/source/key",
+      "expected a key file path, or an armored key starting with -----BEGIN PGP PUBLIC KEY BLOCK-----",
+    );
   }
 }
 

@@ -30,7 +30,10 @@ const COPY_CHUNK_BYTES = 1024 * 1024;
 
 /** The temp name beside `target`: same directory, so rename is atomic (never across file systems). */
 export async function tempPathFor(target: string): Promise<string> {
-  return join(dirname(target), `.qus-tmp-${basename(target)}-${(await nodeCrypto()).randomBytes(6).toString("hex")}`);
+  return join(
+    dirname(target),
+    `.qus-tmp-${basename(target)}-${(await nodeCrypto()).randomBytes(6).toString("hex")}`,
+  );
 }
 
 // fsync on a directory makes the rename itself durable. Some file systems refuse it (EINVAL):
@@ -62,7 +65,11 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
  * replaces the link itself, never the file it points to: qus owns the path, not what a link at
  * that path happens to point at.
  */
-async function replaceAtomically<T>(target: string, mode: number, fill: (handle: FileHandle) => Promise<T>): Promise<T> {
+async function replaceAtomically<T>(
+  target: string,
+  mode: number,
+  fill: (handle: FileHandle) => Promise<T>,
+): Promise<T> {
   const directory = dirname(target);
   const temp = await tempPathFor(target);
   let handle: FileHandle | undefined;
@@ -120,7 +127,9 @@ export async function installFileAtomic(options: {
     } catch (error) {
       if (error instanceof FileWriteError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new SourceError(`Cannot read ${from} to install it as ${to} (${code})`, { cause: error });
+      throw new SourceError(`Cannot read ${from} to install it as ${to} (${code})`, {
+        cause: error,
+      });
     } finally {
       input.destroy();
     }
@@ -136,7 +145,11 @@ export async function installFileAtomic(options: {
 }
 
 /** Writes small content (state file, lock file, binfmt.d file) atomically; mode defaults to 0644. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   await replaceAtomically(path, mode, async (handle) => {
     await writeAll(handle, bytes).catch((error: unknown) => {

@@ -24,7 +24,9 @@ async function statEmulator(path: string): Promise<Stats> {
     if (code === "ENOENT" || code === "ENOTDIR") {
       throw new SourceError(`Emulator ${path} does not exist`, { cause: error });
     }
-    throw new SourceError(`Emulator ${path} cannot be examined (${code ?? String(error)})`, { cause: error });
+    throw new SourceError(`Emulator ${path} cannot be examined (${code ?? String(error)})`, {
+      cause: error,
+    });
   }
 }
 
@@ -44,23 +46,42 @@ export async function checkEmulatorFile(
   }
   if ((stats.mode & 0o111) === 0) {
     const mode = (stats.mode & 0o7777).toString(8).padStart(4, "0");
-    throw new SourceError(`Emulator ${path} is not executable (mode ${mode})`, { hint: `chmod 0755 ${path}` });
+    throw new SourceError(`Emulator ${path} is not executable (mode ${mode})`, {
+      hint: `chmod 0755 ${path}`,
+    });
   }
   const header = await readElfFileHeader(path, "Emulator");
   const hostTarget = normaliseMachine(host.machine);
-  const expected = elfMachineForTarget(hostTarget) ?? { machine: header.machine, class: header.class, endian: header.endian };
+  const expected = elfMachineForTarget(hostTarget) ?? {
+    machine: header.machine,
+    class: header.class,
+    endian: header.endian,
+  };
   const problem = describeElfProblem(header, expected, { requireStatic: options.requireStatic });
   if (problem === null) return;
-  const wrongCpu = header.machine !== expected.machine || header.class !== expected.class || header.endian !== expected.endian;
+  const wrongCpu =
+    header.machine !== expected.machine ||
+    header.class !== expected.class ||
+    header.endian !== expected.endian;
   throw new SourceError(`Emulator ${path} ${problem}`, {
-    hint: wrongCpu ? `this host's CPU is ${host.machine}: use emulator binaries built to run on it` : undefined,
+    hint: wrongCpu
+      ? `this host's CPU is ${host.machine}: use emulator binaries built to run on it`
+      : undefined,
   });
 }
 
 /** Refuses an extracted emulator that is not a static ELF for the host (download sources). */
-export async function checkExtractedEmulator(path: string, label: string, host: { readonly target: string }): Promise<void> {
+export async function checkExtractedEmulator(
+  path: string,
+  label: string,
+  host: { readonly target: string },
+): Promise<void> {
   const header = await readElfFileHeader(path, label);
-  const expected = elfMachineForTarget(host.target) ?? { machine: header.machine, class: header.class, endian: header.endian };
+  const expected = elfMachineForTarget(host.target) ?? {
+    machine: header.machine,
+    class: header.class,
+    endian: header.endian,
+  };
   const problem = describeElfProblem(header, expected, { requireStatic: true });
   if (problem !== null) throw new SourceError(`${label} ${problem}`);
 }

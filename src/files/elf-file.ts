@@ -3,7 +3,13 @@
 // synchronous: a plan checks dozens of emulators, and a few microseconds of blocking each beat
 // four thread-pool round trips each.
 import { closeSync, constants, openSync, readSync } from "node:fs";
-import { ELF_HEADER_BYTES, ElfFormatError, elfBytesNeeded, readElfHeader, type ElfHeader } from "./elf.js";
+import {
+  ELF_HEADER_BYTES,
+  ElfFormatError,
+  elfBytesNeeded,
+  readElfHeader,
+  type ElfHeader,
+} from "./elf.js";
 import { SourceError } from "../errors.js";
 
 /** Up to `length` bytes from the start of the open file (fewer when it is shorter). */
@@ -39,7 +45,10 @@ export async function readElfFileHeader(path: string, label = "File"): Promise<E
     return readHeaderBytes(path);
   } catch (error) {
     if (error instanceof ElfFormatError) {
-      throw new ElfFormatError(`${label} ${path} is not a usable ELF executable: ${error.message}`, { cause: error });
+      throw new ElfFormatError(
+        `${label} ${path} is not a usable ELF executable: ${error.message}`,
+        { cause: error },
+      );
     }
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new SourceError(`${label} ${path} cannot be read (${code})`, { cause: error });

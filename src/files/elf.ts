@@ -57,14 +57,23 @@ interface Layout {
 
 // Reads the fixed part of the header; throws when it is missing or not ELF.
 function readLayout(bytes: Uint8Array): Layout {
-  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+  if (
+    bytes.length < 4 ||
+    bytes[0] !== 0x7f ||
+    bytes[1] !== 0x45 ||
+    bytes[2] !== 0x4c ||
+    bytes[3] !== 0x46
+  ) {
     throw new ElfFormatError("not an ELF file (no \\x7fELF signature)");
   }
-  if (bytes.length < 16) throw new ElfFormatError(`truncated ELF identification (${bytes.length} of 16 bytes)`);
+  if (bytes.length < 16)
+    throw new ElfFormatError(`truncated ELF identification (${bytes.length} of 16 bytes)`);
   const classByte = bytes[4];
   const dataByte = bytes[5];
-  if (classByte !== 1 && classByte !== 2) throw new ElfFormatError(`unknown ELF class ${String(classByte)}`);
-  if (dataByte !== 1 && dataByte !== 2) throw new ElfFormatError(`unknown ELF byte order ${String(dataByte)}`);
+  if (classByte !== 1 && classByte !== 2)
+    throw new ElfFormatError(`unknown ELF class ${String(classByte)}`);
+  if (dataByte !== 1 && dataByte !== 2)
+    throw new ElfFormatError(`unknown ELF byte order ${String(dataByte)}`);
   const elfClass = classByte === 1 ? 32 : 64;
   const headerSize = elfClass === 32 ? 52 : 64;
   if (bytes.length < headerSize) {
@@ -72,11 +81,14 @@ function readLayout(bytes: Uint8Array): Layout {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = dataByte === 1;
-  const programHeaderOffset = elfClass === 32 ? view.getUint32(28, little) : Number(view.getBigUint64(32, little));
+  const programHeaderOffset =
+    elfClass === 32 ? view.getUint32(28, little) : Number(view.getBigUint64(32, little));
   const programHeaderSize = view.getUint16(elfClass === 32 ? 42 : 54, little);
   const programHeaderCount = view.getUint16(elfClass === 32 ? 44 : 56, little);
   if (programHeaderCount === 0xffff) {
-    throw new ElfFormatError("ELF program header count is in a section header (PN_XNUM), which qus does not read");
+    throw new ElfFormatError(
+      "ELF program header count is in a section header (PN_XNUM), which qus does not read",
+    );
   }
   if (programHeaderCount > 0 && programHeaderSize < 4) {
     throw new ElfFormatError(`ELF program header size ${programHeaderSize} is too small`);
@@ -97,7 +109,9 @@ export function elfBytesNeeded(prefix: Uint8Array): number {
   const count = layout.programHeaderCount;
   const end = count === 0 ? 0 : layout.programHeaderOffset + layout.programHeaderSize * count;
   if (!Number.isSafeInteger(end) || end > MAX_ELF_PREFIX_BYTES) {
-    throw new ElfFormatError(`ELF program headers end at byte ${end}, beyond the ${MAX_ELF_PREFIX_BYTES} qus reads`);
+    throw new ElfFormatError(
+      `ELF program headers end at byte ${end}, beyond the ${MAX_ELF_PREFIX_BYTES} qus reads`,
+    );
   }
   return Math.max(end, layout.class === 32 ? 52 : 64);
 }
@@ -252,7 +266,11 @@ export function describeElfProblem(
   if (header.type !== ET_EXEC && header.type !== ET_DYN) {
     return `is ${describeType(header.type)}, not an executable`;
   }
-  if (header.machine !== expected.machine || header.class !== expected.class || header.endian !== expected.endian) {
+  if (
+    header.machine !== expected.machine ||
+    header.class !== expected.class ||
+    header.endian !== expected.endian
+  ) {
     return `is built for ${describeCpu(header)}, but this host runs ${describeCpu(expected)} programs`;
   }
   if (options.requireStatic === true && header.hasInterp) {

@@ -48,7 +48,11 @@ export async function openHashCache(file: string | null): Promise<HashCache> {
     async save() {
       if (!dirty || file === null) return;
       const kept = [...entries].slice(-MAX_ENTRIES);
-      await writeFileAtomic(file, `${JSON.stringify({ version: 1, files: Object.fromEntries(kept) })}\n`, 0o644).catch(() => undefined);
+      await writeFileAtomic(
+        file,
+        `${JSON.stringify({ version: 1, files: Object.fromEntries(kept) })}\n`,
+        0o644,
+      ).catch(() => undefined);
       dirty = false;
     },
   };
@@ -63,17 +67,29 @@ async function statOrNull(path: string): Promise<BigIntStats | null> {
   try {
     return await stat(path, { bigint: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    if (
+      (error as NodeJS.ErrnoException).code === "ENOENT" ||
+      (error as NodeJS.ErrnoException).code === "ENOTDIR"
+    )
+      return null;
     throw error;
   }
 }
 
 async function load(file: string): Promise<[string, Entry][]> {
   try {
-    const parsed = JSON.parse(await readFile(file, "utf8")) as { version?: number; files?: Record<string, Entry> };
-    if (parsed.version !== 1 || typeof parsed.files !== "object" || parsed.files === null) return [];
+    const parsed = JSON.parse(await readFile(file, "utf8")) as {
+      version?: number;
+      files?: Record<string, Entry>;
+    };
+    if (parsed.version !== 1 || typeof parsed.files !== "object" || parsed.files === null)
+      return [];
     return Object.entries(parsed.files).filter(
-      ([, e]) => typeof e?.id === "string" && typeof e.sha256 === "string" && /^[0-9a-f]{64}$/.test(e.sha256) && typeof e.size === "number",
+      ([, e]) =>
+        typeof e?.id === "string" &&
+        typeof e.sha256 === "string" &&
+        /^[0-9a-f]{64}$/.test(e.sha256) &&
+        typeof e.size === "number",
     );
   } catch {
     return [];

@@ -37,5 +37,8 @@ export async function sha256FileIfExists(path: string): Promise<FileDigest | nul
 /** SHA-256 of bytes in memory (small files: state, lock, binfmt.d). */
 export async function sha256Bytes(data: string | Uint8Array): Promise<FileDigest> {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  return { sha256: (await nodeCrypto()).createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+  return {
+    sha256: (await nodeCrypto()).createHash("sha256").update(bytes).digest("hex"),
+    size: bytes.length,
+  };
 }

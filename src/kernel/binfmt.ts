@@ -41,7 +41,11 @@ export async function readBinfmt(dir: string): Promise<BinfmtState> {
   if (status === null) return unmounted;
   if (status !== "enabled\n" && status !== "disabled\n") {
     const path = join(dir, "status");
-    throw new KernelError(`Unexpected content in ${path}: ${JSON.stringify(status)} (expected "enabled" or "disabled").`, path, undefined);
+    throw new KernelError(
+      `Unexpected content in ${path}: ${JSON.stringify(status)} (expected "enabled" or "disabled").`,
+      path,
+      undefined,
+    );
   }
 
   const entries: LiveEntry[] = [];
@@ -69,13 +73,29 @@ export async function registerEntry(dir: string, line: string): Promise<void> {
 export async function setEntryEnabled(dir: string, name: string, enabled: boolean): Promise<void> {
   const operation = enabled ? "enable" : "disable";
   const path = entryPath(dir, name, operation);
-  await writeControlFile(path, enabled ? "1" : "0", (stage, code, cause) => ({ operation, dir, path, name, stage, code, cause }));
+  await writeControlFile(path, enabled ? "1" : "0", (stage, code, cause) => ({
+    operation,
+    dir,
+    path,
+    name,
+    stage,
+    code,
+    cause,
+  }));
 }
 
 /** Removes one entry by writing -1 to its own file (never to `status`, which would remove all). */
 export async function removeEntry(dir: string, name: string): Promise<void> {
   const path = entryPath(dir, name, "remove");
-  await writeControlFile(path, "-1", (stage, code, cause) => ({ operation: "remove", dir, path, name, stage, code, cause }));
+  await writeControlFile(path, "-1", (stage, code, cause) => ({
+    operation: "remove",
+    dir,
+    path,
+    name,
+    stage,
+    code,
+    cause,
+  }));
 }
 
 /** Turns binfmt_misc as a whole back on (writes 1 to `status`); qus never turns it off. */
@@ -101,7 +121,8 @@ export async function mountBinfmt(dir: string): Promise<void> {
     execFile("mount", args, { timeout: 30_000 }, (error, _stdout, stderr) => {
       if (error === null) return resolve();
       const code = typeof error.code === "string" ? error.code : undefined;
-      const detail = code === "ENOENT" ? "the mount command was not found" : stderr.trim() || error.message;
+      const detail =
+        code === "ENOENT" ? "the mount command was not found" : stderr.trim() || error.message;
       reject(
         new KernelError(`Cannot mount binfmt_misc at ${dir}: ${detail}`, dir, code, {
           cause: error,
@@ -131,7 +152,11 @@ type FailureDescriber = (
 ) => WriteFailure | Promise<WriteFailure>;
 
 /** Opens an existing file write-only (no create, no truncate) and writes `content` in one call. */
-async function writeControlFile(path: string, content: string, describe: FailureDescriber): Promise<void> {
+async function writeControlFile(
+  path: string,
+  content: string,
+  describe: FailureDescriber,
+): Promise<void> {
   let handle;
   try {
     handle = await open(path, constants.O_WRONLY);
@@ -177,7 +202,10 @@ function readFailure(path: string, error: unknown): KernelError {
   const reason = error instanceof Error ? error.message : String(error);
   return new KernelError(`Cannot read binfmt_misc at ${path}: ${reason}`, path, code, {
     cause: error,
-    hint: code === "EACCES" || code === "EPERM" ? "Reading binfmt_misc entries may need root." : undefined,
+    hint:
+      code === "EACCES" || code === "EPERM"
+        ? "Reading binfmt_misc entries may need root."
+        : undefined,
   });
 }
 

@@ -14,7 +14,9 @@ export function entryNameProblem(name: string): string | null {
   if (CONTROL_FILES.includes(name)) return `"${name}" is binfmt_misc's own control file`;
   if (name.includes("/")) return 'the name contains "/"';
   if (name.includes(":")) return 'the name contains ":", the register line\'s field delimiter';
-  if (/[\s\x00-\x1f\x7f]/u.test(name)) return "the name contains white space or a control character";
-  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return `the name is longer than ${MAX_NAME_BYTES} bytes`;
+  if (/[\s\x00-\x1f\x7f]/u.test(name))
+    return "the name contains white space or a control character";
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES)
+    return `the name is longer than ${MAX_NAME_BYTES} bytes`;
   return null;
 }

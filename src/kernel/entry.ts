@@ -25,10 +25,18 @@ export function parseEntry(name: string, text: string, where: string = name): Li
   let index = 0;
 
   const fail = (problem: string): never => {
-    const shown = index < lines.length ? `line ${index + 1} ${JSON.stringify(lines[index])}` : "the end of the text";
-    throw new KernelError(`Unexpected binfmt_misc entry format in ${where}: at ${shown}, ${problem}.`, where, undefined, {
-      hint: "qus reads the format of Linux's fs/binfmt_misc.c; please report this with the file's content.",
-    });
+    const shown =
+      index < lines.length
+        ? `line ${index + 1} ${JSON.stringify(lines[index])}`
+        : "the end of the text";
+    throw new KernelError(
+      `Unexpected binfmt_misc entry format in ${where}: at ${shown}, ${problem}.`,
+      where,
+      undefined,
+      {
+        hint: "qus reads the format of Linux's fs/binfmt_misc.c; please report this with the file's content.",
+      },
+    );
   };
   const take = (prefix: string, expected: string): string => {
     const line = lines[index];
@@ -38,7 +46,8 @@ export function parseEntry(name: string, text: string, where: string = name): Li
   };
 
   const status = lines[index];
-  if (status !== "enabled" && status !== "disabled") return fail('expected "enabled" or "disabled"');
+  if (status !== "enabled" && status !== "disabled")
+    return fail('expected "enabled" or "disabled"');
   index += 1;
 
   // The kernel lets an interpreter path contain newlines; it then runs up to the flags line.
@@ -82,14 +91,18 @@ export function parseEntry(name: string, text: string, where: string = name): Li
     }
     if (offset + magic.length / 2 > MAX_MATCH_END) {
       index -= 1;
-      return fail(`offset ${offset} plus ${magic.length / 2} magic bytes exceeds the ${MAX_MATCH_END} bytes the kernel reads`);
+      return fail(
+        `offset ${offset} plus ${magic.length / 2} magic bytes exceeds the ${MAX_MATCH_END} bytes the kernel reads`,
+      );
     }
     let mask: string | null = null;
     if (index < lines.length) {
       mask = take("mask ", '"mask <hex>" or the end of the entry');
       if (!HEX_PATTERN.test(mask) || mask.length !== magic.length) {
         index -= 1;
-        return fail(`the mask must be lowercase hex bytes, as long as the magic (${magic.length / 2} bytes)`);
+        return fail(
+          `the mask must be lowercase hex bytes, as long as the magic (${magic.length / 2} bytes)`,
+        );
       }
     }
     entry = { ...common, type: "M", offset, magic, mask };

@@ -29,15 +29,25 @@ const INTERPRETER_OPEN_CODES = new Set(["ENOENT", "ENOTDIR", "EACCES", "ENOEXEC"
 export function writeFailureError(failure: WriteFailure): KernelError {
   const { operation, dir, path, name, line, stage, code, cause } = failure;
   const what =
-    operation === "enable binfmt_misc" ? "Cannot enable binfmt_misc" : `Cannot ${operation} binfmt_misc entry ${JSON.stringify(name)}`;
+    operation === "enable binfmt_misc"
+      ? "Cannot enable binfmt_misc"
+      : `Cannot ${operation} binfmt_misc entry ${JSON.stringify(name)}`;
   const error = (message: string, hint?: string): KernelError =>
-    new KernelError(`${what}: ${message}`, path, code, hint === undefined ? { cause } : { cause, hint });
+    new KernelError(
+      `${what}: ${message}`,
+      path,
+      code,
+      hint === undefined ? { cause } : { cause, hint },
+    );
   const mountCommand = `mount -t binfmt_misc binfmt_misc ${dir}`;
   const interpreter = line === undefined ? undefined : registerLineField(line, 5);
   const fixBinary = line !== undefined && (registerLineField(line, 6) ?? "").includes("F");
 
   if (stage === "open" && code !== undefined && PRIVILEGE_CODES.has(code)) {
-    const why = code === "EROFS" ? `${path} is on a read-only file system (EROFS)` : `no permission to write ${path} (${code})`;
+    const why =
+      code === "EROFS"
+        ? `${path} is on a read-only file system (EROFS)`
+        : `no permission to write ${path} (${code})`;
     return error(
       `${why}.`,
       "Changing binfmt_misc needs root (run qus with sudo). Inside a container /proc/sys is usually mounted " +
@@ -46,7 +56,10 @@ export function writeFailureError(failure: WriteFailure): KernelError {
   }
   if (stage === "open" && code === "ENOENT") {
     if (operation === "register" || operation === "enable binfmt_misc") {
-      return error(`binfmt_misc is not mounted at ${dir} (${path} does not exist).`, `Mount it with: ${mountCommand}`);
+      return error(
+        `binfmt_misc is not mounted at ${dir} (${path} does not exist).`,
+        `Mount it with: ${mountCommand}`,
+      );
     }
     return error(
       `there is no such entry in ${dir} (${path} does not exist); something else may have removed it.`,
@@ -62,7 +75,10 @@ export function writeFailureError(failure: WriteFailure): KernelError {
       );
     }
     if (fixBinary && code !== undefined && INTERPRETER_OPEN_CODES.has(code)) {
-      const problem = code === "ENOENT" || code === "ENOTDIR" ? "does not exist" : "cannot be opened for execution";
+      const problem =
+        code === "ENOENT" || code === "ENOTDIR"
+          ? "does not exist"
+          : "cannot be opened for execution";
       return error(
         `the interpreter ${interpreter ?? "(unknown)"} ${problem} (${code}); ` +
           "with the F flag the kernel opens it when the entry is registered.",

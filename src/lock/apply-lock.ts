@@ -40,14 +40,18 @@ export interface AcquireOptions {
  */
 export function applyLockPath(stateFile: string, env: NodeJS.ProcessEnv): string {
   const explicit = env.QUS_LOCK_FILE;
-  return explicit !== undefined && explicit !== "" ? explicit : join(dirname(stateFile), "apply.lock");
+  return explicit !== undefined && explicit !== ""
+    ? explicit
+    : join(dirname(stateFile), "apply.lock");
 }
 
 /** Takes the lock, waiting up to `timeoutMs`; throws LockError naming the holder when the wait expires. */
 export async function acquireApplyLock(path: string, options: AcquireOptions): Promise<HeldLock> {
-  const created = await mkdir(dirname(path), { recursive: true, mode: 0o755 }).catch((error: unknown) => {
-    throw new FileWriteError(dirname(path), error);
-  });
+  const created = await mkdir(dirname(path), { recursive: true, mode: 0o755 }).catch(
+    (error: unknown) => {
+      throw new FileWriteError(dirname(path), error);
+    },
+  );
   const mine = `${JSON.stringify(await currentHolder(options.command, new Date()))}\n`;
   const deadline = Date.now() + options.timeoutMs;
   let waiting = false;
@@ -71,7 +75,10 @@ export async function acquireApplyLock(path: string, options: AcquireOptions): P
 
 /** Creates `path` holding `content` in one step (temp file + link); false when it exists already. */
 async function tryCreate(path: string, content: string): Promise<boolean> {
-  const temp = join(dirname(path), `.${basename(path)}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}-${process.pid}-${randomBytes(4).toString("hex")}`,
+  );
   const handle = await open(temp, "wx", 0o644).catch(async (error: unknown) => {
     // The previous holder removed the directory it had created: make it again and retry.
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
@@ -111,7 +118,10 @@ async function takeOver(path: string, staleText: string): Promise<void> {
     const text = await readOptional(guard);
     const holder = parseHolder(text ?? "");
     // A takeover guard left by a process that died in the middle of a takeover.
-    if (text !== null && (holder === null ? await unreadableForLong(guard) : await holderIsGone(holder))) {
+    if (
+      text !== null &&
+      (holder === null ? await unreadableForLong(guard) : await holderIsGone(holder))
+    ) {
       if ((await readOptional(guard)) === text) await unlink(guard).catch(() => undefined);
     }
     await sleep(POLL_MS / 10);
@@ -134,8 +144,18 @@ function heldLock(path: string, content: string, createdDir: string | undefined)
       released = true;
       if ((await readOptional(path)) === content) await unlink(path).catch(() => undefined);
       // An apply that changed nothing (e.g. stopped by an error) leaves no directory behind.
-      for (let dir = dirname(path); createdDir !== undefined && dir.startsWith(createdDir); dir = dirname(dir)) {
-        if (!(await rmdir(dir).then(() => true, () => false))) break;
+      for (
+        let dir = dirname(path);
+        createdDir !== undefined && dir.startsWith(createdDir);
+        dir = dirname(dir)
+      ) {
+        if (
+          !(await rmdir(dir).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
       }
     },
   };
@@ -144,14 +164,19 @@ function heldLock(path: string, content: string, createdDir: string | undefined)
 function busyError(path: string, holder: LockHolder | null, timeoutMs: number): LockError {
   const waited = `${Math.round(timeoutMs / 100) / 10}s`;
   if (holder === null) {
-    return new LockError(`The apply lock ${path} is held (its content is unreadable); waited ${waited}`, {
-      hint: `wait for the other qus to finish; if none runs, remove ${path}`,
-    });
+    return new LockError(
+      `The apply lock ${path} is held (its content is unreadable); waited ${waited}`,
+      {
+        hint: `wait for the other qus to finish; if none runs, remove ${path}`,
+      },
+    );
   }
   const ago = Math.max(0, Math.round((Date.now() - Date.parse(holder.since)) / 1000));
   return new LockError(
     `Another qus holds the apply lock ${path}: pid ${holder.pid} (${holder.command}), since ${holder.since} (${ago}s ago); waited ${waited}`,
-    { hint: `wait for it to finish or raise --lock-timeout; if process ${holder.pid} is not qus, remove ${path}` },
+    {
+      hint: `wait for it to finish or raise --lock-timeout; if process ${holder.pid} is not qus, remove ${path}`,
+    },
   );
 }
 
@@ -168,7 +193,10 @@ async function readOptional(path: string): Promise<string | null> {
     return await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new LockError(`Cannot read the apply lock ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw new LockError(
+      `Cannot read the apply lock ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { cause: error },
+    );
   }
 }
 

@@ -26,7 +26,12 @@ export async function currentHolder(command: string, now: Date): Promise<LockHol
 export function parseHolder(text: string): LockHolder | null {
   try {
     const value = JSON.parse(text) as Record<string, unknown>;
-    if (!Number.isSafeInteger(value.pid) || (value.pid as number) <= 0 || typeof value.since !== "string") return null;
+    if (
+      !Number.isSafeInteger(value.pid) ||
+      (value.pid as number) <= 0 ||
+      typeof value.since !== "string"
+    )
+      return null;
     return {
       pid: value.pid as number,
       since: value.since,

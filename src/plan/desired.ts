@@ -36,7 +36,11 @@ export function installedPath(installDir: string, emulator: string): string {
 }
 
 /** Builds the desired state; `emulators` must cover every name `wantedEmulators` returned. */
-export function resolveDesired(config: QusConfig, host: HostCpu, emulators: readonly ResolvedEmulator[]): Desired {
+export function resolveDesired(
+  config: QusConfig,
+  host: HostCpu,
+  emulators: readonly ResolvedEmulator[],
+): Desired {
   const byEmulator = new Map(emulators.map((e) => [e.emulator, e]));
   const registrations: DesiredRegistration[] = [];
   const files = new Map<string, DesiredEmulator>();
@@ -51,7 +55,8 @@ export function resolveDesired(config: QusConfig, host: HostCpu, emulators: read
     }
     const info = catalogEntry(request.target);
     const resolved = byEmulator.get(info.emulator);
-    if (resolved === undefined) throw new Error(`internal: emulator ${info.emulator} was not resolved`);
+    if (resolved === undefined)
+      throw new Error(`internal: emulator ${info.emulator} was not resolved`);
     const path = installedPath(config.installDir, info.emulator);
     files.set(path, {
       path,
@@ -69,7 +74,9 @@ export function resolveDesired(config: QusConfig, host: HostCpu, emulators: read
   }
 
   registrations.sort((a, b) => compareText(a.name, b.name));
-  const binfmtd = config.persist ? registrations.map((r) => binfmtdFileFor(config.binfmtDDir, r)) : [];
+  const binfmtd = config.persist
+    ? registrations.map((r) => binfmtdFileFor(config.binfmtDDir, r))
+    : [];
   const volatile = VOLATILE_DIRS.find((dir) => `${config.installDir}/`.startsWith(dir));
   if (binfmtd.length > 0 && volatile !== undefined) {
     warnings.push(
@@ -88,7 +95,12 @@ export function resolveDesired(config: QusConfig, host: HostCpu, emulators: read
   };
 }
 
-function registrationFor(name: string, info: TargetInfo, interpreter: string, request: TargetRequest): DesiredRegistration {
+function registrationFor(
+  name: string,
+  info: TargetInfo,
+  interpreter: string,
+  request: TargetRequest,
+): DesiredRegistration {
   return {
     name,
     target: info.name,

@@ -28,13 +28,24 @@ export function plan(desired: Desired, live: Live): Plan {
   let unchanged = 0;
 
   if (!live.mounted) {
-    changes.push({ kind: "mount", address: live.binfmtDir, action: "create", before: null, after: null, reasons: [] });
+    changes.push({
+      kind: "mount",
+      address: live.binfmtDir,
+      action: "create",
+      before: null,
+      after: null,
+      reasons: [],
+    });
   } else if (!live.enabledGlobally) {
-    warnings.push(`binfmt_misc is disabled as a whole at ${live.binfmtDir}: no registration takes effect until "1" is written to its status file`);
+    warnings.push(
+      `binfmt_misc is disabled as a whole at ${live.binfmtDir}: no registration takes effect until "1" is written to its status file`,
+    );
   }
 
   const emulatorChanges = planEmulators(desired, live);
-  const changedFiles = new Set(emulatorChanges.filter((c) => c.action !== "delete").map((c) => c.address));
+  const changedFiles = new Set(
+    emulatorChanges.filter((c) => c.action !== "delete").map((c) => c.address),
+  );
   unchanged += desired.emulators.length - changedFiles.size;
 
   const liveByName = new Map(live.entries.map((e) => [e.name, e]));
@@ -71,7 +82,9 @@ export function plan(desired: Desired, live: Live): Plan {
     }
   }
   if (foreign.length > 0) {
-    notes.push(`Left untouched (not owned by qus, whose entries start with "${desired.prefix}"): ${foreign.sort(compareText).join(", ")}.`);
+    notes.push(
+      `Left untouched (not owned by qus, whose entries start with "${desired.prefix}"): ${foreign.sort(compareText).join(", ")}.`,
+    );
   }
 
   const orphanFiles = planOrphanFiles(desired, live, kept);
@@ -82,7 +95,14 @@ export function plan(desired: Desired, live: Live): Plan {
     ...registrationChanges.sort((a, b) => compareText(a.address, b.address)),
     ...binfmtdChanges.sort((a, b) => compareText(a.address, b.address)),
   );
-  return { binfmtDir: live.binfmtDir, changes, unchanged, summary: summarise(changes), warnings, notes };
+  return {
+    binfmtDir: live.binfmtDir,
+    changes,
+    unchanged,
+    summary: summarise(changes),
+    warnings,
+    notes,
+  };
 }
 
 function planEmulators(desired: Desired, live: Live): Change[] {
@@ -96,9 +116,21 @@ function planEmulators(desired: Desired, live: Live): Change[] {
       continue;
     }
     const recorded = live.state.emulators[want.path]?.sha256;
-    const note = recorded !== undefined && recorded !== onDisk ? "the file was modified outside qus" : undefined;
-    const reason: Reason = { attribute: "sha256", before: onDisk, after: want.sha256, forcesReplacement: true, ...(note ? { note } : {}) };
-    changes.push({ ...emulatorChange(want, "replace", { sha256: onDisk }, after), reasons: [reason] });
+    const note =
+      recorded !== undefined && recorded !== onDisk
+        ? "the file was modified outside qus"
+        : undefined;
+    const reason: Reason = {
+      attribute: "sha256",
+      before: onDisk,
+      after: want.sha256,
+      forcesReplacement: true,
+      ...(note ? { note } : {}),
+    };
+    changes.push({
+      ...emulatorChange(want, "replace", { sha256: onDisk }, after),
+      reasons: [reason],
+    });
   }
   return changes;
 }
@@ -109,7 +141,15 @@ function emulatorChange(
   before: { sha256: string } | null,
   after: { sha256: string; size: number; origin: string },
 ): Omit<Extract<Change, { kind: "emulator" }>, "reasons"> {
-  return { kind: "emulator", address: want.path, action, before, after, fetch: want.origin, emulator: want.emulator };
+  return {
+    kind: "emulator",
+    address: want.path,
+    action,
+    before,
+    after,
+    fetch: want.origin,
+    emulator: want.emulator,
+  };
 }
 
 /** Files qus installed earlier that nothing wants any more. */
@@ -120,7 +160,14 @@ function planOrphanFiles(desired: Desired, live: Live, stillUsed: Set<string>): 
     if (wanted.has(path) || stillUsed.has(path)) continue;
     const onDisk = live.files.find((f) => f.path === path)?.sha256 ?? null;
     if (onDisk === null) continue;
-    changes.push({ kind: "emulator", address: path, action: "delete", before: { sha256: onDisk }, after: null, reasons: [] });
+    changes.push({
+      kind: "emulator",
+      address: path,
+      action: "delete",
+      before: { sha256: onDisk },
+      after: null,
+      reasons: [],
+    });
   }
   return changes;
 }
@@ -132,14 +179,23 @@ function planOrphanFiles(desired: Desired, live: Live, stillUsed: Set<string>): 
  */
 function planBinfmtd(desired: Desired, live: Live, keptEntries: Set<string>): Change[] {
   const changes: Change[] = [];
-  const onDisk = (path: string) => live.binfmtd.find((f) => f.path === path) ?? { path, content: null, sha256: null };
+  const onDisk = (path: string) =>
+    live.binfmtd.find((f) => f.path === path) ?? { path, content: null, sha256: null };
   const recorded = live.state.binfmtd ?? {};
   for (const want of desired.binfmtd) {
     const current = onDisk(want.path);
     if (current.content === want.content) continue;
     const after = { content: want.content };
     if (current.content === null) {
-      changes.push({ kind: "binfmtd", address: want.path, action: "create", before: null, after, reasons: [], entry: want.entry });
+      changes.push({
+        kind: "binfmtd",
+        address: want.path,
+        action: "create",
+        before: null,
+        after,
+        reasons: [],
+        entry: want.entry,
+      });
       continue;
     }
     const record = recorded[want.path];
@@ -149,8 +205,22 @@ function planBinfmtd(desired: Desired, live: Live, keptEntries: Set<string>): Ch
         : record.sha256 !== current.sha256
           ? "the file was modified outside qus"
           : undefined;
-    const reason: Reason = { attribute: "content", before: null, after: null, forcesReplacement: true, ...(note ? { note } : {}) };
-    changes.push({ kind: "binfmtd", address: want.path, action: "replace", before: { content: current.content }, after, reasons: [reason], entry: want.entry });
+    const reason: Reason = {
+      attribute: "content",
+      before: null,
+      after: null,
+      forcesReplacement: true,
+      ...(note ? { note } : {}),
+    };
+    changes.push({
+      kind: "binfmtd",
+      address: want.path,
+      action: "replace",
+      before: { content: current.content },
+      after,
+      reasons: [reason],
+      entry: want.entry,
+    });
   }
   const wanted = new Set(desired.binfmtd.map((f) => f.path));
   for (const path of Object.keys(recorded)) {
@@ -158,7 +228,15 @@ function planBinfmtd(desired: Desired, live: Live, keptEntries: Set<string>): Ch
     if (wanted.has(path) || keptEntries.has(entry)) continue;
     const current = onDisk(path);
     if (current.content === null) continue;
-    changes.push({ kind: "binfmtd", address: path, action: "delete", before: { content: current.content }, after: null, reasons: [], entry });
+    changes.push({
+      kind: "binfmtd",
+      address: path,
+      action: "delete",
+      before: { content: current.content },
+      after: null,
+      reasons: [],
+      entry,
+    });
   }
   return changes;
 }
@@ -177,7 +255,13 @@ function planRegistration(
 ): Change | null {
   const after = attributesOf(want);
   const sha = desired.emulators.find((e) => e.path === want.interpreter)?.sha256;
-  const common = { kind: "registration", address: want.name, after, target: want.target, ...(sha ? { interpreterSha256: sha } : {}) } as const;
+  const common = {
+    kind: "registration",
+    address: want.name,
+    after,
+    target: want.target,
+    ...(sha ? { interpreterSha256: sha } : {}),
+  } as const;
   if (current === undefined) {
     return { ...common, action: "create", before: null, reasons: [] };
   }
@@ -191,7 +275,12 @@ function planRegistration(
     return { ...common, action: "replace", before, reasons };
   }
   if (enabledDiffers) {
-    return { ...common, action: "update", before, reasons: [enabledReason(current.enabled, want.enabled)] };
+    return {
+      ...common,
+      action: "update",
+      before,
+      reasons: [enabledReason(current.enabled, want.enabled)],
+    };
   }
   return null;
 }
@@ -202,25 +291,39 @@ function replacementReasons(want: DesiredRegistration, current: LiveEntry): Reas
   const differ = (attribute: string, before: string | null, after: string | null, note?: string) =>
     reasons.push({ attribute, before, after, forcesReplacement: true, ...(note ? { note } : {}) });
   if (current.type !== "M") differ("type", current.type, "M");
-  if (current.interpreter !== want.interpreter) differ("interpreter", current.interpreter, want.interpreter);
-  if (normaliseFlags(current.flags) !== normaliseFlags(want.flags)) differ("flags", current.flags, normaliseFlags(want.flags));
+  if (current.interpreter !== want.interpreter)
+    differ("interpreter", current.interpreter, want.interpreter);
+  if (normaliseFlags(current.flags) !== normaliseFlags(want.flags))
+    differ("flags", current.flags, normaliseFlags(want.flags));
   if (current.offset !== want.offset) differ("offset", String(current.offset), String(want.offset));
   if (current.type === "M") {
     const liveMask = effectiveMask(current.magic, current.mask);
     if (liveMask !== want.mask) differ("mask", current.mask ?? "(none: all bytes)", want.mask);
-    else if (maskedMagic(current.magic, current.mask) !== maskedMagic(want.magic, want.mask)) differ("magic", current.magic, want.magic);
+    else if (maskedMagic(current.magic, current.mask) !== maskedMagic(want.magic, want.mask))
+      differ("magic", current.magic, want.magic);
   }
   return reasons;
 }
 
 /** With F the kernel runs the file it opened at registration: a new file needs a new registration. */
-function pinnedEmulatorReason(want: DesiredRegistration, live: Live, desired: Desired, changedFiles: Set<string>): Reason | null {
+function pinnedEmulatorReason(
+  want: DesiredRegistration,
+  live: Live,
+  desired: Desired,
+  changedFiles: Set<string>,
+): Reason | null {
   if (!normaliseFlags(want.flags).includes("F")) return null;
   const file = desired.emulators.find((e) => e.path === want.interpreter);
   if (file === undefined) return null;
   const recorded = live.state.registrations[want.name];
   if (changedFiles.has(file.path)) {
-    return { attribute: "emulator", before: recorded?.sha256 ?? null, after: file.sha256, forcesReplacement: true, note: F_PIN_NOTE };
+    return {
+      attribute: "emulator",
+      before: recorded?.sha256 ?? null,
+      after: file.sha256,
+      forcesReplacement: true,
+      note: F_PIN_NOTE,
+    };
   }
   if (recorded === undefined) {
     return {
@@ -232,13 +335,24 @@ function pinnedEmulatorReason(want: DesiredRegistration, live: Live, desired: De
     };
   }
   if (recorded.sha256 !== file.sha256 || recorded.interpreter !== want.interpreter) {
-    return { attribute: "emulator", before: recorded.sha256, after: file.sha256, forcesReplacement: true, note: F_PIN_NOTE };
+    return {
+      attribute: "emulator",
+      before: recorded.sha256,
+      after: file.sha256,
+      forcesReplacement: true,
+      note: F_PIN_NOTE,
+    };
   }
   return null;
 }
 
 function enabledReason(before: boolean, after: boolean): Reason {
-  return { attribute: "enabled", before: String(before), after: String(after), forcesReplacement: false };
+  return {
+    attribute: "enabled",
+    before: String(before),
+    after: String(after),
+    forcesReplacement: false,
+  };
 }
 
 function attributesOf(entry: DesiredRegistration | LiveEntry): RegistrationAttributes {

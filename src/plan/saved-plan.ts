@@ -38,11 +38,19 @@ export function digestOf(value: unknown): string {
 
 /** The two digests of a plan's inputs: configuration (with what it resolved to) and live state. */
 export function digestsOf(inputs: PlanInputs): { config: string; live: string } {
-  return { config: digestOf({ config: inputs.config, desired: inputs.desired }), live: digestOf(inputs.live) };
+  return {
+    config: digestOf({ config: inputs.config, desired: inputs.desired }),
+    live: digestOf(inputs.live),
+  };
 }
 
 /** Builds the saved form of a plan. */
-export function savePlan(inputs: PlanInputs, plan: Plan, document: PlanDocument, meta: { qusVersion: string; createdAt: string }): SavedPlan {
+export function savePlan(
+  inputs: PlanInputs,
+  plan: Plan,
+  document: PlanDocument,
+  meta: { qusVersion: string; createdAt: string },
+): SavedPlan {
   return {
     format: SAVED_PLAN_FORMAT,
     format_version: SAVED_PLAN_VERSION,
@@ -75,7 +83,9 @@ export function staleness(saved: SavedPlan, now: PlanInputs): string[] {
 
 function configDifferences(saved: PlanInputs, now: PlanInputs): string[] {
   const reasons: string[] = [];
-  const keys = [...new Set([...Object.keys(saved.config), ...Object.keys(now.config)])].sort(compareText);
+  const keys = [...new Set([...Object.keys(saved.config), ...Object.keys(now.config)])].sort(
+    compareText,
+  );
   for (const key of keys) {
     const a = (saved.config as unknown as Record<string, unknown>)[key];
     const b = (now.config as unknown as Record<string, unknown>)[key];
@@ -90,15 +100,23 @@ function configDifferences(saved: PlanInputs, now: PlanInputs): string[] {
 
 function liveDifferences(saved: Live, now: Live): string[] {
   const reasons: string[] = [];
-  if (saved.mounted !== now.mounted) reasons.push(`binfmt_misc at ${now.binfmtDir} was ${now.mounted ? "mounted" : "unmounted"}`);
-  if (saved.enabledGlobally !== now.enabledGlobally) reasons.push(`binfmt_misc at ${now.binfmtDir} was ${now.enabledGlobally ? "enabled" : "disabled"} as a whole`);
+  if (saved.mounted !== now.mounted)
+    reasons.push(`binfmt_misc at ${now.binfmtDir} was ${now.mounted ? "mounted" : "unmounted"}`);
+  if (saved.enabledGlobally !== now.enabledGlobally)
+    reasons.push(
+      `binfmt_misc at ${now.binfmtDir} was ${now.enabledGlobally ? "enabled" : "disabled"} as a whole`,
+    );
   const entries = (live: Live) => new Map(live.entries.map((e) => [e.name, canonicalJson(e)]));
-  for (const line of mapDifferences(entries(saved), entries(now))) reasons.push(`binfmt_misc entry ${line}`);
+  for (const line of mapDifferences(entries(saved), entries(now)))
+    reasons.push(`binfmt_misc entry ${line}`);
   const files = (live: Live) => new Map(live.files.map((f) => [f.path, f.sha256]));
-  for (const line of mapDifferences(files(saved), files(now))) reasons.push(`emulator file ${line}`);
+  for (const line of mapDifferences(files(saved), files(now)))
+    reasons.push(`emulator file ${line}`);
   const texts = (live: Live) => new Map(live.binfmtd.map((f) => [f.path, f.content]));
-  for (const line of mapDifferences(texts(saved), texts(now))) reasons.push(`binfmt.d file ${line}`);
-  if (canonicalJson(saved.state) !== canonicalJson(now.state)) reasons.push("the state file changed (another apply ran)");
+  for (const line of mapDifferences(texts(saved), texts(now)))
+    reasons.push(`binfmt.d file ${line}`);
+  if (canonicalJson(saved.state) !== canonicalJson(now.state))
+    reasons.push("the state file changed (another apply ran)");
   return reasons;
 }
 

@@ -6,9 +6,19 @@ import type { Change, RegistrationAttributes } from "./types.js";
 /** One operation apply performs; each belongs to the change it implements. */
 export type Step =
   | { readonly op: "mount"; readonly dir: string }
-  | { readonly op: "install"; readonly path: string; readonly from: string; readonly sha256: string }
+  | {
+      readonly op: "install";
+      readonly path: string;
+      readonly from: string;
+      readonly sha256: string;
+    }
   | { readonly op: "unregister"; readonly name: string }
-  | { readonly op: "register"; readonly name: string; readonly attributes: RegistrationAttributes; readonly emulatorSha256: string | null }
+  | {
+      readonly op: "register";
+      readonly name: string;
+      readonly attributes: RegistrationAttributes;
+      readonly emulatorSha256: string | null;
+    }
   | { readonly op: "set-enabled"; readonly name: string; readonly enabled: boolean }
   | { readonly op: "remove-file"; readonly path: string }
   | { readonly op: "write-binfmtd"; readonly path: string; readonly content: string }
@@ -44,19 +54,34 @@ function stepsFor(change: Change): Step[] {
       return [{ op: "mount", dir: change.address }];
     case "emulator":
       if (change.action === "delete") return [{ op: "remove-file", path: change.address }];
-      if (!change.fetch || !change.after?.sha256) throw new Error(`internal: emulator change ${change.address} has no content`);
-      return [{ op: "install", path: change.address, from: change.fetch.path, sha256: change.after.sha256 }];
+      if (!change.fetch || !change.after?.sha256)
+        throw new Error(`internal: emulator change ${change.address} has no content`);
+      return [
+        {
+          op: "install",
+          path: change.address,
+          from: change.fetch.path,
+          sha256: change.after.sha256,
+        },
+      ];
     case "binfmtd":
       if (change.action === "delete") return [{ op: "remove-binfmtd", path: change.address }];
-      if (change.after === null) throw new Error(`internal: binfmt.d change ${change.address} has no content`);
+      if (change.after === null)
+        throw new Error(`internal: binfmt.d change ${change.address} has no content`);
       return [{ op: "write-binfmtd", path: change.address, content: change.after.content }];
     case "registration": {
       const { address: name, action, after } = change;
       if (action === "delete") return [{ op: "unregister", name }];
-      if (after === null) throw new Error(`internal: registration change ${name} has no target state`);
+      if (after === null)
+        throw new Error(`internal: registration change ${name} has no target state`);
       if (action === "update") return [{ op: "set-enabled", name, enabled: after.enabled }];
       const steps: Step[] = action === "replace" ? [{ op: "unregister", name }] : [];
-      steps.push({ op: "register", name, attributes: after, emulatorSha256: change.interpreterSha256 ?? null });
+      steps.push({
+        op: "register",
+        name,
+        attributes: after,
+        emulatorSha256: change.interpreterSha256 ?? null,
+      });
       if (!after.enabled) steps.push({ op: "set-enabled", name, enabled: false });
       return steps;
     }

@@ -27,7 +27,11 @@ export interface DesiredEmulator {
 }
 
 /** How apply obtains an emulator's bytes. */
-export type EmulatorOrigin = { readonly kind: "file"; readonly path: string; readonly description: string };
+export type EmulatorOrigin = {
+  readonly kind: "file";
+  readonly path: string;
+  readonly description: string;
+};
 
 /** A target in the config that will not be registered, and why. */
 export interface SkippedTarget {
@@ -79,7 +83,9 @@ export interface StateRecord {
   /** Emulator files qus installed: path -> content. */
   readonly emulators: Readonly<Record<string, { readonly sha256: string; readonly size: number }>>;
   /** Registrations qus made: name -> the interpreter and its content at registration time. */
-  readonly registrations: Readonly<Record<string, { readonly interpreter: string; readonly sha256: string }>>;
+  readonly registrations: Readonly<
+    Record<string, { readonly interpreter: string; readonly sha256: string }>
+  >;
   /** binfmt.d files qus wrote: path -> content hash. Only these are ever removed. Absent in old files. */
   readonly binfmtd?: Readonly<Record<string, { readonly sha256: string }>>;
 }

@@ -121,7 +121,11 @@ function uriPath(uri: string): string {
 }
 
 function usable(entry: AptSourceEntry): boolean {
-  return entry.enabled && entry.types.includes("deb") && entry.components.some((c) => c === "main" || c === "updates/main");
+  return (
+    entry.enabled &&
+    entry.types.includes("deb") &&
+    entry.components.some((c) => c === "main" || c === "updates/main")
+  );
 }
 
 // Signs that an entry is Debian's archive rather than a third-party repository that also has a
@@ -135,7 +139,10 @@ function looksLikeDebian(entry: AptSourceEntry, uri: string, security: boolean):
  * Picks the mirror for `suite` and for `<suite>-security`: an entry listing exactly that suite
  * wins; otherwise the first entry that is recognisably Debian's archive.
  */
-export function findDebianMirrors(entries: readonly AptSourceEntry[], suite: string): AptDebianMirrors {
+export function findDebianMirrors(
+  entries: readonly AptSourceEntry[],
+  suite: string,
+): AptDebianMirrors {
   const candidates = entries.filter(usable);
   const securitySuite = `${suite}-security`;
   const pick = (security: boolean): string | null => {

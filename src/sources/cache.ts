@@ -15,8 +15,8 @@ import { sha256File } from "../files/hash.js";
  */
 export function defaultCacheDir(env: NodeJS.ProcessEnv, isRoot: boolean, home: string): string {
   if (isRoot) return "/var/cache/qus";
-  const xdg = env["XDG_CACHE_HOME"];
-  return xdg !== undefined && xdg.startsWith("/") ? join(xdg, "qus") : join(home, ".cache", "qus");
+  const xdg = env.XDG_CACHE_HOME;
+  return xdg?.startsWith("/") ? join(xdg, "qus") : join(home, ".cache", "qus");
 }
 
 /** A blob in the cache. */
@@ -73,14 +73,17 @@ export class BlobCache {
   /** `hash` may answer from a fingerprint cache (see files/hash-cache.ts) instead of rereading blobs. */
   constructor(
     cacheDir: string,
-    private readonly hash: (path: string) => Promise<{ readonly sha256: string } | null> = sha256File,
+    private readonly hash: (
+      path: string,
+    ) => Promise<{ readonly sha256: string } | null> = sha256File,
   ) {
     this.directory = join(cacheDir, "sha256");
   }
 
   /** Where the blob with this hash lives (whether or not it exists). */
   pathFor(sha256: string): string {
-    if (!isSha256(sha256)) throw new SourceError(`Invalid SHA-256 ${JSON.stringify(sha256)} for a cache blob`);
+    if (!isSha256(sha256))
+      throw new SourceError(`Invalid SHA-256 ${JSON.stringify(sha256)} for a cache blob`);
     return join(this.directory, sha256);
   }
 
@@ -107,7 +110,9 @@ export class BlobCache {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return null;
-      throw new SourceError(`Cannot read the cache blob ${path} (${code ?? String(error)})`, { cause: error });
+      throw new SourceError(`Cannot read the cache blob ${path} (${code ?? String(error)})`, {
+        cause: error,
+      });
     }
   }
 
@@ -119,7 +124,8 @@ export class BlobCache {
       if (!name.startsWith(TEMP_PREFIX)) continue;
       const path = join(this.directory, name);
       const stats = await stat(path).catch(() => null);
-      if (stats !== null && now - stats.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true }).catch(() => undefined);
+      if (stats !== null && now - stats.mtimeMs > STALE_TEMP_MS)
+        await rm(path, { force: true }).catch(() => undefined);
     }
   }
 
@@ -135,7 +141,10 @@ export class BlobCache {
       });
     }
     await this.sweepStaleTemps();
-    const tempPath = join(this.directory, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
+    const tempPath = join(
+      this.directory,
+      `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`,
+    );
     const handle = await open(tempPath, "wx", 0o600);
     return new TempBlob(this, tempPath, handle);
   }
@@ -192,7 +201,9 @@ class TempBlob implements BlobWriter {
         throw new SourceError(`${origin}: expected ${expected.size} bytes, got ${this.size}`);
       }
       if (expected !== undefined && sha256 !== expected.sha256.toLowerCase()) {
-        throw new SourceError(`${origin}: SHA-256 mismatch: expected ${expected.sha256.toLowerCase()}, got ${sha256}`);
+        throw new SourceError(
+          `${origin}: SHA-256 mismatch: expected ${expected.sha256.toLowerCase()}, got ${sha256}`,
+        );
       }
       await this.flush();
       this.buffer = null;

@@ -59,7 +59,8 @@ export interface DownloadTarget {
 
 function describe(error: unknown): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === "string" && typeof message === "string" && !message.includes(code)) return `${code} (${message})`;
+  if (typeof code === "string" && typeof message === "string" && !message.includes(code))
+    return `${code} (${message})`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -102,7 +103,9 @@ async function attempt(
     const announced = response.headers["content-length"];
     const total = announced !== undefined && /^\d+$/.test(announced) ? Number(announced) : null;
     if (expectedSize !== undefined && total !== null && total !== expectedSize) {
-      throw new SourceError(`GET ${target.url}: the server sends ${total} bytes, but ${expectedSize} are expected`);
+      throw new SourceError(
+        `GET ${target.url}: the server sends ${total} bytes, but ${expectedSize} are expected`,
+      );
     }
     if (total !== null && total > limit) {
       throw new SourceError(`GET ${target.url}: ${total} bytes is more than the ${limit} allowed`);
@@ -115,7 +118,11 @@ async function attempt(
       const now = Date.now();
       if (!force && now - lastReport < policy.progressIntervalMs) return;
       lastReport = now;
-      target.onProgress({ label: target.label, receivedBytes: received, totalBytes: progressTotal });
+      target.onProgress({
+        label: target.label,
+        receivedBytes: received,
+        totalBytes: progressTotal,
+      });
     };
     report(true);
     armIdle();
@@ -132,7 +139,10 @@ async function attempt(
       }
     } catch (error) {
       if (error instanceof SourceError) throw error;
-      throw new TransientError(timedOut ?? `connection lost after ${received} bytes: ${describe(error)}`, { cause: error });
+      throw new TransientError(
+        timedOut ?? `connection lost after ${received} bytes: ${describe(error)}`,
+        { cause: error },
+      );
     }
     if (total !== null && received !== total) {
       throw new TransientError(`connection closed after ${received} of ${total} bytes`);
@@ -144,17 +154,24 @@ async function attempt(
   }
 }
 
-async function withRetries<T>(target: DownloadTarget, policy: DownloadPolicy, run: () => Promise<T>): Promise<T> {
+async function withRetries<T>(
+  target: DownloadTarget,
+  policy: DownloadPolicy,
+  run: () => Promise<T>,
+): Promise<T> {
   for (let attemptNumber = 0; ; attemptNumber++) {
     try {
       return await run();
     } catch (error) {
       if (!(error instanceof TransientError)) throw error;
       if (attemptNumber >= policy.retries) {
-        throw new SourceError(`GET ${target.url} failed after ${attemptNumber + 1} attempts: ${error.message}`, {
-          cause: error,
-          hint: "check the network and the mirror URL; qus retries network errors and server errors",
-        });
+        throw new SourceError(
+          `GET ${target.url} failed after ${attemptNumber + 1} attempts: ${error.message}`,
+          {
+            cause: error,
+            hint: "check the network and the mirror URL; qus retries network errors and server errors",
+          },
+        );
       }
       await sleep(policy.retryDelayMs * 2 ** Math.min(attemptNumber, 3));
     }
@@ -162,7 +179,10 @@ async function withRetries<T>(target: DownloadTarget, policy: DownloadPolicy, ru
 }
 
 /** Downloads a small file (an InRelease) into memory, at most policy.maxBytes. */
-export async function fetchBytes(target: DownloadTarget, policy: DownloadPolicy = DEFAULT_DOWNLOAD_POLICY): Promise<Uint8Array> {
+export async function fetchBytes(
+  target: DownloadTarget,
+  policy: DownloadPolicy = DEFAULT_DOWNLOAD_POLICY,
+): Promise<Uint8Array> {
   return withRetries(target, policy, async () => {
     const chunks: Uint8Array[] = [];
     await attempt(target, policy, policy.maxBytes, undefined, (chunk) => {

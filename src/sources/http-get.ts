@@ -14,7 +14,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 function once(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const request = send(url, { method: "GET", signal, headers: { "user-agent": `qus/${QUS_VERSION}`, accept: "*/*" } });
+    const request = send(url, {
+      method: "GET",
+      signal,
+      headers: { "user-agent": `qus/${QUS_VERSION}`, accept: "*/*" },
+    });
     request.on("response", resolve);
     request.on("error", reject);
     request.end();
@@ -29,7 +33,9 @@ export async function httpGet(url: string, signal: AbortSignal): Promise<Incomin
   let current = new URL(url);
   for (let hop = 0; ; hop++) {
     if (current.protocol !== "http:" && current.protocol !== "https:") {
-      throw new SourceError(`GET ${url}: cannot follow a redirect to ${current.protocol} (only http and https)`);
+      throw new SourceError(
+        `GET ${url}: cannot follow a redirect to ${current.protocol} (only http and https)`,
+      );
     }
     const response = await once(current, signal);
     // Errors reach whoever reads the body; one that arrives after the caller gave up (an abort
@@ -38,7 +44,8 @@ export async function httpGet(url: string, signal: AbortSignal): Promise<Incomin
     const location = response.headers.location;
     if (!REDIRECTS.has(response.statusCode ?? 0) || location === undefined) return response;
     response.resume(); // the redirect's own body is not needed
-    if (hop === MAX_REDIRECTS) throw new SourceError(`GET ${url}: more than ${MAX_REDIRECTS} redirects`);
+    if (hop === MAX_REDIRECTS)
+      throw new SourceError(`GET ${url}: more than ${MAX_REDIRECTS} redirects`);
     current = new URL(location, current);
   }
 }

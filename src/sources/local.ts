@@ -16,14 +16,19 @@ export function emulatorTarget(emulator: string): string {
 /** Creates a source that finds `qemu-<target>-static` or `qemu-<target>` files in a directory. */
 export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
   return {
-    async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+    async resolve(
+      emulators: readonly string[],
+      context: SourceContext,
+    ): Promise<ResolvedEmulator[]> {
       const found = await Promise.all(emulators.map((emulator) => findEmulator(config, emulator)));
       const missing = emulators.filter((_, i) => found[i] === null);
       if (missing.length > 0) {
         const tried = config.patterns.join(", ");
         throw new SourceError(
           `No emulator in ${config.path} for ${missing.map(emulatorTarget).join(", ")} (looked for ${tried}, with {target} replaced)`,
-          { hint: "install your distribution's static QEMU package, or point source.path/source.pattern at the emulators" },
+          {
+            hint: "install your distribution's static QEMU package, or point source.path/source.pattern at the emulators",
+          },
         );
       }
       return Promise.all(
@@ -31,7 +36,8 @@ export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
           const path = found[i] as string;
           await checkEmulatorFile(path, context.host, { requireStatic: context.requireStatic });
           const digest = context.hashFile ? await context.hashFile(path) : await sha256File(path);
-          if (digest === null) throw new SourceError(`Emulator ${path} disappeared while qus was reading it`);
+          if (digest === null)
+            throw new SourceError(`Emulator ${path} disappeared while qus was reading it`);
           const { sha256, size } = digest;
           return { emulator, path, sha256, size, description: `local ${path}` };
         }),

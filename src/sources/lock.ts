@@ -49,62 +49,77 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function requireString(value: unknown, path: string, where: string): string {
-  if (typeof value !== "string" || value === "") throw corrupt(path, `${where} must be a non-empty string`);
+  if (typeof value !== "string" || value === "")
+    throw corrupt(path, `${where} must be a non-empty string`);
   return value;
 }
 
 function requireSize(value: unknown, path: string, where: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) throw corrupt(path, `${where} must be a byte count`);
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
+    throw corrupt(path, `${where} must be a byte count`);
   return value;
 }
 
 function requireSha256(value: unknown, path: string, where: string): string {
-  if (typeof value !== "string" || !/^[0-9a-f]{64}$/.test(value)) throw corrupt(path, `${where} must be a lowercase hex SHA-256`);
+  if (typeof value !== "string" || !/^[0-9a-f]{64}$/.test(value))
+    throw corrupt(path, `${where} must be a lowercase hex SHA-256`);
   return value;
 }
 
 /** Checks a parsed lock document; throws SourceError naming the file and the bad field. */
 export function validateLock(document: unknown, path: string): SourceLock {
   if (!isRecord(document)) throw corrupt(path, "not a JSON object");
-  const version = document["lockfileVersion"];
+  const version = document.lockfileVersion;
   if (version !== LOCKFILE_VERSION) {
-    throw corrupt(path, `lockfileVersion is ${JSON.stringify(version)}; this qus reads version ${LOCKFILE_VERSION}`);
+    throw corrupt(
+      path,
+      `lockfileVersion is ${JSON.stringify(version)}; this qus reads version ${LOCKFILE_VERSION}`,
+    );
   }
-  const source = document["source"];
-  if (!isRecord(source) || typeof source["type"] !== "string") throw corrupt(path, "source must be an object with a type");
+  const source = document.source;
+  if (!isRecord(source) || typeof source.type !== "string")
+    throw corrupt(path, "source must be an object with a type");
   for (const [key, value] of Object.entries(source)) {
-    if (typeof value !== "string" && typeof value !== "boolean") throw corrupt(path, `source.${key} must be a string or boolean`);
+    if (typeof value !== "string" && typeof value !== "boolean")
+      throw corrupt(path, `source.${key} must be a string or boolean`);
   }
-  const packagesValue = document["packages"];
+  const packagesValue = document.packages;
   if (!Array.isArray(packagesValue)) throw corrupt(path, "packages must be an array");
   const packages = packagesValue.map((entry: unknown, index): LockedPackage => {
     const where = `packages[${index}]`;
     if (!isRecord(entry)) throw corrupt(path, `${where} must be an object`);
     return {
-      package: requireString(entry["package"], path, `${where}.package`),
-      version: requireString(entry["version"], path, `${where}.version`),
-      architecture: requireString(entry["architecture"], path, `${where}.architecture`),
-      filename: requireString(entry["filename"], path, `${where}.filename`),
-      size: requireSize(entry["size"], path, `${where}.size`),
-      sha256: requireSha256(entry["sha256"], path, `${where}.sha256`),
+      package: requireString(entry.package, path, `${where}.package`),
+      version: requireString(entry.version, path, `${where}.version`),
+      architecture: requireString(entry.architecture, path, `${where}.architecture`),
+      filename: requireString(entry.filename, path, `${where}.filename`),
+      size: requireSize(entry.size, path, `${where}.size`),
+      sha256: requireSha256(entry.sha256, path, `${where}.sha256`),
     };
   });
-  const emulatorsValue = document["emulators"];
+  const emulatorsValue = document.emulators;
   if (!isRecord(emulatorsValue)) throw corrupt(path, "emulators must be an object");
   const emulators: Record<string, LockedEmulator> = {};
   for (const [name, entry] of Object.entries(emulatorsValue)) {
     const where = `emulators.${name}`;
-    if (!/^[a-z0-9][a-z0-9_.+-]*$/.test(name)) throw corrupt(path, `${JSON.stringify(name)} is not an emulator name`);
+    if (!/^[a-z0-9][a-z0-9_.+-]*$/.test(name))
+      throw corrupt(path, `${JSON.stringify(name)} is not an emulator name`);
     if (!isRecord(entry)) throw corrupt(path, `${where} must be an object`);
-    const packageName = requireString(entry["package"], path, `${where}.package`);
-    if (!packages.some((p) => p.package === packageName)) throw corrupt(path, `${where}.package ${packageName} is not in packages`);
+    const packageName = requireString(entry.package, path, `${where}.package`);
+    if (!packages.some((p) => p.package === packageName))
+      throw corrupt(path, `${where}.package ${packageName} is not in packages`);
     emulators[name] = {
-      sha256: requireSha256(entry["sha256"], path, `${where}.sha256`),
-      size: requireSize(entry["size"], path, `${where}.size`),
+      sha256: requireSha256(entry.sha256, path, `${where}.sha256`),
+      size: requireSize(entry.size, path, `${where}.size`),
       package: packageName,
     };
   }
-  return { lockfileVersion: LOCKFILE_VERSION, source: { ...source } as Record<string, string | boolean>, packages, emulators };
+  return {
+    lockfileVersion: LOCKFILE_VERSION,
+    source: { ...source } as Record<string, string | boolean>,
+    packages,
+    emulators,
+  };
 }
 
 /** Reads the lock file; null when it does not exist. A corrupt file throws SourceError. */
@@ -115,7 +130,9 @@ export async function readLockFile(path: string): Promise<SourceLock | null> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return null;
-    throw new SourceError(`Cannot read lock file ${path} (${code ?? String(error)})`, { cause: error });
+    throw new SourceError(`Cannot read lock file ${path} (${code ?? String(error)})`, {
+      cause: error,
+    });
   }
   let document: unknown;
   try {
@@ -128,11 +145,21 @@ export async function readLockFile(path: string): Promise<SourceLock | null> {
 
 /** The file's text: fixed key order, packages and emulators sorted by name, trailing newline. */
 export function serializeLock(lock: SourceLock): string {
-  const source: Record<string, string | boolean> = { type: lock.source["type"] as string };
-  for (const key of Object.keys(lock.source).filter((k) => k !== "type").sort()) source[key] = lock.source[key] as string | boolean;
+  const source: Record<string, string | boolean> = { type: lock.source.type as string };
+  for (const key of Object.keys(lock.source)
+    .filter((k) => k !== "type")
+    .sort())
+    source[key] = lock.source[key] as string | boolean;
   const packages = [...lock.packages]
     .sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : 0))
-    .map((p) => ({ package: p.package, version: p.version, architecture: p.architecture, filename: p.filename, size: p.size, sha256: p.sha256 }));
+    .map((p) => ({
+      package: p.package,
+      version: p.version,
+      architecture: p.architecture,
+      filename: p.filename,
+      size: p.size,
+      sha256: p.sha256,
+    }));
   const emulators: Record<string, LockedEmulator> = {};
   for (const name of Object.keys(lock.emulators).sort()) {
     const e = lock.emulators[name] as LockedEmulator;
@@ -154,7 +181,10 @@ export async function writeLockFile(path: string, lock: SourceLock): Promise<boo
 }
 
 /** Whether two lock `source` records name the same thing (every key equal, none missing). */
-export function sameLockSource(a: Readonly<Record<string, string | boolean>>, b: Readonly<Record<string, string | boolean>>): boolean {
+export function sameLockSource(
+  a: Readonly<Record<string, string | boolean>>,
+  b: Readonly<Record<string, string | boolean>>,
+): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const key of keys) if (a[key] !== b[key]) return false;
   return true;

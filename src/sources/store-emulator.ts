@@ -7,7 +7,12 @@ import { SourceError } from "../errors.js";
 import type { BlobCache, CachedBlob } from "./cache.js";
 
 /** Streams `body` into the cache; `label` names the emulator and its package in messages. */
-export async function storeEmulatorBlob(cache: BlobCache, body: AsyncIterable<Uint8Array>, label: string, host: HostCpu): Promise<CachedBlob> {
+export async function storeEmulatorBlob(
+  cache: BlobCache,
+  body: AsyncIterable<Uint8Array>,
+  label: string,
+  host: HostCpu,
+): Promise<CachedBlob> {
   const writer = await cache.createWriter();
   try {
     for await (const chunk of body) await writer.write(chunk);
@@ -15,7 +20,11 @@ export async function storeEmulatorBlob(cache: BlobCache, body: AsyncIterable<Ui
     await writer.abort();
     throw error;
   }
-  return writer.commit({ mode: 0o755, origin: label, check: (temp) => checkExtractedEmulator(temp, label, host) });
+  return writer.commit({
+    mode: 0o755,
+    origin: label,
+    check: (temp) => checkExtractedEmulator(temp, label, host),
+  });
 }
 
 /**

@@ -14,12 +14,24 @@ import { nodeCrypto } from "../files/node-crypto.js";
 const MAX_BINFMTD_BYTES = 64 * 1024;
 
 /** Gathers the live state for `desired`, reading the kernel and the disk in parallel. */
-export async function readLive(desired: Desired, stateFile: string, hash: FileHasher = sha256FileIfExists): Promise<Live> {
+export async function readLive(
+  desired: Desired,
+  stateFile: string,
+  hash: FileHasher = sha256FileIfExists,
+): Promise<Live> {
   const [kernel, state] = await Promise.all([readBinfmt(desired.binfmtDir), readState(stateFile)]);
-  const paths = [...new Set([...desired.emulators.map((e) => e.path), ...Object.keys(state.emulators)])];
-  const textPaths = [...new Set([...desired.binfmtd.map((f) => f.path), ...Object.keys(state.binfmtd ?? {})])];
+  const paths = [
+    ...new Set([...desired.emulators.map((e) => e.path), ...Object.keys(state.emulators)]),
+  ];
+  const textPaths = [
+    ...new Set([...desired.binfmtd.map((f) => f.path), ...Object.keys(state.binfmtd ?? {})]),
+  ];
   const [files, binfmtd] = await Promise.all([
-    Promise.all(paths.map(async (path): Promise<LiveFile> => ({ path, sha256: (await hash(path))?.sha256 ?? null }))),
+    Promise.all(
+      paths.map(
+        async (path): Promise<LiveFile> => ({ path, sha256: (await hash(path))?.sha256 ?? null }),
+      ),
+    ),
     Promise.all(textPaths.map(readTextFile)),
   ]);
   return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, state };
@@ -36,6 +48,9 @@ export async function readTextFile(path: string): Promise<LiveTextFile> {
     throw new QusError(`Cannot read ${path} (${code ?? String(error)})`, { cause: error });
   }
   const sha256 = (await nodeCrypto()).createHash("sha256").update(bytes).digest("hex");
-  const content = bytes.length > MAX_BINFMTD_BYTES ? `(${bytes.length} bytes, not shown)\n` : bytes.toString("utf8");
+  const content =
+    bytes.length > MAX_BINFMTD_BYTES
+      ? `(${bytes.length} bytes, not shown)\n`
+      : bytes.toString("utf8");
   return { path, content, sha256 };
 }

@@ -19,29 +19,42 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new QusError(`Saved plan ${path} is not a regular file`);
-    if (info.size > MAX_SAVED_PLAN_BYTES) throw new QusError(`Saved plan ${path} is ${info.size} bytes, too big to be a qus plan`);
+    if (info.size > MAX_SAVED_PLAN_BYTES)
+      throw new QusError(`Saved plan ${path} is ${info.size} bytes, too big to be a qus plan`);
     text = await readFile(path, "utf8");
   } catch (error) {
     if (error instanceof QusError) throw error;
-    throw new QusError(`Cannot read saved plan ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw new QusError(
+      `Cannot read saved plan ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { cause: error },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new QusError(`Saved plan ${path} is not JSON: ${(error as Error).message}`, { cause: error, hint: "save a plan with: qus plan --out FILE" });
+    throw new QusError(`Saved plan ${path} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+      hint: "save a plan with: qus plan --out FILE",
+    });
   }
   const record = value as Partial<SavedPlan> | null;
   if (record === null || typeof record !== "object" || record.format !== SAVED_PLAN_FORMAT) {
-    throw new QusError(`${path} is not a qus saved plan`, { hint: "save a plan with: qus plan --out FILE" });
-  }
-  if (record.format_version !== SAVED_PLAN_VERSION) {
-    throw new QusError(`Saved plan ${path} has format version ${String(record.format_version)}; this qus reads version ${SAVED_PLAN_VERSION}`, {
-      hint: "make the plan again with this qus: qus plan --out FILE",
+    throw new QusError(`${path} is not a qus saved plan`, {
+      hint: "save a plan with: qus plan --out FILE",
     });
   }
+  if (record.format_version !== SAVED_PLAN_VERSION) {
+    throw new QusError(
+      `Saved plan ${path} has format version ${String(record.format_version)}; this qus reads version ${SAVED_PLAN_VERSION}`,
+      {
+        hint: "make the plan again with this qus: qus plan --out FILE",
+      },
+    );
+  }
   for (const key of ["config", "desired", "live", "plan", "document", "digests"] as const) {
-    if (typeof record[key] !== "object" || record[key] === null) throw new QusError(`Saved plan ${path} is incomplete: "${key}" is missing`);
+    if (typeof record[key] !== "object" || record[key] === null)
+      throw new QusError(`Saved plan ${path} is incomplete: "${key}" is missing`);
   }
   return record as SavedPlan;
 }

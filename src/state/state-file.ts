@@ -6,7 +6,12 @@ import { writeFileAtomic } from "../files/atomic.js";
 import type { StateRecord } from "../plan/types.js";
 
 /** The state of a host qus has never touched. */
-export const EMPTY_STATE: StateRecord = { version: 1, emulators: {}, registrations: {}, binfmtd: {} };
+export const EMPTY_STATE: StateRecord = {
+  version: 1,
+  emulators: {},
+  registrations: {},
+  binfmtd: {},
+};
 
 /** Reads the state file; a missing file is an empty state, a corrupt one an error. */
 export async function readState(path: string): Promise<StateRecord> {
@@ -15,7 +20,9 @@ export async function readState(path: string): Promise<StateRecord> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return EMPTY_STATE;
-    throw new QusError(`Cannot read the state file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new QusError(`Cannot read the state file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return parseState(JSON.parse(text));
@@ -47,10 +54,12 @@ function parseState(value: unknown): StateRecord {
     throw new Error("emulators, registrations and binfmtd must be objects");
   }
   for (const [path, entry] of Object.entries(emulators)) {
-    if (!isObject(entry) || !isSha(entry.sha256) || typeof entry.size !== "number") throw new Error(`bad emulator record ${path}`);
+    if (!isObject(entry) || !isSha(entry.sha256) || typeof entry.size !== "number")
+      throw new Error(`bad emulator record ${path}`);
   }
   for (const [name, entry] of Object.entries(registrations)) {
-    if (!isObject(entry) || !isSha(entry.sha256) || typeof entry.interpreter !== "string") throw new Error(`bad registration record ${name}`);
+    if (!isObject(entry) || !isSha(entry.sha256) || typeof entry.interpreter !== "string")
+      throw new Error(`bad registration record ${name}`);
   }
   for (const [path, entry] of Object.entries(binfmtd)) {
     if (!isObject(entry) || !isSha(entry.sha256)) throw new Error(`bad binfmt.d record ${path}`);
@@ -67,5 +76,7 @@ function isSha(value: unknown): value is string {
 }
 
 function sortKeys<T>(record: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

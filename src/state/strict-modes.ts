@@ -20,15 +20,23 @@ export interface GuardedPath {
  * root is refused, since whoever owns it decides where it points. Missing parts are skipped:
  * qus creates them itself, root-owned and 0755.
  */
-export async function refuseUnsafePath(guarded: GuardedPath, trustedUids: readonly number[]): Promise<void> {
+export async function refuseUnsafePath(
+  guarded: GuardedPath,
+  trustedUids: readonly number[],
+): Promise<void> {
   let current = guarded.path;
   for (;;) {
     const info = await lstatOrNull(current);
     if (info !== null) {
       const problem = unsafety(info, trustedUids);
       if (problem !== null) {
-        const where = current === guarded.path ? `${guarded.what} ${current}` : `${current}, a directory above ${guarded.what} ${guarded.path},`;
-        throw new QusError(`Refusing to run as root: ${where} ${problem.text}`, { hint: problem.fix(current) });
+        const where =
+          current === guarded.path
+            ? `${guarded.what} ${current}`
+            : `${current}, a directory above ${guarded.what} ${guarded.path},`;
+        throw new QusError(`Refusing to run as root: ${where} ${problem.text}`, {
+          hint: problem.fix(current),
+        });
       }
     }
     const parent = dirname(current);
@@ -59,17 +67,26 @@ export async function inInitialUserNamespace(): Promise<boolean> {
   }
 }
 
-function unsafety(info: Stats, trusted: readonly number[]): { text: string; fix: (path: string) => string } | null {
+function unsafety(
+  info: Stats,
+  trusted: readonly number[],
+): { text: string; fix: (path: string) => string } | null {
   if (!trusted.includes(info.uid)) {
     const kind = info.isSymbolicLink() ? "is a symbolic link owned by" : "is owned by";
-    return { text: `${kind} uid ${info.uid}, not root`, fix: (path) => `chown root:root ${path} (or use a path only root controls)` };
+    return {
+      text: `${kind} uid ${info.uid}, not root`,
+      fix: (path) => `chown root:root ${path} (or use a path only root controls)`,
+    };
   }
   if (info.isSymbolicLink()) return null;
   const mode = info.mode & 0o7777;
   const sticky = info.isDirectory() && (mode & 0o1000) !== 0;
   if ((mode & 0o022) === 0 || sticky) return null;
   const who = (mode & 0o002) !== 0 ? "every user" : "its group";
-  return { text: `is writable by ${who} (mode ${mode.toString(8).padStart(4, "0")})`, fix: (path) => `chmod go-w ${path}` };
+  return {
+    text: `is writable by ${who} (mode ${mode.toString(8).padStart(4, "0")})`,
+    fix: (path) => `chmod go-w ${path}`,
+  };
 }
 
 async function lstatOrNull(path: string): Promise<Stats | null> {

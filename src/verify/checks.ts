@@ -10,8 +10,18 @@ import { TEST_PROGRAM_TARGETS } from "./test-programs.js";
 /** One verification to carry out, for one owned, enabled target. */
 export type VerifyCheck =
   | { readonly name: string; readonly target: string; readonly method: "program" }
-  | { readonly name: string; readonly target: string; readonly method: "version"; readonly interpreter: string }
-  | { readonly name: string; readonly target: string; readonly method: "none"; readonly problem: string };
+  | {
+      readonly name: string;
+      readonly target: string;
+      readonly method: "version";
+      readonly interpreter: string;
+    }
+  | {
+      readonly name: string;
+      readonly target: string;
+      readonly method: "none";
+      readonly problem: string;
+    };
 
 /** What the kernel shows, as far as verification cares. */
 export interface KernelView {
@@ -33,14 +43,20 @@ export function planChecks(config: QusConfig, host: HostCpu, kernel: KernelView)
     const problem = registrationProblem(name, entries.get(name), kernel);
     if (problem !== null) checks.push({ name, target, method: "none", problem });
     else if (programs.has(target)) checks.push({ name, target, method: "program" });
-    else checks.push({ name, target, method: "version", interpreter: entries.get(name)!.interpreter });
+    else
+      checks.push({ name, target, method: "version", interpreter: entries.get(name)!.interpreter });
   }
   return checks;
 }
 
-function registrationProblem(name: string, entry: LiveEntry | undefined, kernel: KernelView): string | null {
+function registrationProblem(
+  name: string,
+  entry: LiveEntry | undefined,
+  kernel: KernelView,
+): string | null {
   if (!kernel.mounted) return `binfmt_misc is not mounted at ${kernel.binfmtDir} (run qus apply)`;
-  if (!kernel.enabledGlobally) return `binfmt_misc is disabled as a whole (${kernel.binfmtDir}/status)`;
+  if (!kernel.enabledGlobally)
+    return `binfmt_misc is disabled as a whole (${kernel.binfmtDir}/status)`;
   if (entry === undefined) return `${name} is not registered (run qus apply)`;
   if (!entry.enabled) return `${name} is registered but disabled in the kernel (run qus apply)`;
   return null;

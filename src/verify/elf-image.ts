@@ -32,12 +32,19 @@ const PF_X = 1;
 const ET_EXEC = 2;
 
 /** Builds the executable: `code` receives the final addresses so it can point at the data. */
-export function buildElf(machine: ElfMachine, data: Uint8Array, code: (layout: ElfLayout) => Uint8Array): Uint8Array {
+export function buildElf(
+  machine: ElfMachine,
+  data: Uint8Array,
+  code: (layout: ElfLayout) => Uint8Array,
+): Uint8Array {
   const headerSize = machine.bits === 64 ? 64 : 52;
   const programHeaderSize = machine.bits === 64 ? 56 : 32;
   const dataOffset = headerSize + programHeaderSize;
   const codeOffset = alignUp(dataOffset + data.length, 8);
-  const layout: ElfLayout = { dataAddress: LOAD_ADDRESS + dataOffset, codeAddress: LOAD_ADDRESS + codeOffset };
+  const layout: ElfLayout = {
+    dataAddress: LOAD_ADDRESS + dataOffset,
+    codeAddress: LOAD_ADDRESS + codeOffset,
+  };
   const instructions = code(layout);
   const size = codeOffset + instructions.length;
 
@@ -47,7 +54,9 @@ export function buildElf(machine: ElfMachine, data: Uint8Array, code: (layout: E
   const u16 = (at: number, value: number) => view.setUint16(at, value, little);
   const u32 = (at: number, value: number) => view.setUint32(at, value, little);
   const word = (at: number, value: number) =>
-    machine.bits === 64 ? view.setBigUint64(at, BigInt(value), little) : view.setUint32(at, value, little);
+    machine.bits === 64
+      ? view.setBigUint64(at, BigInt(value), little)
+      : view.setUint32(at, value, little);
   const wordSize = machine.bits / 8;
 
   // e_ident: magic, class, data, version, OS ABI (System V) and zero padding.

@@ -17,7 +17,10 @@ export interface VerifyDocument {
 }
 
 /** Builds the document from the results. */
-export function projectVerify(results: readonly VerifyResult[], host: { machine: string; family: string }): VerifyDocument {
+export function projectVerify(
+  results: readonly VerifyResult[],
+  host: { machine: string; family: string },
+): VerifyDocument {
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
   return {
     format_version: VERIFY_FORMAT_VERSION,
@@ -35,17 +38,25 @@ export function verifySummaryLine(doc: VerifyDocument): string {
 
 /** One line per target (name, verdict, method, detail), then the summary line. */
 export function renderVerify(doc: VerifyDocument, style: Style = plainStyle): string {
-  if (doc.results.length === 0) return "Nothing to verify: the configuration registers no enabled target on this host.";
+  if (doc.results.length === 0)
+    return "Nothing to verify: the configuration registers no enabled target on this host.";
   const width = Math.max(...doc.results.map((r) => r.name.length));
   const lines = doc.results.map((r) => {
     const verdict = r.ok ? style.added("ok    ") : style.removed("FAILED");
-    const how = r.method === "program" ? "test program" : r.method === "version" ? "--version only" : "not run";
+    const how =
+      r.method === "program"
+        ? "test program"
+        : r.method === "version"
+          ? "--version only"
+          : "not run";
     return `${r.name.padEnd(width)}  ${verdict}  [${how}] ${r.detail}`;
   });
   return `${lines.join("\n")}\n${style.bold(verifySummaryLine(doc))}`;
 }
 
 /** The document with its uncoloured text, for --json. */
-export function withRenderedVerify(doc: VerifyDocument): VerifyDocument & { readonly rendered: string } {
+export function withRenderedVerify(
+  doc: VerifyDocument,
+): VerifyDocument & { readonly rendered: string } {
   return { ...doc, rendered: renderVerify(doc, plainStyle) };
 }

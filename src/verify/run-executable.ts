@@ -18,7 +18,11 @@ export interface ExecutableResult {
 const MAX_OUTPUT = 64 * 1024;
 
 /** Executes `file` with `args`, stdin closed, killed after `timeoutMs`. Never throws. */
-export function runExecutable(file: string, args: readonly string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<ExecutableResult> {
+export function runExecutable(
+  file: string,
+  args: readonly string[],
+  options: { timeoutMs: number; env?: NodeJS.ProcessEnv },
+): Promise<ExecutableResult> {
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";
@@ -30,7 +34,10 @@ export function runExecutable(file: string, args: readonly string[], options: { 
       clearTimeout(timer);
       resolve({ ...result, stdout, stderr, timedOut });
     };
-    const child = spawn(file, [...args], { stdio: ["ignore", "pipe", "pipe"], env: options.env ?? process.env });
+    const child = spawn(file, [...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: options.env ?? process.env,
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
@@ -41,7 +48,9 @@ export function runExecutable(file: string, args: readonly string[], options: { 
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       if (stderr.length < MAX_OUTPUT) stderr += chunk;
     });
-    child.once("error", (error: NodeJS.ErrnoException) => finish({ code: null, signal: null, spawnError: error.code ?? error.message }));
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      finish({ code: null, signal: null, spawnError: error.code ?? error.message }),
+    );
     child.once("close", (code, signal) => finish({ code, signal, spawnError: null }));
   });
 }

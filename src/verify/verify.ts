@@ -30,7 +30,10 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 const PARALLEL = 4;
 
 /** Runs every check; the results keep the checks' order. */
-export async function runChecks(checks: readonly VerifyCheck[], options: VerifyOptions = {}): Promise<VerifyResult[]> {
+export async function runChecks(
+  checks: readonly VerifyCheck[],
+  options: VerifyOptions = {},
+): Promise<VerifyResult[]> {
   if (checks.length === 0) return [];
   const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "qus-verify-"));
   try {
@@ -41,7 +44,12 @@ export async function runChecks(checks: readonly VerifyCheck[], options: VerifyO
         const index = next++;
         const check = checks[index]!;
         const verdict = await runCheck(check, dir, options);
-        results[index] = { name: check.name, target: check.target, method: check.method, ...verdict };
+        results[index] = {
+          name: check.name,
+          target: check.target,
+          method: check.method,
+          ...verdict,
+        };
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, checks.length) }, worker));
@@ -57,7 +65,11 @@ async function runCheck(check: VerifyCheck, dir: string, options: VerifyOptions)
     case "none":
       return { ok: false, detail: check.problem };
     case "version":
-      return judgeVersion(check.target, check.interpreter, await runExecutable(check.interpreter, ["--version"], run));
+      return judgeVersion(
+        check.target,
+        check.interpreter,
+        await runExecutable(check.interpreter, ["--version"], run),
+      );
     case "program": {
       const program = testProgramFor(check.target);
       if (program === undefined) throw new Error(`internal: no test program for ${check.target}`);

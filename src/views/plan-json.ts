@@ -107,7 +107,11 @@ export interface BinfmtdChangeDocument extends ChangeDocumentBase {
 }
 
 /** One resource change in the JSON plan. */
-export type ChangeDocument = MountChangeDocument | EmulatorChangeDocument | RegistrationChangeDocument | BinfmtdChangeDocument;
+export type ChangeDocument =
+  | MountChangeDocument
+  | EmulatorChangeDocument
+  | RegistrationChangeDocument
+  | BinfmtdChangeDocument;
 
 /** The JSON plan (without the `rendered` text; see withRendered). */
 export interface PlanDocument {
@@ -152,7 +156,9 @@ export function projectPlan(plan: Plan, context: PlanContext): PlanDocument {
 /** The display name hidden in an address: `registration.qemu-arm` -> `qemu-arm`. */
 export function nameFromAddress(kind: Change["kind"], address: string): string {
   const prefix = `${kind}.`;
-  return address.startsWith(prefix) && address.length > prefix.length ? address.slice(prefix.length) : address;
+  return address.startsWith(prefix) && address.length > prefix.length
+    ? address.slice(prefix.length)
+    : address;
 }
 
 function projectChange(change: Change): ChangeDocument {
@@ -193,7 +199,10 @@ function projectChange(change: Change): ChangeDocument {
         entry: change.entry,
         before: change.before === null ? null : { content: change.before.content },
         after: change.after === null ? null : { content: change.after.content },
-        diff: change.before !== null && change.after !== null ? unifiedDiff(change.address, change.before.content, change.after.content) : null,
+        diff:
+          change.before !== null && change.after !== null
+            ? unifiedDiff(change.address, change.before.content, change.after.content)
+            : null,
         reasons,
       };
   }
@@ -203,7 +212,9 @@ function projectChange(change: Change): ChangeDocument {
 function unifiedDiff(path: string, before: string, after: string): string {
   // Loaded on first use: most plans have no text file to diff, and `diff` is ~20 modules.
   const { createTwoFilesPatch } = createRequire(import.meta.url)("diff") as typeof import("diff");
-  const lines = createTwoFilesPatch(path, path, before, after, "on disk", "planned", { context: 3 }).split("\n");
+  const lines = createTwoFilesPatch(path, path, before, after, "on disk", "planned", {
+    context: 3,
+  }).split("\n");
   // Drop the "Index:" and "=====" header lines: the ---/+++ lines name the file already.
   const start = lines.findIndex((line) => line.startsWith("--- "));
   return lines.slice(Math.max(0, start)).join("\n");

@@ -45,7 +45,8 @@ export function renderPlan(doc: PlanDocument, style: Style): string {
   } else {
     sections.push([style.added(style.bold(NO_CHANGES))]);
   }
-  if (doc.warnings.length > 0) sections.push(doc.warnings.map((warning) => renderWarning(warning, style)));
+  if (doc.warnings.length > 0)
+    sections.push(doc.warnings.map((warning) => renderWarning(warning, style)));
   if (doc.notes.length > 0) sections.push([...doc.notes]);
   if (doc.has_changes) sections.push([style.bold(planSummaryLine(doc.summary))]);
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
@@ -137,24 +138,40 @@ function renderChange(change: ChangeDocument, binfmtDir: string, style: Style): 
 }
 
 /** A binfmt.d file: its lines when written or removed, the unified diff when rewritten. */
-function renderBinfmtd(change: Extract<ChangeDocument, { kind: "binfmtd" }>, symbol: string, style: Style): string[] {
+function renderBinfmtd(
+  change: Extract<ChangeDocument, { kind: "binfmtd" }>,
+  symbol: string,
+  style: Style,
+): string[] {
   const title = `binfmt.d file ${JSON.stringify(change.name)}`;
-  const lines = [`  ${style.bold(`# ${title}`)} ${BINFMTD_OUTCOME[change.action]}`, `${symbol} ${title}`];
+  const lines = [
+    `  ${style.bold(`# ${title}`)} ${BINFMTD_OUTCOME[change.action]}`,
+    `${symbol} ${title}`,
+  ];
   const body = `${ATTRIBUTE_INDENT}    `;
   if (change.action === "replace") {
     for (const reason of change.reasons) {
-      lines.push(`${ATTRIBUTE_INDENT}${style.changed("~")} ${reason.attribute}:  ${style.removed(FORCES_REPLACEMENT)}`);
+      lines.push(
+        `${ATTRIBUTE_INDENT}${style.changed("~")} ${reason.attribute}:  ${style.removed(FORCES_REPLACEMENT)}`,
+      );
       if (reason.note !== null) lines.push(`${ATTRIBUTE_INDENT}  # ${reason.note}`);
     }
     for (const line of (change.diff ?? "").split("\n").filter((l) => l !== "")) {
-      const painted = line.startsWith("+") && !line.startsWith("+++") ? style.added(line) : line.startsWith("-") && !line.startsWith("---") ? style.removed(line) : line;
+      const painted =
+        line.startsWith("+") && !line.startsWith("+++")
+          ? style.added(line)
+          : line.startsWith("-") && !line.startsWith("---")
+            ? style.removed(line)
+            : line;
       lines.push(body + painted);
     }
     return lines;
   }
   const sign = change.action === "create" ? "+" : "-";
   const content = (change.after ?? change.before)?.content ?? "";
-  lines.push(`${ATTRIBUTE_INDENT}${paintAttributeSymbol(sign, style)} entry:   ${JSON.stringify(change.entry)}`);
+  lines.push(
+    `${ATTRIBUTE_INDENT}${paintAttributeSymbol(sign, style)} entry:   ${JSON.stringify(change.entry)}`,
+  );
   lines.push(`${ATTRIBUTE_INDENT}${paintAttributeSymbol(sign, style)} content:`);
   for (const line of content.split("\n").filter((l) => l !== "")) lines.push(body + line);
   return lines;
@@ -176,27 +193,46 @@ function emulatorValues(attributes: EmulatorAttributesDocument): Record<string, 
 
 /** Create lists every new attribute, delete every old one, update/replace only the reasons. */
 function attributeLines<A>(
-  change: { readonly action: Action; readonly before: A | null; readonly after: A | null; readonly reasons: readonly ReasonDocument[] },
+  change: {
+    readonly action: Action;
+    readonly before: A | null;
+    readonly after: A | null;
+    readonly reasons: readonly ReasonDocument[];
+  },
   values: (attributes: A) => Record<string, unknown>,
 ): AttributeLine[] {
-  if (change.action === "create" && change.after !== null) return plainLines("+", values(change.after));
-  if (change.action === "delete" && change.before !== null) return plainLines("-", values(change.before));
-  const typed = { ...(change.before === null ? {} : values(change.before)), ...(change.after === null ? {} : values(change.after)) };
+  if (change.action === "create" && change.after !== null)
+    return plainLines("+", values(change.after));
+  if (change.action === "delete" && change.before !== null)
+    return plainLines("-", values(change.before));
+  const typed = {
+    ...(change.before === null ? {} : values(change.before)),
+    ...(change.after === null ? {} : values(change.after)),
+  };
   return reasonLines(change.reasons, typed);
 }
 
 function plainLines(symbol: "+" | "-", values: Record<string, unknown>): AttributeLine[] {
-  return Object.entries(values).map(([name, value]) => ({ symbol, name, value: formatValue(value) }));
+  return Object.entries(values).map(([name, value]) => ({
+    symbol,
+    name,
+    value: formatValue(value),
+  }));
 }
 
 /**
  * Reasons as `~ name: old -> new` (null when unknown or absent); a value is quoted unless the
  * attribute is a number or a boolean in the resource's attributes.
  */
-function reasonLines(reasons: readonly ReasonDocument[], typed: Record<string, unknown>): AttributeLine[] {
+function reasonLines(
+  reasons: readonly ReasonDocument[],
+  typed: Record<string, unknown>,
+): AttributeLine[] {
   return reasons.map((reason) => {
-    const bare = typeof typed[reason.attribute] === "number" || typeof typed[reason.attribute] === "boolean";
-    const show = (value: string | null): string => (value === null ? "null" : bare ? value : JSON.stringify(value));
+    const bare =
+      typeof typed[reason.attribute] === "number" || typeof typed[reason.attribute] === "boolean";
+    const show = (value: string | null): string =>
+      value === null ? "null" : bare ? value : JSON.stringify(value);
     return {
       symbol: "~",
       name: reason.attribute,

@@ -86,11 +86,16 @@ function byName(a: LiveEntry, b: LiveEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function projectEntry(entry: LiveEntry, prefix: string, state: StateRecord | undefined): StatusEntryDocument {
+function projectEntry(
+  entry: LiveEntry,
+  prefix: string,
+  state: StateRecord | undefined,
+): StatusEntryDocument {
   const owned = isOwnedEntry(entry, prefix);
-  const recorded = owned && state !== undefined && Object.hasOwn(state.registrations, entry.name)
-    ? state.registrations[entry.name]
-    : undefined;
+  const recorded =
+    owned && state !== undefined && Object.hasOwn(state.registrations, entry.name)
+      ? state.registrations[entry.name]
+      : undefined;
   return {
     name: entry.name,
     owned,
@@ -135,11 +140,18 @@ function renderTable(entries: readonly StatusEntryDocument[], style: Style): str
     entry.owned ? { text: "✓", paint: style.added } : { text: "-" },
     entry.enabled ? { text: "yes", paint: style.added } : { text: "no", paint: style.changed },
     { text: entry.flags === "" ? "-" : entry.flags },
-    { text: entry.type === "E" && entry.extension !== undefined ? `${entry.interpreter} (.${entry.extension.replace(/^\./, "")})` : entry.interpreter },
+    {
+      text:
+        entry.type === "E" && entry.extension !== undefined
+          ? `${entry.interpreter} (.${entry.extension.replace(/^\./, "")})`
+          : entry.interpreter,
+    },
   ]);
   const header: Cell[] = STATUS_COLUMNS.map((text) => ({ text, paint: style.bold }));
   const all = [header, ...rows];
-  const widths = STATUS_COLUMNS.map((_, column) => Math.max(...all.map((row) => row[column]?.text.length ?? 0)));
+  const widths = STATUS_COLUMNS.map((_, column) =>
+    Math.max(...all.map((row) => row[column]?.text.length ?? 0)),
+  );
   return all.map((row) =>
     row
       .map((cell, column) => {

@@ -90,7 +90,8 @@ export function statusMounted(binfmtDir: string, enabled: boolean): string {
 }
 
 /** Added under the heading when binfmt_misc is mounted but switched off as a whole. */
-export const STATUS_GLOBALLY_DISABLED = "The kernel ignores every entry while binfmt_misc is disabled.";
+export const STATUS_GLOBALLY_DISABLED =
+  "The kernel ignores every entry while binfmt_misc is disabled.";
 
 /** Column headings of the `qus status` table. */
 export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "INTERPRETER"] as const;

@@ -32,10 +32,17 @@ const ANSI: Readonly<Record<Format, readonly [open: number, close: number]>> = {
 };
 
 function rawAnsi(formats: readonly Format[], text: string): string {
-  return formats.reduceRight((inner, format) => `\x1b[${ANSI[format][0]}m${inner}\x1b[${ANSI[format][1]}m`, text);
+  return formats.reduceRight(
+    (inner, format) => `\x1b[${ANSI[format][0]}m${inner}\x1b[${ANSI[format][1]}m`,
+    text,
+  );
 }
 
-type StyleText = (format: Format | Format[], text: string, options?: { validateStream?: boolean }) => string;
+type StyleText = (
+  format: Format | Format[],
+  text: string,
+  options?: { validateStream?: boolean },
+) => string;
 
 /** Node's styleText when present (20.12+); newer versions check the stream unless told not to. */
 function paint(...formats: Format[]): Paint {

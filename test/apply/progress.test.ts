@@ -16,7 +16,10 @@ describe("progress without a terminal", () => {
     const out = capture();
     const ran: string[] = [];
     const group = (title: string) => ({ title, run: async () => void ran.push(title) });
-    await plainRunner(out.stream)([group("Install emulator /x/qemu-arm"), group("Register qemu-arm")]);
+    await plainRunner(out.stream)([
+      group("Install emulator /x/qemu-arm"),
+      group("Register qemu-arm"),
+    ]);
     expect(ran).toEqual(["Install emulator /x/qemu-arm", "Register qemu-arm"]);
     expect(out.text()).toBe(
       "[STARTED] Install emulator /x/qemu-arm\n[COMPLETED] Install emulator /x/qemu-arm\n[STARTED] Register qemu-arm\n[COMPLETED] Register qemu-arm\n",
@@ -29,7 +32,12 @@ describe("progress without a terminal", () => {
     let laterRan = false;
     const run = plainRunner(out.stream)([
       { title: "Register qemu-arm", run: async () => Promise.reject(failure) },
-      { title: "Register qemu-mips", run: async () => void (laterRan = true) },
+      {
+        title: "Register qemu-mips",
+        run: async () => {
+          laterRan = true;
+        },
+      },
     ]);
     await expect(run).rejects.toBe(failure);
     expect(laterRan).toBe(false);

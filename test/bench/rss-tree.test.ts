@@ -3,11 +3,19 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import { descendants, parseChildren, parseVmRssKiB, rssOf, sampleTreeRss } from "../../bench/rss-tree.js";
+import {
+  descendants,
+  parseChildren,
+  parseVmRssKiB,
+  rssOf,
+  sampleTreeRss,
+} from "../../bench/rss-tree.js";
 
 describe("parsing /proc", () => {
   test("VmRSS in KiB, or null without one (a zombie has none)", () => {
-    expect(parseVmRssKiB("Name:\tnode\nVmHWM:\t  120000 kB\nVmRSS:\t  104512 kB\nRssAnon:\t 1 kB\n")).toBe(104512);
+    expect(
+      parseVmRssKiB("Name:\tnode\nVmHWM:\t  120000 kB\nVmRSS:\t  104512 kB\nRssAnon:\t 1 kB\n"),
+    ).toBe(104512);
     expect(parseVmRssKiB("Name:\tnode\nState:\tZ (zombie)\n")).toBeNull();
   });
 
@@ -30,7 +38,9 @@ describe("sampling a process tree", () => {
         tree = descendants(root.pid as number);
       }
       expect(tree).toHaveLength(2);
-      const names = rssOf([root.pid as number, ...tree]).map((p) => p.name).sort();
+      const names = rssOf([root.pid as number, ...tree])
+        .map((p) => p.name)
+        .sort();
       expect(names).toEqual(["sh", "sleep", "sleep"]);
       await sleep(30);
       const peak = sampler.stop();

@@ -24,16 +24,20 @@ describe("bench statistics", () => {
   });
 
   it("the BENCH line is one token per value, no spaces inside values", () => {
-    expect(benchLine("P2", { ratio: 0.2934, qus_ms: 1715, decoder: "xz-decompress (WebAssembly)" })).toBe(
-      "BENCH P2 ratio=0.29 qus_ms=1715 decoder=xz-decompress_(WebAssembly)",
-    );
+    expect(
+      benchLine("P2", { ratio: 0.2934, qus_ms: 1715, decoder: "xz-decompress (WebAssembly)" }),
+    ).toBe("BENCH P2 ratio=0.29 qus_ms=1715 decoder=xz-decompress_(WebAssembly)");
   });
 });
 
 describe("update-binfmts format files", () => {
   it("carry the catalog's magic and mask as \\x escapes and the P/F flags", () => {
     const aarch64 = findTarget("aarch64")!;
-    const text = formatFile(aarch64, "/opt/qus/qemu-aarch64", { preserve: true, fixBinary: true, credentials: false });
+    const text = formatFile(aarch64, "/opt/qus/qemu-aarch64", {
+      preserve: true,
+      fixBinary: true,
+      credentials: false,
+    });
     expect(text).toContain("interpreter /opt/qus/qemu-aarch64\n");
     expect(text).toContain(`magic ${escapeHex(aarch64.magic)}\n`);
     expect(text).toContain("magic \\x7f\\x45\\x4c\\x46\\x02");

@@ -66,7 +66,11 @@ describe("host family and the targets it rules out", () => {
   it("every catalog target's own name describes a host of that target's family", () => {
     for (const target of TARGETS) {
       if (target.name === "i486") continue; // uname -m i486 is normalised to i386, same family
-      expect(describeHost(target.name)).toEqual({ machine: target.name, target: target.name, family: target.family });
+      expect(describeHost(target.name)).toEqual({
+        machine: target.name,
+        target: target.name,
+        family: target.family,
+      });
     }
   });
 });

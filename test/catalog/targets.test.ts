@@ -6,7 +6,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TARGETS, TARGET_ALIASES, findTarget, knownTargetSpellings, resolveTargetName } from "../../src/catalog/targets.js";
+import {
+  TARGETS,
+  TARGET_ALIASES,
+  findTarget,
+  knownTargetSpellings,
+  resolveTargetName,
+} from "../../src/catalog/targets.js";
 import { projectRoot } from "../helpers/fixtures.js";
 
 const vendoredTable = join(projectRoot, "test", "catalog", "binfmt-targets.tsv");
@@ -17,15 +23,17 @@ function decodeEscapes(field: string): string {
   let hex = "";
   let rest = field;
   while (rest.length > 0) {
-    const escape = /^\\x([0-9a-fA-F]{2})/.exec(rest);
-    if (escape?.[1] !== undefined) {
-      hex += escape[1].toLowerCase();
+    const hexEscape = /^\\x([0-9a-fA-F]{2})/.exec(rest);
+    if (hexEscape?.[1] !== undefined) {
+      hex += hexEscape[1].toLowerCase();
       rest = rest.slice(4);
     } else if (rest.startsWith("ELF")) {
       hex += "454c46";
       rest = rest.slice(3);
     } else {
-      throw new Error(`undecodable magic/mask field ${JSON.stringify(field)} at ${JSON.stringify(rest)}`);
+      throw new Error(
+        `undecodable magic/mask field ${JSON.stringify(field)} at ${JSON.stringify(rest)}`,
+      );
     }
   }
   return hex;
@@ -39,7 +47,9 @@ interface TableRow {
 }
 
 function readTable(path: string): TableRow[] {
-  const [header, ...lines] = readFileSync(path, "utf8").split("\n").filter((line) => line.trim() !== "");
+  const [header, ...lines] = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
   expect(header?.split("\t")).toEqual(["target", "family", "magic", "mask"]);
   return lines.map((line) => {
     const [name = "", family = "", magic = "", mask = ""] = line.split("\t");
@@ -66,7 +76,10 @@ describe("TARGETS", () => {
     for (const target of TARGETS) {
       const magic = Buffer.from(target.magic, "hex");
       const mask = Buffer.from(target.mask, "hex");
-      expect({ name: target.name, length: magic.length }).toEqual({ name: target.name, length: mask.length });
+      expect({ name: target.name, length: magic.length }).toEqual({
+        name: target.name,
+        length: mask.length,
+      });
       expect(magic.length).toBeLessThanOrEqual(128);
       expect(magic.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
       expect(mask.subarray(0, 4).toString("hex")).toBe("ffffffff");

@@ -29,7 +29,18 @@ function refusal(...argv: string[]): string {
 
 describe("commands and their options", () => {
   it("plan with every option, in both spellings of a valued option", () => {
-    expect(args("plan", "-c", "a.yaml", "--json", "--detailed-exitcode", "--out=p.json", "--upgrade", "--no-color")).toEqual({
+    expect(
+      args(
+        "plan",
+        "-c",
+        "a.yaml",
+        "--json",
+        "--detailed-exitcode",
+        "--out=p.json",
+        "--upgrade",
+        "--no-color",
+      ),
+    ).toEqual({
       command: "plan",
       configPath: "a.yaml",
       json: true,
@@ -42,7 +53,15 @@ describe("commands and their options", () => {
   });
 
   it("plain plan: every flag off, colour left to the terminal", () => {
-    expect(args("plan")).toEqual({ command: "plan", configPath: undefined, json: false, color: undefined, upgrade: false, detailedExitcode: false, out: undefined });
+    expect(args("plan")).toEqual({
+      command: "plan",
+      configPath: undefined,
+      json: false,
+      color: undefined,
+      upgrade: false,
+      detailedExitcode: false,
+      out: undefined,
+    });
   });
 
   it("--color and --no-color: the last one typed wins", () => {
@@ -51,7 +70,9 @@ describe("commands and their options", () => {
   });
 
   it("apply: a saved plan file, approval, verify and the lock timeout in milliseconds", () => {
-    expect(args("apply", "saved.json", "--auto-approve", "--verify", "--lock-timeout", "2.5")).toMatchObject({
+    expect(
+      args("apply", "saved.json", "--auto-approve", "--verify", "--lock-timeout", "2.5"),
+    ).toMatchObject({
       command: "apply",
       planFile: "saved.json",
       autoApprove: true,
@@ -63,39 +84,83 @@ describe("commands and their options", () => {
   });
 
   it("destroy has no plan file, --verify or --upgrade", () => {
-    expect(args("destroy", "--auto-approve")).toMatchObject({ command: "destroy", autoApprove: true });
+    expect(args("destroy", "--auto-approve")).toMatchObject({
+      command: "destroy",
+      autoApprove: true,
+    });
     expect(refusal("destroy", "--verify")).toBe("unknown option '--verify' for 'qus destroy'");
     expect(refusal("destroy", "--upgrade")).toBe("unknown option '--upgrade' for 'qus destroy'");
-    expect(refusal("destroy", "plan.json")).toBe("too many arguments for 'destroy': expected 0 arguments, got 1");
+    expect(refusal("destroy", "plan.json")).toBe(
+      "too many arguments for 'destroy': expected 0 arguments, got 1",
+    );
   });
 
   it("show needs the file; run takes everything after -- (or after the command) as the command", () => {
-    expect(args("show", "p.json", "--json")).toMatchObject({ command: "show", file: "p.json", json: true, configPath: undefined });
-    expect(args("run", "-c", "q.yaml", "--", "./hello", "-c", "--json")).toMatchObject({ command: "run", configPath: "q.yaml", json: false, argv: ["./hello", "-c", "--json"], inside: false });
+    expect(args("show", "p.json", "--json")).toMatchObject({
+      command: "show",
+      file: "p.json",
+      json: true,
+      configPath: undefined,
+    });
+    expect(args("run", "-c", "q.yaml", "--", "./hello", "-c", "--json")).toMatchObject({
+      command: "run",
+      configPath: "q.yaml",
+      json: false,
+      argv: ["./hello", "-c", "--json"],
+      inside: false,
+    });
     expect(args("run", "ls", "-la")).toMatchObject({ argv: ["ls", "-la"] });
     expect(refusal("run")).toBe("missing required argument 'command'");
     expect(refusal("run", "--")).toBe("missing required argument 'command'");
   });
 
   it("init: source choices with debian by default, and a comma-separated target list", () => {
-    expect(args("init")).toMatchObject({ command: "init", source: "debian", targets: undefined, emulators: undefined });
-    expect(args("init", "--source", "local", "--targets", " aarch64, riscv64,,", "--emulators", "/opt/q")).toMatchObject({
+    expect(args("init")).toMatchObject({
+      command: "init",
+      source: "debian",
+      targets: undefined,
+      emulators: undefined,
+    });
+    expect(
+      args(
+        "init",
+        "--source",
+        "local",
+        "--targets",
+        " aarch64, riscv64,,",
+        "--emulators",
+        "/opt/q",
+      ),
+    ).toMatchObject({
       source: "local",
       targets: ["aarch64", "riscv64"],
       emulators: "/opt/q",
     });
-    expect(refusal("init", "--source", "arch")).toBe("option '--source <type>' argument 'arch' is invalid. Allowed choices are debian, fedora, local.");
+    expect(refusal("init", "--source", "arch")).toBe(
+      "option '--source <type>' argument 'arch' is invalid. Allowed choices are debian, fedora, local.",
+    );
   });
 
   it("demo requires --emulators; the internal --inside is accepted but not shown", () => {
-    expect(args("demo", "--emulators", "/e", "--binary", "/b", "--inside")).toMatchObject({ command: "demo", emulators: "/e", binary: "/b", inside: true });
+    expect(args("demo", "--emulators", "/e", "--binary", "/b", "--inside")).toMatchObject({
+      command: "demo",
+      emulators: "/e",
+      binary: "/b",
+      inside: true,
+    });
     expect(refusal("demo")).toBe("required option '--emulators <dir>' not specified");
     expect(printed("demo", "--help").text).not.toContain("--inside");
   });
 
   it("validate, status and verify take the common options", () => {
     for (const command of ["validate", "status", "verify"] as const) {
-      expect(args(command, "-c", "x.yaml", "--json")).toEqual({ command, configPath: "x.yaml", json: true, color: undefined, upgrade: false });
+      expect(args(command, "-c", "x.yaml", "--json")).toEqual({
+        command,
+        configPath: "x.yaml",
+        json: true,
+        color: undefined,
+        upgrade: false,
+      });
     }
   });
 });
@@ -108,14 +173,20 @@ describe("mistakes", () => {
     expect(refusal("plan", "-x")).toBe("unknown option '-x' for 'qus plan'");
     expect(refusal("plan", "-c")).toBe("option '-c, --config <file>' argument missing");
     expect(refusal("plan", "--json=yes")).toBe("option '--json' takes no value");
-    expect(refusal("plan", "extra")).toBe("too many arguments for 'plan': expected 0 arguments, got 1");
-    expect(refusal("apply", "a.json", "b.json")).toBe("too many arguments for 'apply': expected 1 argument, got 2");
+    expect(refusal("plan", "extra")).toBe(
+      "too many arguments for 'plan': expected 0 arguments, got 1",
+    );
+    expect(refusal("apply", "a.json", "b.json")).toBe(
+      "too many arguments for 'apply': expected 1 argument, got 2",
+    );
     expect(refusal("show")).toBe("missing required argument 'file'");
   });
 
   it("--lock-timeout must be seconds from 0 to 86400", () => {
     for (const bad of ["", " ", "-1", "abc", "86401", "Infinity"]) {
-      expect(refusal("apply", "--lock-timeout", bad)).toBe(`--lock-timeout expects a number of seconds from 0 to 86400, got '${bad}'`);
+      expect(refusal("apply", "--lock-timeout", bad)).toBe(
+        `--lock-timeout expects a number of seconds from 0 to 86400, got '${bad}'`,
+      );
     }
     expect(args("apply", "--lock-timeout", "0")).toMatchObject({ lockTimeoutMs: 0 });
   });
@@ -149,7 +220,10 @@ describe("help and version", () => {
   });
 
   it("wraps help at 80 columns", () => {
-    for (const text of [printed("--help").text, ...COMMANDS.map((c) => printed(c.name, "-h").text)]) {
+    for (const text of [
+      printed("--help").text,
+      ...COMMANDS.map((c) => printed(c.name, "-h").text),
+    ]) {
       for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     }
   });

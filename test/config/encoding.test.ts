@@ -5,13 +5,19 @@ import { detectWrongEncoding } from "../../src/config/encoding.js";
 
 const TEXT = "targets: [aarch64]\n";
 
-function encode(text: string, encoding: "utf16le" | "utf16be" | "utf32le" | "utf32be", bom: boolean): Uint8Array {
+function encode(
+  text: string,
+  encoding: "utf16le" | "utf16be" | "utf32le" | "utf32be",
+  bom: boolean,
+): Uint8Array {
   const units = [...(bom ? "\uFEFF" : ""), ...text].map((c) => c.codePointAt(0)!);
   const width = encoding.startsWith("utf16") ? 2 : 4;
   const bytes = Buffer.alloc(units.length * width);
   units.forEach((unit, i) => {
-    if (width === 2) encoding === "utf16le" ? bytes.writeUInt16LE(unit, i * 2) : bytes.writeUInt16BE(unit, i * 2);
-    else encoding === "utf32le" ? bytes.writeUInt32LE(unit, i * 4) : bytes.writeUInt32BE(unit, i * 4);
+    if (width === 2)
+      encoding === "utf16le" ? bytes.writeUInt16LE(unit, i * 2) : bytes.writeUInt16BE(unit, i * 2);
+    else
+      encoding === "utf32le" ? bytes.writeUInt32LE(unit, i * 4) : bytes.writeUInt32BE(unit, i * 4);
   });
   return bytes;
 }
@@ -32,7 +38,10 @@ describe("detectWrongEncoding", () => {
     ["utf32le", "UTF-32LE"],
     ["utf32be", "UTF-32BE"],
   ] as const)("%s without a byte order mark, by its NUL bytes", (encoding, name) => {
-    expect(detectWrongEncoding(encode(TEXT, encoding, false))).toEqual({ name, evidence: "NUL bytes between the characters" });
+    expect(detectWrongEncoding(encode(TEXT, encoding, false))).toEqual({
+      name,
+      evidence: "NUL bytes between the characters",
+    });
   });
 
   test("UTF-8 (with or without its mark), a NUL byte later on, gzip data and short files are not flagged", () => {

@@ -15,10 +15,12 @@ const repo = fileURLToPath(new URL("../../", import.meta.url));
 const schemaFile = join(repo, "schemas/qus.config.schema.json");
 
 type Node = Record<string, unknown>;
-const readSchema = async (): Promise<Node> => JSON.parse(await readFile(schemaFile, "utf8")) as Node;
+const readSchema = async (): Promise<Node> =>
+  JSON.parse(await readFile(schemaFile, "utf8")) as Node;
 
 function walk(node: unknown, visit: (node: Node, path: string) => void, path = "#"): void {
-  if (Array.isArray(node)) node.forEach((child, i) => walk(child, visit, `${path}/${i}`));
+  if (Array.isArray(node))
+    for (const [i, child] of node.entries()) walk(child, visit, `${path}/${i}`);
   else if (node !== null && typeof node === "object") {
     visit(node as Node, path);
     for (const [key, child] of Object.entries(node)) walk(child, visit, `${path}/${key}`);
@@ -28,11 +30,21 @@ function walk(node: unknown, visit: (node: Node, path: string) => void, path = "
 describe("examples", () => {
   test("qus.config.example.json: local source with Debian's names", async () => {
     const config = await loadConfig({ cwd: repo, configPath: "qus.config.example.json" });
-    expect(config.targets.map((t) => t.target)).toEqual(["aarch64", "arm", "riscv64", "ppc64le", "s390x"]);
+    expect(config.targets.map((t) => t.target)).toEqual([
+      "aarch64",
+      "arm",
+      "riscv64",
+      "ppc64le",
+      "s390x",
+    ]);
     expect(config.flags).toBe("POF");
-    expect(config.source).toEqual({ type: "local", path: "/usr/bin", patterns: ["qemu-{target}-static", "qemu-{target}"] });
+    expect(config.source).toEqual({
+      type: "local",
+      path: "/usr/bin",
+      patterns: ["qemu-{target}-static", "qemu-{target}"],
+    });
     const raw = JSON.parse(await readFile(join(repo, "qus.config.example.json"), "utf8")) as Node;
-    expect(raw["$schema"]).toBe("./schemas/qus.config.schema.json");
+    expect(raw.$schema).toBe("./schemas/qus.config.schema.json");
   });
 
   test("examples/qus.config.yaml: Debian trixie", async () => {
@@ -60,9 +72,11 @@ describe("examples", () => {
 
 describe("the schema agrees with the code", () => {
   test("its defaults are CONFIG_DEFAULTS", async () => {
-    const props = (await readSchema())["properties"] as Record<string, Node>;
+    const props = (await readSchema()).properties as Record<string, Node>;
     const defaults = Object.fromEntries(
-      Object.entries(props).filter(([, p]) => "default" in p).map(([k, p]) => [k, p["default"]]),
+      Object.entries(props)
+        .filter(([, p]) => "default" in p)
+        .map(([k, p]) => [k, p.default]),
     );
     expect(defaults).toEqual({
       flags: CONFIG_DEFAULTS.flags,
@@ -76,14 +90,14 @@ describe("the schema agrees with the code", () => {
   });
 
   test("the target names offered for completion are the catalog's", async () => {
-    const defs = (await readSchema())["$defs"] as Record<string, Node>;
-    expect(defs["targetName"]?.["examples"]).toEqual(TARGETS.map((t) => t.name));
+    const defs = (await readSchema()).$defs as Record<string, Node>;
+    expect(defs.targetName?.examples).toEqual(TARGETS.map((t) => t.name));
   });
 
   test("every pattern has a message in words, and no message is stale", async () => {
     const patterns = new Set<string>();
     walk(await readSchema(), (node) => {
-      if (typeof node["pattern"] === "string") patterns.add(node["pattern"]);
+      if (typeof node.pattern === "string") patterns.add(node.pattern);
     });
     expect([...patterns].sort()).toEqual(Object.keys(PATTERN_MEANINGS).sort());
   });
@@ -91,14 +105,15 @@ describe("the schema agrees with the code", () => {
   test("every object schema refuses unknown keys", async () => {
     const open: string[] = [];
     walk(await readSchema(), (node, path) => {
-      if (node["type"] === "object" && "properties" in node && node["additionalProperties"] !== false) open.push(path);
+      if (node.type === "object" && "properties" in node && node.additionalProperties !== false)
+        open.push(path);
     });
     expect(open).toEqual([]);
   });
 
   test("it is JSON Schema 2020-12 with an $id", async () => {
     const schema = await readSchema();
-    expect(schema["$schema"]).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(typeof schema["$id"]).toBe("string");
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(typeof schema.$id).toBe("string");
   });
 });

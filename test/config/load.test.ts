@@ -7,7 +7,11 @@ import { ConfigError, ConfigNotFoundError } from "../../src/errors.js";
 import { configDir, configError, MINIMAL_YAML } from "./helpers.js";
 
 const AS_OBJECT = '{ targets: ["arm64"], source: { type: "local", path: "/usr/bin" } }';
-const AS_JSON = JSON.stringify({ targets: ["arm64"], source: { type: "local", path: "/usr/bin" } }, null, 2);
+const AS_JSON = JSON.stringify(
+  { targets: ["arm64"], source: { type: "local", path: "/usr/bin" } },
+  null,
+  2,
+);
 const AS_YAML = "targets: [arm64]\nsource:\n  type: local\n  path: /usr/bin\n";
 const AS_TS = [
   'const targets: string[] = ["arm64"];',
@@ -32,7 +36,10 @@ const FORMATS: [string, string][] = [
   [".qusrc.mjs", `export default ${AS_OBJECT};`],
   [".qusrc.cjs", `module.exports = ${AS_OBJECT};`],
   [".qusrc.ts", AS_TS],
-  ["package.json", JSON.stringify({ name: "site", version: "1.0.0", qus: JSON.parse(AS_JSON) as unknown })],
+  [
+    "package.json",
+    JSON.stringify({ name: "site", version: "1.0.0", qus: JSON.parse(AS_JSON) as unknown }),
+  ],
 ];
 
 describe("discovery in the current directory", () => {
@@ -41,9 +48,19 @@ describe("discovery in the current directory", () => {
     const config = await loadConfig({ cwd: dir });
     expect(config.file).toBe(join(dir, name));
     expect(config.targets).toEqual([
-      { target: "aarch64", requestedAs: "arm64", flags: "POF", enabled: true, allowHostFamily: false },
+      {
+        target: "aarch64",
+        requestedAs: "arm64",
+        flags: "POF",
+        enabled: true,
+        allowHostFamily: false,
+      },
     ]);
-    expect(config.source).toEqual({ type: "local", path: "/usr/bin", patterns: ["qemu-{target}-static", "qemu-{target}"] });
+    expect(config.source).toEqual({
+      type: "local",
+      path: "/usr/bin",
+      patterns: ["qemu-{target}-static", "qemu-{target}"],
+    });
   });
 
   test("no config: ConfigNotFoundError saying where it looked, suggesting --config and qus init", async () => {
@@ -60,7 +77,9 @@ describe("discovery in the current directory", () => {
   test("only the current directory is searched, never its parents", async () => {
     const dir = await configDir({ "qus.config.yaml": MINIMAL_YAML });
     await mkdir(join(dir, "child"));
-    expect(await configError(loadConfig({ cwd: join(dir, "child") }))).toBeInstanceOf(ConfigNotFoundError);
+    expect(await configError(loadConfig({ cwd: join(dir, "child") }))).toBeInstanceOf(
+      ConfigNotFoundError,
+    );
   });
 
   test("two configs: an error naming both instead of a silent choice", async () => {
@@ -92,7 +111,9 @@ describe("--config", () => {
       "looks-like.json": "targets: [arm64]\n",
       "settings.conf": AS_YAML,
     });
-    expect((await loadConfig({ cwd: dir, configPath: "site-config" })).targets[0]?.target).toBe("aarch64");
+    expect((await loadConfig({ cwd: dir, configPath: "site-config" })).targets[0]?.target).toBe(
+      "aarch64",
+    );
     const json = await configError(loadConfig({ cwd: dir, configPath: "looks-like.json" }));
     expect(json.message).toMatch(/^looks-like\.json:1:1: invalid JSON: /);
     const conf = await configError(loadConfig({ cwd: dir, configPath: "settings.conf" }));
@@ -117,25 +138,40 @@ describe("--config", () => {
     const text = `\uFEFF${MINIMAL_YAML}`;
     await writeFile(join(dir, "utf16.yaml"), Buffer.from(text, "utf16le"));
     const utf16 = await configError(loadConfig({ cwd: dir, configPath: "utf16.yaml" }));
-    expect(utf16.message).toBe("utf16.yaml:1:1: the file is UTF-16LE text (it starts with a byte order mark FF FE); qus reads UTF-8 only");
+    expect(utf16.message).toBe(
+      "utf16.yaml:1:1: the file is UTF-16LE text (it starts with a byte order mark FF FE); qus reads UTF-8 only",
+    );
     expect(utf16.hint).toBe("save it as UTF-8, e.g. iconv -f UTF-16LE -t UTF-8");
     expect(utf16.problems.map((p) => [p.position.line, p.position.column])).toEqual([[1, 1]]);
-    await writeFile(join(dir, "utf16be.json"), Buffer.from(JSON.stringify({ targets: [] }), "utf16le").swap16());
+    await writeFile(
+      join(dir, "utf16be.json"),
+      Buffer.from(JSON.stringify({ targets: [] }), "utf16le").swap16(),
+    );
     const utf16be = await configError(loadConfig({ cwd: dir, configPath: "utf16be.json" }));
-    expect(utf16be.message).toMatch(/^utf16be\.json:1:1: the file is UTF-16BE text \(it starts with NUL bytes between the characters\)/);
+    expect(utf16be.message).toMatch(
+      /^utf16be\.json:1:1: the file is UTF-16BE text \(it starts with NUL bytes between the characters\)/,
+    );
   });
 
   test("a file name with control characters is shown escaped", async () => {
     const dir = await configDir({ "bad\u001b[2J.toml": "" });
     const error = await configError(loadConfig({ cwd: dir, configPath: "bad\u001b[2J.toml" }));
-    expect(error.message).toMatch(/^config file bad\\u001b\[2J\.toml has an unsupported extension "\.toml"/);
+    expect(error.message).toMatch(
+      /^config file bad\\u001b\[2J\.toml has an unsupported extension "\.toml"/,
+    );
   });
 
   test("a file outside cwd is named by its absolute path", async () => {
-    const dir = await configDir({ "qus.config.yaml": "targets: [nope]\nsource: {type: local, path: /x}\n" });
+    const dir = await configDir({
+      "qus.config.yaml": "targets: [nope]\nsource: {type: local, path: /x}\n",
+    });
     const elsewhere = await configDir();
-    const error = await configError(loadConfig({ cwd: elsewhere, configPath: join(dir, "qus.config.yaml") }));
-    expect(error.message).toMatch(new RegExp(`^${join(dir, "qus.config.yaml")}:1:11: targets\\[0\\]: unknown target "nope"`));
+    const error = await configError(
+      loadConfig({ cwd: elsewhere, configPath: join(dir, "qus.config.yaml") }),
+    );
+    expect(error.message).toMatch(
+      new RegExp(`^${join(dir, "qus.config.yaml")}:1:11: targets\\[0\\]: unknown target "nope"`),
+    );
     expect(error.problems[0]?.position.file).toBe(join(dir, "qus.config.yaml"));
   });
 });
@@ -145,7 +181,9 @@ describe("refusals that protect a tool run as root", () => {
     const dir = await configDir({ "qus.config.yaml": MINIMAL_YAML });
     await chmod(join(dir, "qus.config.yaml"), 0o666);
     const error = await configError(loadConfig({ cwd: dir }));
-    expect(error.message).toBe("config file qus.config.yaml is writable by every user, so qus refuses it");
+    expect(error.message).toBe(
+      "config file qus.config.yaml is writable by every user, so qus refuses it",
+    );
     expect(error.hint).toBe("remove write permission for others: chmod o-w qus.config.yaml");
   });
 
@@ -153,7 +191,9 @@ describe("refusals that protect a tool run as root", () => {
     const dir = await configDir();
     await writeFile(join(dir, "qus.config.yaml"), MINIMAL_YAML + "#".repeat(1024 * 1024));
     const error = await configError(loadConfig({ cwd: dir }));
-    expect(error.message).toMatch(/^config file qus\.config\.yaml is \d+ bytes; qus refuses configs over 1048576 bytes$/);
+    expect(error.message).toMatch(
+      /^config file qus\.config\.yaml is \d+ bytes; qus refuses configs over 1048576 bytes$/,
+    );
   });
 });
 
@@ -169,7 +209,10 @@ describe("paths and defaults", () => {
         "lockFile: ../locks/qus.lock.json",
         "binfmtDir: /proc/sys/fs/binfmt_misc/",
       ].join("\n"),
-      "local/qus.config.json": JSON.stringify({ targets: [], source: { type: "local", path: "../bin" } }),
+      "local/qus.config.json": JSON.stringify({
+        targets: [],
+        source: { type: "local", path: "../bin" },
+      }),
     });
     const site = await loadConfig({ cwd: dir, configPath: "site/qus.config.yaml" });
     expect(site.installDir).toBe(join(dir, "site/emulators"));
@@ -177,8 +220,15 @@ describe("paths and defaults", () => {
     expect(site.cacheDir).toBe(join(dir, "site/cache"));
     expect(site.lockFile).toBe(join(dir, "locks/qus.lock.json"));
     expect(site.binfmtDir).toBe("/proc/sys/fs/binfmt_misc");
-    expect(site.source).toEqual({ type: "debian", suite: "trixie", keyring: join(dir, "site/keys/debian.gpg") });
-    const local = await loadConfig({ cwd: join(dir, "site"), configPath: "../local/qus.config.json" });
+    expect(site.source).toEqual({
+      type: "debian",
+      suite: "trixie",
+      keyring: join(dir, "site/keys/debian.gpg"),
+    });
+    const local = await loadConfig({
+      cwd: join(dir, "site"),
+      configPath: "../local/qus.config.json",
+    });
     expect(local.source).toMatchObject({ type: "local", path: join(dir, "bin") });
   });
 

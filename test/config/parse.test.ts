@@ -11,7 +11,9 @@ async function messageFor(name: string, content: string): Promise<string> {
 
 describe("YAML syntax", () => {
   test("an unclosed flow map is reported where YAML noticed it", async () => {
-    expect(await messageFor("qus.config.yaml", "targets: [aarch64]\nsource: {type: local, path: /x\n")).toBe(
+    expect(
+      await messageFor("qus.config.yaml", "targets: [aarch64]\nsource: {type: local, path: /x\n"),
+    ).toBe(
       "qus.config.yaml:3:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }",
     );
   });
@@ -35,9 +37,12 @@ describe("YAML syntax", () => {
   });
 
   test("unknown tags (e.g. !!js/function) are refused instead of read as strings", async () => {
-    expect(await messageFor("qus.config.yaml", 'targets: [aarch64]\nsource: {type: local, path: !!js/function "x"}\n')).toBe(
-      "qus.config.yaml:2:29: invalid YAML: Unresolved tag: tag:yaml.org,2002:js/function",
-    );
+    expect(
+      await messageFor(
+        "qus.config.yaml",
+        'targets: [aarch64]\nsource: {type: local, path: !!js/function "x"}\n',
+      ),
+    ).toBe("qus.config.yaml:2:29: invalid YAML: Unresolved tag: tag:yaml.org,2002:js/function");
   });
 
   test("an alias bomb is refused quickly instead of expanding", async () => {
@@ -56,25 +61,43 @@ describe("YAML syntax", () => {
 
   test("a few ordinary aliases are fine", async () => {
     const dir = await configDir({
-      "qus.config.yaml": "x-flags: &f PF\ntargets: [{name: arm, flags: *f}, {name: aarch64, flags: *f}]\nsource: {type: local, path: /x}\n",
+      "qus.config.yaml":
+        "x-flags: &f PF\ntargets: [{name: arm, flags: *f}, {name: aarch64, flags: *f}]\nsource: {type: local, path: /x}\n",
     });
     // x-flags is an unknown key: the alias resolved, and only the unknown key is reported.
     const error = await configError(loadConfig({ cwd: dir }));
-    expect(error.problems.map((p) => [p.pointer, p.position.line, p.position.column])).toEqual([["/x-flags", 1, 1]]);
+    expect(error.problems.map((p) => [p.pointer, p.position.line, p.position.column])).toEqual([
+      ["/x-flags", 1, 1],
+    ]);
   });
 
   test("an alias used before its anchor is named as such, at the alias, not taken for a bomb", async () => {
-    expect(await messageFor("qus.config.yaml", "targets: [*t]\nother: &t aarch64\nsource: {type: local, path: /x}\n")).toBe(
+    expect(
+      await messageFor(
+        "qus.config.yaml",
+        "targets: [*t]\nother: &t aarch64\nsource: {type: local, path: /x}\n",
+      ),
+    ).toBe(
       "qus.config.yaml:1:11: invalid YAML: unresolved alias *t: the anchor &t must be defined before the alias",
     );
-    expect(await messageFor("qus.config.yaml", "targets: [aarch64]\nsource: {type: local, path: *nowhere}\n")).toBe(
+    expect(
+      await messageFor(
+        "qus.config.yaml",
+        "targets: [aarch64]\nsource: {type: local, path: *nowhere}\n",
+      ),
+    ).toBe(
       "qus.config.yaml:2:29: invalid YAML: unresolved alias *nowhere: the anchor &nowhere must be defined before the alias",
     );
   });
 
   test("lists nested deeper than the reader's stack: said in words, on the line where it happened", async () => {
-    const message = await messageFor("qus.config.yaml", `source: {type: local, path: /x}\ntargets: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`);
-    expect(message).toMatch(/^qus\.config\.yaml:2:\d+: invalid YAML: lists or objects are nested too deeply/);
+    const message = await messageFor(
+      "qus.config.yaml",
+      `source: {type: local, path: /x}\ntargets: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`,
+    );
+    expect(message).toMatch(
+      /^qus\.config\.yaml:2:\d+: invalid YAML: lists or objects are nested too deeply/,
+    );
     expect(message).not.toMatch(/call stack/i);
     expect(message.split("\n")).toHaveLength(1);
   });
@@ -114,12 +137,14 @@ describe("JSON syntax: strict JSON, even though YAML would accept more", () => {
       "qus.config.json": `{\n  "source": {"type": "local", "path": "/x"},\n  "targets": ${"[".repeat(20_000)}${"]".repeat(20_000)}\n}\n`,
     });
     const error = await configError(loadConfig({ cwd: dir }));
-    expect(error.message).toBe("qus.config.json:3:15: targets[0]: expected a string or an object, found a list");
+    expect(error.message).toBe(
+      "qus.config.json:3:15: targets[0]: expected a string or an object, found a list",
+    );
   });
 
   test("duplicate keys, which JSON.parse would silently collapse", async () => {
-    expect(await messageFor("qus.config.json", '{"targets": [], "targets": ["aarch64"], "source": {}}')).toBe(
-      "qus.config.json:1:17: the same key appears twice in one object",
-    );
+    expect(
+      await messageFor("qus.config.json", '{"targets": [], "targets": ["aarch64"], "source": {}}'),
+    ).toBe("qus.config.json:1:17: the same key appears twice in one object");
   });
 });

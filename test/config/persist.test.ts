@@ -20,7 +20,9 @@ describe("persist and binfmtDDir", () => {
   });
 
   test("can be turned off, and the directory moved (relative to the config file)", async () => {
-    const { dir, config } = await load(`${MINIMAL_YAML}persist: false\nbinfmtDDir: ./boot/binfmt.d\n`);
+    const { dir, config } = await load(
+      `${MINIMAL_YAML}persist: false\nbinfmtDDir: ./boot/binfmt.d\n`,
+    );
     expect(config.persist).toBe(false);
     expect((await load(`${MINIMAL_YAML}persist: true\n`)).config.persist).toBe(true);
     expect(config.binfmtDDir).toBe(join(dir, "boot/binfmt.d"));
@@ -29,7 +31,9 @@ describe("persist and binfmtDDir", () => {
   test("a persist that is not a boolean is refused at its position", async () => {
     const dir = await configDir({ "qus.config.yaml": `${MINIMAL_YAML}persist: "yes"\n` });
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
-    expect(error.message).toBe('qus.config.yaml:5:10: persist: expected true or false, found "yes"');
+    expect(error.message).toBe(
+      'qus.config.yaml:5:10: persist: expected true or false, found "yes"',
+    );
   });
 
   test("an empty binfmtDDir or one with a line break is refused", async () => {

@@ -2,7 +2,12 @@
 // and long values cut, so a hostile config can neither drive the terminal nor flood it.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { escapeControlCharacters, MAX_QUOTED_LENGTH, quote, shorten } from "../../src/config/quote.js";
+import {
+  escapeControlCharacters,
+  MAX_QUOTED_LENGTH,
+  quote,
+  shorten,
+} from "../../src/config/quote.js";
 
 // What terminals act on: C0 controls, DEL and C1 controls.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -63,7 +68,9 @@ describe("escapeControlCharacters", () => {
   });
 
   test("keepNewlines keeps tab and line feed for multi-line output, nothing else", () => {
-    expect(escapeControlCharacters("a\nb\tc\rd\u001b\u0085", { keepNewlines: true })).toBe("a\nb\tc\\u000dd\\u001b\\u0085");
+    expect(escapeControlCharacters("a\nb\tc\rd\u001b\u0085", { keepNewlines: true })).toBe(
+      "a\nb\tc\\u000dd\\u001b\\u0085",
+    );
   });
 
   test("text without control characters is unchanged", () => {

@@ -37,7 +37,10 @@ describe("cosmiconfig's meta-config is not honoured", () => {
   test("with a qus config present, the redirected file is still ignored", async () => {
     const dir = await configDir({
       ".config/config.json": JSON.stringify({ cosmiconfig: { searchPlaces: ["evil.yaml"] } }),
-      "package.json": JSON.stringify({ name: "x", cosmiconfig: { cosmiconfig: { searchPlaces: ["evil.yaml"] } } }),
+      "package.json": JSON.stringify({
+        name: "x",
+        cosmiconfig: { cosmiconfig: { searchPlaces: ["evil.yaml"] } },
+      }),
       "evil.yaml": EVIL,
       "qus.config.yaml": MINIMAL_YAML,
     });
@@ -48,7 +51,11 @@ describe("cosmiconfig's meta-config is not honoured", () => {
   });
 
   test(".config/config.js is never executed (cosmiconfig() itself runs it)", async () => {
-    const dir = await configDir({ ".config/config.js": RUNS_CODE, "evil.yaml": EVIL, "qus.config.yaml": MINIMAL_YAML });
+    const dir = await configDir({
+      ".config/config.js": RUNS_CODE,
+      "evil.yaml": EVIL,
+      "qus.config.yaml": MINIMAL_YAML,
+    });
     process.chdir(dir);
     const config = await loadConfig({ cwd: dir });
     expect(config.file).toBe(join(dir, "qus.config.yaml"));
@@ -74,7 +81,9 @@ describe("$import is rejected as an unknown key, never followed", () => {
     const error = await configError(loadConfig({ cwd: dir }));
     expect(error.message.split("\n")).toEqual([
       'qus.config.yaml:1:1: missing required key "source"',
-      expect.stringMatching(/^qus\.config\.yaml:1:1: unknown key "\$import" \(qus never merges other files into a config; allowed: \$schema, targets, /),
+      expect.stringMatching(
+        /^qus\.config\.yaml:1:1: unknown key "\$import" \(qus never merges other files into a config; allowed: \$schema, targets, /,
+      ),
     ]);
     expect(error.problems.map((p) => p.pointer)).toEqual(["", "/$import"]);
     // cosmiconfig's own loader would have merged base.yaml into the config.
@@ -84,12 +93,19 @@ describe("$import is rejected as an unknown key, never followed", () => {
 
   test("JSON and JS configs and nested objects reject it too", async () => {
     const dir = await configDir({
-      "a.json": JSON.stringify({ $import: "./base.json", targets: [], source: { type: "local", path: "/x" } }),
-      "b.mjs": 'export default { targets: [], source: { type: "local", path: "/x", $import: "./base.json" } };',
+      "a.json": JSON.stringify({
+        $import: "./base.json",
+        targets: [],
+        source: { type: "local", path: "/x" },
+      }),
+      "b.mjs":
+        'export default { targets: [], source: { type: "local", path: "/x", $import: "./base.json" } };',
       "base.json": "{}",
     });
     const json = await configError(loadConfig({ cwd: dir, configPath: "a.json" }));
-    expect(json.problems.map((p) => [p.pointer, p.position.line, p.position.column])).toEqual([["/$import", 1, 2]]);
+    expect(json.problems.map((p) => [p.pointer, p.position.line, p.position.column])).toEqual([
+      ["/$import", 1, 2],
+    ]);
     const js = await configError(loadConfig({ cwd: dir, configPath: "b.mjs" }));
     expect(js.problems.map((p) => p.pointer)).toEqual(["/source/$import"]);
     expect(js.message).toMatch(/^b\.mjs: source: unknown key "\$import"/);

@@ -10,7 +10,10 @@ import { projectRoot } from "../helpers/fixtures.js";
 // The build ships the standalone validator; it must judge every input exactly as ajv's own.
 const samples: unknown[] = [
   { targets: ["aarch64"], source: { type: "local", path: "/usr/bin" } },
-  { targets: [{ name: "arm", flags: "PF", enabled: false, hostFamily: true }], source: { type: "debian", suite: "trixie" } },
+  {
+    targets: [{ name: "arm", flags: "PF", enabled: false, hostFamily: true }],
+    source: { type: "debian", suite: "trixie" },
+  },
   { targets: "aarch64", source: { type: "local" } },
   { targets: [1, { name: "x", flagz: "P" }], flags: "PXF", source: { type: "nope" }, prefx: 1 },
   { targets: [], source: { type: "debian", suite: 12, mirror: "ftp://x" }, installDir: "/a:b" },
@@ -28,7 +31,15 @@ it("the precompiled validator reports the same errors as the run-time one", asyn
     const precompiled = createRequire(import.meta.url)(file) as ValidateFunction;
     const runtime = await compileAtRunTime(configSchema());
     for (const sample of samples) {
-      const strip = (v: ValidateFunction) => (v(sample) ? [] : (v.errors ?? []).map(({ instancePath, keyword, params, message }) => ({ instancePath, keyword, params, message })));
+      const strip = (v: ValidateFunction) =>
+        v(sample)
+          ? []
+          : (v.errors ?? []).map(({ instancePath, keyword, params, message }) => ({
+              instancePath,
+              keyword,
+              params,
+              message,
+            }));
       expect(strip(precompiled)).toEqual(strip(runtime));
     }
     expect(precompiled(samples[3])).toBe(false);

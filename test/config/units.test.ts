@@ -91,8 +91,12 @@ describe("defaultCacheDir", () => {
   });
 
   test("users get $XDG_CACHE_HOME/qus, or ~/.cache/qus; a relative XDG_CACHE_HOME is ignored", () => {
-    expect(defaultCacheDir({ XDG_CACHE_HOME: "/srv/cache", HOME: "/home/a" }, false, "/home/b")).toBe("/srv/cache/qus");
-    expect(defaultCacheDir({ XDG_CACHE_HOME: "cache", HOME: "/home/a" }, false, "/home/b")).toBe("/home/a/.cache/qus");
+    expect(
+      defaultCacheDir({ XDG_CACHE_HOME: "/srv/cache", HOME: "/home/a" }, false, "/home/b"),
+    ).toBe("/srv/cache/qus");
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "cache", HOME: "/home/a" }, false, "/home/b")).toBe(
+      "/home/a/.cache/qus",
+    );
     expect(defaultCacheDir({}, false, "/home/b")).toBe("/home/b/.cache/qus");
   });
 });

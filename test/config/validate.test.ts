@@ -34,7 +34,13 @@ describe("a valid config", () => {
       source: { type: "local", path: "/usr/bin", patterns: [...CONFIG_DEFAULTS.localPatterns] },
     });
     expect(config.targets).toEqual([
-      { target: "aarch64", requestedAs: "aarch64", flags: "POF", enabled: true, allowHostFamily: false },
+      {
+        target: "aarch64",
+        requestedAs: "aarch64",
+        flags: "POF",
+        enabled: true,
+        allowHostFamily: false,
+      },
     ]);
   });
 
@@ -44,7 +50,9 @@ describe("a valid config", () => {
       "targets: [armhf, AArch64, ppc64el, loong64, {name: amd64, hostFamily: true, enabled: false}]\n" +
         "source: {type: local, path: /usr/bin}\n",
     );
-    expect(config.targets.map((t) => [t.target, t.requestedAs, t.enabled, t.allowHostFamily])).toEqual([
+    expect(
+      config.targets.map((t) => [t.target, t.requestedAs, t.enabled, t.allowHostFamily]),
+    ).toEqual([
       ["arm", "armhf", true, false],
       ["aarch64", "AArch64", true, false],
       ["ppc64le", "ppc64el", true, false],
@@ -68,12 +76,18 @@ describe("a valid config", () => {
   });
 
   test("accepts an empty target list (with prune, it removes everything qus owns)", async () => {
-    const config = await load("qus.config.json", JSON.stringify({ targets: [], source: { type: "local", path: "/x" } }));
+    const config = await load(
+      "qus.config.json",
+      JSON.stringify({ targets: [], source: { type: "local", path: "/x" } }),
+    );
     expect(config.targets).toEqual([]);
   });
 
   test("a local pattern may be one string; a debian source keeps only what was set", async () => {
-    const local = await load("qus.config.yaml", "targets: []\nsource: {type: local, path: /opt/q, pattern: 'qemu-{target}'}\n");
+    const local = await load(
+      "qus.config.yaml",
+      "targets: []\nsource: {type: local, path: /opt/q, pattern: 'qemu-{target}'}\n",
+    );
     expect(local.source).toEqual({ type: "local", path: "/opt/q", patterns: ["qemu-{target}"] });
     const debian = await load(
       "qus.config.yaml",
@@ -91,7 +105,10 @@ describe("a valid config", () => {
   });
 
   test("accepts a $schema key for editors", async () => {
-    const config = await load("qus.config.yaml", `$schema: ./schemas/qus.config.schema.json\n${MINIMAL_YAML}`);
+    const config = await load(
+      "qus.config.yaml",
+      `$schema: ./schemas/qus.config.schema.json\n${MINIMAL_YAML}`,
+    );
     expect(config.targets).toHaveLength(1);
   });
 });
@@ -133,12 +150,16 @@ describe("problems are all reported at once, each at its line and column", () =>
   });
 
   test("the problems carry pointer and position for programs", async () => {
-    const error = await configError(load("qus.config.yaml", "targets: [aarch64, nope]\nsource: {type: local, path: /x}\n"));
+    const error = await configError(
+      load("qus.config.yaml", "targets: [aarch64, nope]\nsource: {type: local, path: /x}\n"),
+    );
     expect(error.problems).toEqual([
       {
         position: { file: expect.stringMatching(/\/qus\.config\.yaml$/), line: 1, column: 20 },
         pointer: "/targets/1",
-        message: expect.stringMatching(/^targets\[1\]: unknown target "nope" \(known targets: i386, i486, alpha, .*, loongarch64\)$/),
+        message: expect.stringMatching(
+          /^targets\[1\]: unknown target "nope" \(known targets: i386, i486, alpha, .*, loongarch64\)$/,
+        ),
       },
     ]);
   });
@@ -166,11 +187,16 @@ describe("problems are all reported at once, each at its line and column", () =>
       "  }",
       "}",
     ].join("\n");
-    expect(await problemsIn("package.json", json)).toEqual(['package.json:5:5: source: missing required key "path"']);
+    expect(await problemsIn("package.json", json)).toEqual([
+      'package.json:5:5: source: missing required key "path"',
+    ]);
   });
 
   test("JS configs have no positions: problems are named by file", async () => {
-    const lines = await problemsIn("qus.config.mjs", 'export default { targets: ["aarch64", "riscv46"], source: { type: "local" } };');
+    const lines = await problemsIn(
+      "qus.config.mjs",
+      'export default { targets: ["aarch64", "riscv46"], source: { type: "local" } };',
+    );
     expect(lines).toEqual([
       'qus.config.mjs: source: missing required key "path"',
       'qus.config.mjs: targets[1]: unknown target "riscv46" (did you mean "riscv64"?)',
@@ -180,10 +206,17 @@ describe("problems are all reported at once, each at its line and column", () =>
 
 describe("the source", () => {
   test("a missing type lists the types; an unknown one suggests the closest", async () => {
-    expect(await problemsIn("qus.config.yaml", "targets: []\nsource:\n  path: /usr/bin\n")).toEqual([
-      'qus.config.yaml:2:1: source: missing required key "type" (one of "local", "debian", "fedora")',
-    ]);
-    expect(await problemsIn("qus.config.yaml", "targets: []\nsource:\n  type: loacl\n  path: /usr/bin\n")).toEqual([
+    expect(await problemsIn("qus.config.yaml", "targets: []\nsource:\n  path: /usr/bin\n")).toEqual(
+      [
+        'qus.config.yaml:2:1: source: missing required key "type" (one of "local", "debian", "fedora")',
+      ],
+    );
+    expect(
+      await problemsIn(
+        "qus.config.yaml",
+        "targets: []\nsource:\n  type: loacl\n  path: /usr/bin\n",
+      ),
+    ).toEqual([
       'qus.config.yaml:3:9: source.type: expected one of "local", "debian", "fedora", found "loacl" (did you mean "local"?)',
     ]);
     expect(await problemsIn("qus.config.yaml", "targets: []\nsource: local\n")).toEqual([
@@ -212,7 +245,8 @@ describe("the source", () => {
   });
 
   test("local patterns need {target} and no '/'", async () => {
-    const yaml = "targets: []\nsource:\n  type: local\n  path: /usr/bin\n  pattern: ['qemu-{target}', 'bin/qemu-{target}', qemu-static, 7]\n";
+    const yaml =
+      "targets: []\nsource:\n  type: local\n  path: /usr/bin\n  pattern: ['qemu-{target}', 'bin/qemu-{target}', qemu-static, 7]\n";
     expect(await problemsIn("qus.config.yaml", yaml)).toEqual([
       'qus.config.yaml:5:30: source.pattern[1]: expected a file name that contains "{target}" and no "/", found "bin/qemu-{target}"',
       'qus.config.yaml:5:51: source.pattern[2]: expected a file name that contains "{target}" and no "/", found "qemu-static"',
@@ -223,7 +257,8 @@ describe("the source", () => {
 
 describe("the C flag needs an explicit opt-in", () => {
   test("reported wherever C appears, with the risk explained", async () => {
-    const yaml = "flags: PCF\ntargets:\n  - name: arm\n    flags: OC\nsource: {type: local, path: /x}\n";
+    const yaml =
+      "flags: PCF\ntargets:\n  - name: arm\n    flags: OC\nsource: {type: local, path: /x}\n";
     const risk =
       '"C" (credentials) lets any foreign setuid binary run with raised privileges through QEMU, ' +
       'which is easy to exploit; remove "C", or set allowCredentials: true to accept that risk';
@@ -234,7 +269,9 @@ describe("the C flag needs an explicit opt-in", () => {
   });
 
   test("allowCredentials: false is the same as not setting it", async () => {
-    const error = await configError(load("qus.config.yaml", "allowCredentials: false\nflags: CF\n" + MINIMAL_YAML));
+    const error = await configError(
+      load("qus.config.yaml", `allowCredentials: false\nflags: CF\n${MINIMAL_YAML}`),
+    );
     expect(error.problems.map((p) => p.pointer)).toEqual(["/flags"]);
   });
 });
@@ -245,7 +282,9 @@ describe("shape and limits", () => {
       'qus.config.yaml:1:1: missing required key "targets"',
       'qus.config.yaml:1:1: missing required key "source"',
     ]);
-    expect(await problemsIn("qus.config.yaml", "- aarch64\n")).toEqual(["qus.config.yaml:1:1: expected an object, found a list"]);
+    expect(await problemsIn("qus.config.yaml", "- aarch64\n")).toEqual([
+      "qus.config.yaml:1:1: expected an object, found a list",
+    ]);
     expect(await problemsIn("qus.config.yaml", "# nothing yet\n")).toEqual([
       "qus.config.yaml: the config is empty; it needs at least `targets` and `source`",
     ]);
@@ -253,11 +292,19 @@ describe("shape and limits", () => {
 
   test("limits on list sizes and string lengths", async () => {
     const many = Array.from({ length: 65 }, () => "aarch64");
-    const config = JSON.stringify({ targets: many, source: { type: "local", path: `/${"x".repeat(600)}` }, prefix: "" });
+    const config = JSON.stringify({
+      targets: many,
+      source: { type: "local", path: `/${"x".repeat(600)}` },
+      prefix: "",
+    });
     const lines = await problemsIn("qus.config.json", config);
     const column = (text: string): number => config.indexOf(text) + 1;
-    expect(lines).toContain(`qus.config.json:1:${column("[")}: targets: expected at most 64 entries, found 65`);
-    expect(lines).toContain(`qus.config.json:1:${column('"/xxx')}: source.path: expected at most 512 characters, found 601`);
+    expect(lines).toContain(
+      `qus.config.json:1:${column("[")}: targets: expected at most 64 entries, found 65`,
+    );
+    expect(lines).toContain(
+      `qus.config.json:1:${column('"/xxx')}: source.path: expected at most 512 characters, found 601`,
+    );
     expect(lines).toContain(
       `qus.config.json:1:${column('""')}: prefix: expected a name of 1 to 32 letters, digits, ".", "_", "+" or "-", starting with a letter or digit, found ""`,
     );
@@ -268,32 +315,62 @@ describe("hostile values: each refused once, briefly, without driving the termin
   const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
   test("a 100,000-character target name: its length is reported, the name is not echoed or checked further", async () => {
-    const lines = await problemsIn("qus.config.yaml", `targets: [${"a".repeat(100_000)}]\nsource: {type: local, path: /x}\n`);
-    expect(lines).toEqual(["qus.config.yaml:1:11: targets[0]: expected at most 64 characters, found 100000"]);
+    const lines = await problemsIn(
+      "qus.config.yaml",
+      `targets: [${"a".repeat(100_000)}]\nsource: {type: local, path: /x}\n`,
+    );
+    expect(lines).toEqual([
+      "qus.config.yaml:1:11: targets[0]: expected at most 64 characters, found 100000",
+    ]);
   });
 
   test("1,000 targets: one problem for the list, not one per repeated entry", async () => {
-    const lines = await problemsIn("qus.config.yaml", `targets:\n${"  - aarch64\n".repeat(1000)}source: {type: local, path: /x}\n`);
-    expect(lines).toEqual(["qus.config.yaml:2:3: targets: expected at most 64 entries, found 1000"]);
+    const lines = await problemsIn(
+      "qus.config.yaml",
+      `targets:\n${"  - aarch64\n".repeat(1000)}source: {type: local, path: /x}\n`,
+    );
+    expect(lines).toEqual([
+      "qus.config.yaml:2:3: targets: expected at most 64 entries, found 1000",
+    ]);
   });
 
   test("a 50,000-letter flags value: its length only, not its repeated letters", async () => {
-    const lines = await problemsIn("qus.config.yaml", `targets: [aarch64]\nflags: ${"P".repeat(50_000)}\nsource: {type: local, path: /x}\n`);
-    expect(lines).toEqual(["qus.config.yaml:2:8: flags: expected at most 8 characters, found 50000"]);
+    const lines = await problemsIn(
+      "qus.config.yaml",
+      `targets: [aarch64]\nflags: ${"P".repeat(50_000)}\nsource: {type: local, path: /x}\n`,
+    );
+    expect(lines).toEqual([
+      "qus.config.yaml:2:8: flags: expected at most 8 characters, found 50000",
+    ]);
   });
 
   test("a long value is quoted cut short after 80 characters", async () => {
     const name = `x${"y".repeat(63)}`;
-    const [line] = await problemsIn("qus.config.yaml", `targets: [${name}]\nsource: {type: local, path: /x}\n`);
-    expect(line).toBe(`qus.config.yaml:1:11: targets[0]: unknown target "${name}" (known targets: ${TARGETS.map((t) => t.name).join(", ")})`);
+    const [line] = await problemsIn(
+      "qus.config.yaml",
+      `targets: [${name}]\nsource: {type: local, path: /x}\n`,
+    );
+    expect(line).toBe(
+      `qus.config.yaml:1:11: targets[0]: unknown target "${name}" (known targets: ${TARGETS.map((t) => t.name).join(", ")})`,
+    );
     const version = `!${"y".repeat(100)}`;
-    const [cut] = await problemsIn("qus.config.yaml", `targets: []\nsource: {type: debian, suite: bookworm, version: "${version}"}\n`);
-    expect(cut).toMatch(new RegExp(`source\\.version: expected .*, found "${version.slice(0, 80)}…"$`));
+    const [cut] = await problemsIn(
+      "qus.config.yaml",
+      `targets: []\nsource: {type: debian, suite: bookworm, version: "${version}"}\n`,
+    );
+    expect(cut).toMatch(
+      new RegExp(`source\\.version: expected .*, found "${version.slice(0, 80)}…"$`),
+    );
   });
 
   test("many problems: the first 20 are shown and the rest counted; --json still gets them all", async () => {
-    const keys = Array.from({ length: 30 }, (_, i) => `extra${String(i).padStart(2, "0")}: 1\n`).join("");
-    const error = await configError(load("qus.config.yaml", `targets: [aarch64]\nsource: {type: local, path: /x}\n${keys}`));
+    const keys = Array.from(
+      { length: 30 },
+      (_, i) => `extra${String(i).padStart(2, "0")}: 1\n`,
+    ).join("");
+    const error = await configError(
+      load("qus.config.yaml", `targets: [aarch64]\nsource: {type: local, path: /x}\n${keys}`),
+    );
     const lines = error.message.split("\n");
     expect(lines).toHaveLength(21);
     expect(lines[0]).toMatch(/^qus\.config\.yaml:3:1: unknown key "extra00"/);
@@ -303,7 +380,8 @@ describe("hostile values: each refused once, briefly, without driving the termin
   });
 
   test("terminal escape sequences and NUL in keys and values are shown escaped, in the message and in --json", async () => {
-    const yaml = 'targets: ["\\e[31maarch64", "\\x9b2J"]\n"\\e]0;pwned\\a\\0": 1\nsource: {type: local, path: /x}\n';
+    const yaml =
+      'targets: ["\\e[31maarch64", "\\x9b2J"]\n"\\e]0;pwned\\a\\0": 1\nsource: {type: local, path: /x}\n';
     const error = await configError(load("qus.config.yaml", yaml));
     expect(error.message).not.toMatch(CONTROL);
     for (const problem of error.problems) expect(problem.message).not.toMatch(CONTROL);
@@ -333,7 +411,9 @@ test("no ConfigError message carries a stack trace", async () => {
 });
 
 test("the directory of a relative path is the config's, even through --config from elsewhere", async () => {
-  const dir = await configDir({ "deploy/qus.config.yaml": "targets: []\nsource: {type: local, path: bin}\n" });
+  const dir = await configDir({
+    "deploy/qus.config.yaml": "targets: []\nsource: {type: local, path: bin}\n",
+  });
   const config = await loadConfig({ cwd: dir, configPath: "deploy/qus.config.yaml" });
   expect(config.source).toMatchObject({ path: join(dir, "deploy/bin") });
 });

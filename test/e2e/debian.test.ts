@@ -5,7 +5,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { debianMirror, startMirrorServer, TRIXIE_SECURITY_VERSION, TRIXIE_VERSION, type DebianMirrorFixture, type MirrorServer } from "../helpers/debian-mirror.js";
+import {
+  debianMirror,
+  startMirrorServer,
+  TRIXIE_SECURITY_VERSION,
+  TRIXIE_VERSION,
+  type DebianMirrorFixture,
+  type MirrorServer,
+} from "../helpers/debian-mirror.js";
 import { foreignBusybox } from "../helpers/fixtures.js";
 import { baseConfig, openHarness, type Harness } from "./harness.js";
 
@@ -39,9 +46,14 @@ describe("debian source through the CLI", () => {
     const apply = await h.qus("apply", "--auto-approve");
     expect(apply.stderr).not.toMatch(/Error/);
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain(`qemu-user-static ${mirror.bookwormStatic.version} (debian bookworm)`);
+    expect(apply.stdout).toContain(
+      `qemu-user-static ${mirror.bookwormStatic.version} (debian bookworm)`,
+    );
     expect(apply.stderr).toMatch(/Downloaded .*qemu-user-static_.*\.deb/);
-    expect(await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).toMatchObject({ code: 0, stdout: "aarch64\n" });
+    expect(await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).toMatchObject({
+      code: 0,
+      stdout: "aarch64\n",
+    });
 
     const lock = JSON.parse(await readFile(join(h.dir, "qus.lock.json"), "utf8"));
     expect(JSON.stringify(lock)).toContain(mirror.bookwormStatic.sha256);

@@ -8,7 +8,10 @@ import { foreignBusybox, qemuDir, requireFixtures, runCli } from "../helpers/fix
 it("runs the whole job on the embedded default inside a private binfmt_misc", async () => {
   requireFixtures();
   const before = (await readdir(tmpdir())).filter((f) => f.startsWith("qus-demo-"));
-  const result = await runCli(["demo", "--emulators", qemuDir(), "--binary", foreignBusybox()], { env: { NO_COLOR: "1" }, timeoutMs: 120_000 });
+  const result = await runCli(["demo", "--emulators", qemuDir(), "--binary", foreignBusybox()], {
+    env: { NO_COLOR: "1" },
+    timeoutMs: 120_000,
+  });
   expect(result.stderr).not.toMatch(/Error/);
   expect(result.code).toBe(0);
   const out = result.stdout;

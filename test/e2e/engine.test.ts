@@ -92,7 +92,9 @@ describe("changes to a converged host", () => {
   });
 
   it("disables a target the config marks enabled: false, without re-registering", async () => {
-    await h.writeConfig(baseConfig(h.dir, { targets: ["riscv64", { name: "arm64", enabled: false }] }));
+    await h.writeConfig(
+      baseConfig(h.dir, { targets: ["riscv64", { name: "arm64", enabled: false }] }),
+    );
     const apply = await h.qus("apply", "--auto-approve");
     expect(apply.stdout).toContain("0 added, 1 changed, 0 destroyed");
     expect(await h.entry("qemu-aarch64")).toMatch(/^disabled/);
@@ -121,7 +123,9 @@ describe("changes to a converged host", () => {
   it("restores an installed emulator modified outside qus, re-registering its F entry", async () => {
     // Replaced the way package managers do it: the kernel denies writes to a file F holds open.
     const target = join(h.dir, "emulators", "qemu-aarch64");
-    expect((await h.sh(`cp ${emulatorPath("arm")} ${target}.new && mv ${target}.new ${target}`)).code).toBe(0);
+    expect(
+      (await h.sh(`cp ${emulatorPath("arm")} ${target}.new && mv ${target}.new ${target}`)).code,
+    ).toBe(0);
     const plan = await h.qus("plan");
     expect(plan.stdout).toMatch(/-\/\+ emulator ".*qemu-aarch64"/);
     expect(plan.stdout).toContain("the file was modified outside qus");
@@ -176,7 +180,11 @@ describe("output for scripts", () => {
     await h.writeConfig(baseConfig(h.dir));
     const plan = await h.qus("plan", "--json");
     const doc = JSON.parse(plan.stdout);
-    expect(doc).toMatchObject({ format_version: "1", has_changes: true, summary: { add: 4, change: 0, destroy: 0 } });
+    expect(doc).toMatchObject({
+      format_version: "1",
+      has_changes: true,
+      summary: { add: 4, change: 0, destroy: 0 },
+    });
     expect(doc.rendered).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
     const apply = JSON.parse((await h.qus("apply", "--auto-approve", "--json")).stdout);
     expect(apply.applied).toEqual({ add: 4, change: 0, destroy: 0 });
@@ -191,7 +199,9 @@ describe("output for scripts", () => {
     await h.writeConfig(baseConfig(h.dir));
     // `script` gives qus a real pseudo-terminal; the answer arrives once the prompt is up.
     const onTty = (answer: string) =>
-      h.sh(`(sleep 1.5; echo ${answer}) | script -qec "${process.execPath} ${cliPath()} apply" /dev/null`);
+      h.sh(
+        `(sleep 1.5; echo ${answer}) | script -qec "${process.execPath} ${cliPath()} apply" /dev/null`,
+      );
     const declined = await onTty("y");
     expect(declined.code).toBe(1);
     expect(declined.stdout).toContain("Only 'yes' will be accepted to approve.");
@@ -199,7 +209,9 @@ describe("output for scripts", () => {
     expect(await h.entry("qemu-aarch64")).toBeNull();
     const approved = await onTty("yes");
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
+    expect(approved.stdout).toMatch(
+      /Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./,
+    );
     expect(await h.entry("qemu-aarch64")).toContain("enabled");
   });
 

@@ -15,8 +15,12 @@ afterAll(async () => {
 });
 
 async function expectUntouched(): Promise<void> {
-  expect((await h.sh("ls /proc/sys/fs/binfmt_misc")).stdout.split("\n").filter(Boolean).sort()).toEqual(["register", "status"]);
-  expect((await readdir(h.dir)).filter((f) => f !== "qus.config.json" && f !== "qus.config.yaml")).toEqual([]);
+  expect(
+    (await h.sh("ls /proc/sys/fs/binfmt_misc")).stdout.split("\n").filter(Boolean).sort(),
+  ).toEqual(["register", "status"]);
+  expect(
+    (await readdir(h.dir)).filter((f) => f !== "qus.config.json" && f !== "qus.config.yaml"),
+  ).toEqual([]);
 }
 
 function expectUserError(result: { code: number; stderr: string }, pattern: RegExp): void {
@@ -28,13 +32,33 @@ function expectUserError(result: { code: number; stderr: string }, pattern: RegE
 
 describe("config errors", () => {
   const cases: [string, string, RegExp][] = [
-    ["unknown target with a suggestion", `targets: [aarch46]\nsource: {type: local, path: /x}\n`, /qus\.config\.yaml:1:\d+: .*"aarch46".*did you mean "aarch64"/],
-    ["unknown key", `targets: [aarch64]\nsource: {type: local, path: /x}\nprefx: q-\n`, /qus\.config\.yaml:3:1: .*prefx/],
-    ["bad flags", `targets: [aarch64]\nflags: PXF\nsource: {type: local, path: /x}\n`, /qus\.config\.yaml:2:\d+: .*flags/],
-    ["C without consent", `targets: [aarch64]\nflags: CF\nsource: {type: local, path: /x}\n`, /qus\.config\.yaml:2:\d+: .*allowCredentials/],
+    [
+      "unknown target with a suggestion",
+      `targets: [aarch46]\nsource: {type: local, path: /x}\n`,
+      /qus\.config\.yaml:1:\d+: .*"aarch46".*did you mean "aarch64"/,
+    ],
+    [
+      "unknown key",
+      `targets: [aarch64]\nsource: {type: local, path: /x}\nprefx: q-\n`,
+      /qus\.config\.yaml:3:1: .*prefx/,
+    ],
+    [
+      "bad flags",
+      `targets: [aarch64]\nflags: PXF\nsource: {type: local, path: /x}\n`,
+      /qus\.config\.yaml:2:\d+: .*flags/,
+    ],
+    [
+      "C without consent",
+      `targets: [aarch64]\nflags: CF\nsource: {type: local, path: /x}\n`,
+      /qus\.config\.yaml:2:\d+: .*allowCredentials/,
+    ],
     ["YAML syntax", `targets: [aarch64\nsource: {type: local}\n`, /qus\.config\.yaml:\d+:\d+/],
     ["missing source", `targets: [aarch64]\n`, /qus\.config\.yaml.*source/],
-    ["injected delimiter in installDir", `targets: [aarch64]\nsource: {type: local, path: /x}\ninstallDir: "/opt/a:b"\n`, /qus\.config\.yaml:3:\d+: .*installDir/],
+    [
+      "injected delimiter in installDir",
+      `targets: [aarch64]\nsource: {type: local, path: /x}\ninstallDir: "/opt/a:b"\n`,
+      /qus\.config\.yaml:3:\d+: .*installDir/,
+    ],
   ];
   for (const [title, yaml, pattern] of cases) {
     it(`${title}: exit 1, positioned message, nothing touched (plan and apply)`, async () => {
@@ -63,7 +87,10 @@ describe("source and kernel errors", () => {
 
   it("an emulator missing from the local directory is named, and nothing is installed", async () => {
     await h.writeConfig(baseConfig(h.dir, { source: { type: "local", path: h.dir } }));
-    expectUserError(await h.qus("apply", "--auto-approve"), /No emulator in .* for aarch64, riscv64/);
+    expectUserError(
+      await h.qus("apply", "--auto-approve"),
+      /No emulator in .* for aarch64, riscv64/,
+    );
     await expectUntouched();
   });
 

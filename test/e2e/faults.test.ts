@@ -19,7 +19,10 @@ afterAll(async () => {
 const persist = () => ({ persist: true, binfmtDDir: join(h.dir, "binfmt.d") });
 const configs = () => [
   baseConfig(h.dir, { targets: ["aarch64", "riscv64", "arm"], ...persist() }),
-  baseConfig(h.dir, { targets: [{ name: "aarch64", flags: "OF" }, "s390x", { name: "riscv64", enabled: false }], ...persist() }),
+  baseConfig(h.dir, {
+    targets: [{ name: "aarch64", flags: "OF" }, "s390x", { name: "riscv64", enabled: false }],
+    ...persist(),
+  }),
   baseConfig(h.dir, { targets: [], ...persist() }),
 ];
 
@@ -33,8 +36,16 @@ interface Trial {
 async function trial(index: number, t: Trial): Promise<{ killed: boolean; elapsedMs: number }> {
   await h.writeConfig(configs()[index % 3]!);
   const started = Date.now();
-  const run = spawnQus(h.sandbox, h.dir, ["apply", "--auto-approve", "--lock-timeout", "20"], t.env);
-  const timer = t.killAfterMs === undefined ? undefined : setTimeout(() => run.child.kill("SIGKILL"), t.killAfterMs);
+  const run = spawnQus(
+    h.sandbox,
+    h.dir,
+    ["apply", "--auto-approve", "--lock-timeout", "20"],
+    t.env,
+  );
+  const timer =
+    t.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => run.child.kill("SIGKILL"), t.killAfterMs);
   const result = await run.done;
   const elapsedMs = Date.now() - started;
   clearTimeout(timer);
@@ -60,13 +71,24 @@ describe("kill -9 during apply", () => {
       // Three moves per step number: install-heavy, replace/disable, remove-everything.
       for (let move = 0; move < 3; move++) {
         index += 1;
-        if ((await trial(index, { label: `move to config ${index % 3}, kill after step ${n}`, env: { QUS_FAULT_AFTER_STEP: String(n) } })).killed) kills += 1;
+        if (
+          (
+            await trial(index, {
+              label: `move to config ${index % 3}, kill after step ${n}`,
+              env: { QUS_FAULT_AFTER_STEP: String(n) },
+            })
+          ).killed
+        )
+          kills += 1;
         else missed.push(`config ${index % 3} step ${n}`);
       }
     }
     // A trial whose step number exceeds the move's step count completes instead (still checked).
     // Every move has at least 6 steps, so at least 18 of the 30 trials must be real kills.
-    expect(kills, `apply completed instead of being killed at: ${missed.join(", ")}`).toBeGreaterThanOrEqual(18);
+    expect(
+      kills,
+      `apply completed instead of being killed at: ${missed.join(", ")}`,
+    ).toBeGreaterThanOrEqual(18);
   }, 300_000);
 
   it("at seeded random instants until 15 land inside an apply: converges, never a partial emulator", async () => {
@@ -81,10 +103,16 @@ describe("kill -9 during apply", () => {
       attempts += 1;
       index += 1;
       const killAfterMs = Math.round(40 + random() * windowMs);
-      const outcome = await trial(index, { label: `move to config ${index % 3}, SIGKILL after ${killAfterMs} ms`, killAfterMs });
+      const outcome = await trial(index, {
+        label: `move to config ${index % 3}, SIGKILL after ${killAfterMs} ms`,
+        killAfterMs,
+      });
       if (outcome.killed) kills += 1;
       else windowMs = Math.max(100, Math.min(windowMs, outcome.elapsedMs));
     }
-    expect(kills, `only ${kills} of ${attempts} timed kills landed inside an apply`).toBeGreaterThanOrEqual(15);
+    expect(
+      kills,
+      `only ${kills} of ${attempts} timed kills landed inside an apply`,
+    ).toBeGreaterThanOrEqual(15);
   }, 300_000);
 });

@@ -5,7 +5,13 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MirrorServer } from "../helpers/debian-mirror.js";
-import { fedoraRepo, REFUSAL_RELEASES, startFedoraServer, UPDATE_VERSION, type FedoraRepoFixture } from "../helpers/fedora-repo.js";
+import {
+  fedoraRepo,
+  REFUSAL_RELEASES,
+  startFedoraServer,
+  UPDATE_VERSION,
+  type FedoraRepoFixture,
+} from "../helpers/fedora-repo.js";
 import { emulatorPath, foreignBusybox } from "../helpers/fixtures.js";
 import { baseConfig, openHarness, type Harness } from "./harness.js";
 
@@ -49,10 +55,21 @@ describe("fedora source", () => {
     expect((await readFile(installed)).equals(await readFile(emulatorPath("aarch64")))).toBe(true);
     expect((await stat(installed)).mode & 0o777).toBe(0o755);
     expect(await h.entry("qemu-aarch64")).toContain(`interpreter ${installed}`);
-    expect(await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).toMatchObject({ code: 0, stdout: "aarch64\n" });
+    expect(await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).toMatchObject({
+      code: 0,
+      stdout: "aarch64\n",
+    });
 
-    const lock = JSON.parse(await readFile(join(h.dir, "qus.lock.json"), "utf8")) as { packages: Array<{ package: string; version: string; filename: string }> };
-    expect(lock.packages).toEqual([expect.objectContaining({ package: "qemu-user-static-aarch64", version: UPDATE_VERSION, filename: repo.updateAarch64.filename })]);
+    const lock = JSON.parse(await readFile(join(h.dir, "qus.lock.json"), "utf8")) as {
+      packages: Array<{ package: string; version: string; filename: string }>;
+    };
+    expect(lock.packages).toEqual([
+      expect.objectContaining({
+        package: "qemu-user-static-aarch64",
+        version: UPDATE_VERSION,
+        filename: repo.updateAarch64.filename,
+      }),
+    ]);
 
     // Converged and locked: no request to the mirror at all.
     server.reset();

@@ -4,7 +4,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliPath, qemuDir, requireBuilt, requireFixtures } from "../helpers/fixtures.js";
-import { startSandbox, type RunResult, type Sandbox, SANDBOX_BINFMT_DIR } from "../helpers/sandbox.js";
+import {
+  startSandbox,
+  type RunResult,
+  type Sandbox,
+  SANDBOX_BINFMT_DIR,
+} from "../helpers/sandbox.js";
 
 /** A sandbox plus a scratch directory, and helpers to run qus and shell commands there. */
 export interface Harness {
@@ -19,7 +24,10 @@ export interface Harness {
 }
 
 /** The config every e2e test starts from: local emulators from the real Debian package. */
-export function baseConfig(dir: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function baseConfig(
+  dir: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     targets: ["aarch64", "riscv64"],
     source: { type: "local", path: qemuDir() },
@@ -44,7 +52,8 @@ export async function openHarness(options: { mount?: boolean } = {}): Promise<Ha
     dir,
     configPath,
     writeConfig: (config) => writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`),
-    qus: (...args) => sandbox.run(process.execPath, [cliPath(), ...args], { cwd: dir, env: { NO_COLOR: "1" } }),
+    qus: (...args) =>
+      sandbox.run(process.execPath, [cliPath(), ...args], { cwd: dir, env: { NO_COLOR: "1" } }),
     sh,
     async entry(name) {
       const r = await sh(`cat ${SANDBOX_BINFMT_DIR}/${name} 2>/dev/null`);

@@ -23,27 +23,49 @@ describe("qus init", () => {
     expect(text).toMatch(/^# yaml-language-server: \$schema=\S+qus\.config\.schema\.json\n/);
     expect(text).toMatch(/^# binfmt flags/m);
     const data = parse(text);
-    expect(data).toMatchObject({ targets: ["aarch64", "arm", "riscv64"], flags: "POF", source: { type: "debian" } });
+    expect(data).toMatchObject({
+      targets: ["aarch64", "arm", "riscv64"],
+      flags: "POF",
+      source: { type: "debian" },
+    });
     expect(data.$schema).toMatch(/qus\.config\.schema\.json$/);
-    expect(JSON.parse(await readFile(resolve(dir, data.$schema), "utf8")).title).toBe("qus configuration");
+    expect(JSON.parse(await readFile(resolve(dir, data.$schema), "utf8")).title).toBe(
+      "qus configuration",
+    );
 
     const validate = await runCli(["validate", "--json"], { cwd: dir });
     expect(validate.code).toBe(0);
     expect(JSON.parse(validate.stdout).targets).toEqual(["aarch64", "arm", "riscv64"]);
   });
 
-  it.each(["debian", "fedora", "local"])("writes a valid starter for --source %s", async (source) => {
-    const init = await runCli(["init", "--source", source, "-c", "q.yaml", "--emulators", qemuDir()], { cwd: dir });
-    expect(init.code).toBe(0);
-    expect(parse(await readFile(join(dir, "q.yaml"), "utf8")).source.type).toBe(source);
-    expect((await runCli(["validate", "-c", "q.yaml"], { cwd: dir })).code).toBe(0);
-  });
+  it.each(["debian", "fedora", "local"])(
+    "writes a valid starter for --source %s",
+    async (source) => {
+      const init = await runCli(
+        ["init", "--source", source, "-c", "q.yaml", "--emulators", qemuDir()],
+        { cwd: dir },
+      );
+      expect(init.code).toBe(0);
+      expect(parse(await readFile(join(dir, "q.yaml"), "utf8")).source.type).toBe(source);
+      expect((await runCli(["validate", "-c", "q.yaml"], { cwd: dir })).code).toBe(0);
+    },
+  );
 
   it("a local starter plans with the emulators it names", async () => {
-    expect((await runCli(["init", "--source", "local", "--emulators", qemuDir(), "--targets", "aarch64"], { cwd: dir })).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          ["init", "--source", "local", "--emulators", qemuDir(), "--targets", "aarch64"],
+          { cwd: dir },
+        )
+      ).code,
+    ).toBe(0);
     const text = await readFile(join(dir, "qus.config.yaml"), "utf8");
     // Keep the plan inside the scratch directory: the default paths are the host's.
-    await writeFile(join(dir, "qus.config.yaml"), `${text}installDir: ./emulators\nstateFile: ./state.json\nbinfmtDir: ./binfmt_misc\npersist: false\n`);
+    await writeFile(
+      join(dir, "qus.config.yaml"),
+      `${text}installDir: ./emulators\nstateFile: ./state.json\nbinfmtDir: ./binfmt_misc\npersist: false\n`,
+    );
     const plan = await runCli(["plan", "--no-color"], { cwd: dir });
     expect(plan.stderr).toBe("");
     expect(plan.stdout).toContain("qemu-aarch64");
@@ -53,7 +75,9 @@ describe("qus init", () => {
     await writeFile(join(dir, "qus.config.yaml"), "targets: []\n");
     const again = await runCli(["init"], { cwd: dir });
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/qus\.config\.yaml already exists; qus init never overwrites a file/);
+    expect(again.stderr).toMatch(
+      /qus\.config\.yaml already exists; qus init never overwrites a file/,
+    );
     expect(await readFile(join(dir, "qus.config.yaml"), "utf8")).toBe("targets: []\n");
 
     await rm(join(dir, "qus.config.yaml"));
@@ -65,7 +89,10 @@ describe("qus init", () => {
 
   it("rejects unknown targets with a suggestion, and non-YAML file names", async () => {
     const typo = await runCli(["init", "--targets", "aarch46"], { cwd: dir });
-    expect(typo).toMatchObject({ code: 1, stderr: 'Error: unknown target "aarch46" in --targets (did you mean "aarch64"?)\n' });
+    expect(typo).toMatchObject({
+      code: 1,
+      stderr: 'Error: unknown target "aarch46" in --targets (did you mean "aarch64"?)\n',
+    });
     const json = await runCli(["init", "-c", "qus.config.json"], { cwd: dir });
     expect(json.code).toBe(1);
     expect(json.stderr).toContain("qus init writes YAML");

@@ -11,21 +11,47 @@ import type { Sandbox } from "../helpers/sandbox.js";
 /** A qus process started inside the sandbox, and how it ended. */
 export interface SpawnedQus {
   readonly child: ChildProcess;
-  readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  readonly done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
 }
 
 /** Starts `qus ...args` inside the sandbox without waiting for it. */
-export function spawnQus(sandbox: Sandbox, cwd: string, args: readonly string[], env: Record<string, string> = {}): SpawnedQus {
+export function spawnQus(
+  sandbox: Sandbox,
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): SpawnedQus {
   const child = spawn(
     "nsenter",
-    ["-t", String(sandbox.pid), "-U", "-m", "--preserve-credentials", `--wd=${cwd}`, "--", process.execPath, cliPath(), ...args],
+    [
+      "-t",
+      String(sandbox.pid),
+      "-U",
+      "-m",
+      "--preserve-credentials",
+      `--wd=${cwd}`,
+      "--",
+      process.execPath,
+      cliPath(),
+      ...args,
+    ],
     { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
@@ -75,10 +101,13 @@ export function registeredInterpretersIntact(sandbox: Sandbox): string[] {
     } catch (error) {
       // With F the kernel holds the file open, so a missing path is harmless for running, but the
       // next boot (binfmt.d) would need it: report it unless qus is about to re-create it.
-      problems.push(`${name}: interpreter ${interpreter} unreadable (${(error as NodeJS.ErrnoException).code})`);
+      problems.push(
+        `${name}: interpreter ${interpreter} unreadable (${(error as NodeJS.ErrnoException).code})`,
+      );
       continue;
     }
-    if (actual !== sourceSha(emulator)) problems.push(`${name}: interpreter ${interpreter} is not a complete copy of ${emulator}`);
+    if (actual !== sourceSha(emulator))
+      problems.push(`${name}: interpreter ${interpreter} is not a complete copy of ${emulator}`);
   }
   return problems;
 }

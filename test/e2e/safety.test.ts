@@ -20,7 +20,8 @@ afterEach(async () => {
 
 const binfmtD = () => join(h.dir, "binfmt.d");
 // persist is set explicitly: inside a user namespace (as here) its default is off.
-const config = (overrides: Record<string, unknown> = {}) => baseConfig(h.dir, { binfmtDDir: binfmtD(), persist: true, ...overrides });
+const config = (overrides: Record<string, unknown> = {}) =>
+  baseConfig(h.dir, { binfmtDDir: binfmtD(), persist: true, ...overrides });
 const conf = (entry: string) => join(binfmtD(), `${entry}.conf`);
 const read = (path: string) => readFileSync(path, "utf8");
 
@@ -46,7 +47,13 @@ describe("persistence (binfmt.d files)", () => {
     // The line in the file is exactly what the kernel accepted: registering it again reproduces the entry.
     const entryBefore = await h.entry("qemu-aarch64");
     const line = aarch64.split("\n").find((l) => l.startsWith(":"))!;
-    expect((await h.sh(`echo -1 > /proc/sys/fs/binfmt_misc/qemu-aarch64 && printf '%s' '${line}' > /proc/sys/fs/binfmt_misc/register`)).code).toBe(0);
+    expect(
+      (
+        await h.sh(
+          `echo -1 > /proc/sys/fs/binfmt_misc/qemu-aarch64 && printf '%s' '${line}' > /proc/sys/fs/binfmt_misc/register`,
+        )
+      ).code,
+    ).toBe(0);
     expect(await h.entry("qemu-aarch64")).toBe(entryBefore);
     expect((await h.qus("plan", "--detailed-exitcode")).code).toBe(0);
 
@@ -75,7 +82,10 @@ describe("persistence (binfmt.d files)", () => {
 
   it("takes over a same-named file qus did not write, and restores one edited behind its back", async () => {
     await h.sh(`mkdir -p ${binfmtD()}`);
-    await writeFile(conf("qemu-aarch64"), ":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/usr/bin/qemu-aarch64-static:OCF\n");
+    await writeFile(
+      conf("qemu-aarch64"),
+      ":qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/usr/bin/qemu-aarch64-static:OCF\n",
+    );
     await h.writeConfig(config({ targets: ["aarch64"] }));
     const plan = await h.qus("plan");
     expect(plan.stdout).toContain(`-/+ binfmt.d file "${conf("qemu-aarch64")}"`);
@@ -145,13 +155,26 @@ describe("saved plans", () => {
 describe("one apply at a time", () => {
   it("5 concurrent applies end in the correct state: one does the work, the others find nothing to do", async () => {
     await h.writeConfig(config({ targets: ["aarch64", "riscv64", "arm"] }));
-    const runs = await Promise.all(Array.from({ length: 5 }, () => h.qus("apply", "--auto-approve", "--detailed-exitcode")));
-    expect(runs.map((r) => r.stderr.match(/^Error.*$/m)?.[0] ?? null)).toEqual([null, null, null, null, null]);
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => h.qus("apply", "--auto-approve", "--detailed-exitcode")),
+    );
+    expect(runs.map((r) => r.stderr.match(/^Error.*$/m)?.[0] ?? null)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(runs.map((r) => r.code).sort()).toEqual([0, 0, 0, 0, 2]);
-    expect(runs.filter((r) => r.stdout.includes("Apply complete! Resources: 9 added"))).toHaveLength(1);
+    expect(
+      runs.filter((r) => r.stdout.includes("Apply complete! Resources: 9 added")),
+    ).toHaveLength(1);
     expect(registeredInterpretersIntact(h.sandbox)).toEqual([]);
     expect((await h.qus("plan", "--detailed-exitcode")).code).toBe(0);
-    expect(await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).toMatchObject({ code: 0, stdout: "aarch64\n" });
+    expect(await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).toMatchObject({
+      code: 0,
+      stdout: "aarch64\n",
+    });
   });
 
   it("fails after --lock-timeout naming the holder; plan does not wait for the lock", async () => {
@@ -160,12 +183,23 @@ describe("one apply at a time", () => {
     try {
       await h.sh(`mkdir -p ${join(h.dir, "state")}`);
       const lockFile = join(h.dir, "state", "apply.lock");
-      await writeFile(lockFile, JSON.stringify({ pid: holder.pid, since: "2030-01-01T00:00:00.000Z", command: "qus apply", bootId: null, startTime: null }));
+      await writeFile(
+        lockFile,
+        JSON.stringify({
+          pid: holder.pid,
+          since: "2030-01-01T00:00:00.000Z",
+          command: "qus apply",
+          bootId: null,
+          startTime: null,
+        }),
+      );
       const started = Date.now();
       const apply = await h.qus("apply", "--auto-approve", "--lock-timeout", "1");
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
       expect(apply.code).toBe(1);
-      expect(apply.stderr).toContain(`Another qus holds the apply lock ${lockFile}: pid ${holder.pid} (qus apply), since 2030-01-01T00:00:00.000Z`);
+      expect(apply.stderr).toContain(
+        `Another qus holds the apply lock ${lockFile}: pid ${holder.pid} (qus apply), since 2030-01-01T00:00:00.000Z`,
+      );
       expect(await h.entry("qemu-aarch64")).toBeNull();
       expect((await h.qus("plan", "--detailed-exitcode")).code).toBe(2);
       holder.kill("SIGKILL");
@@ -181,7 +215,9 @@ describe("one apply at a time", () => {
 
 describe("signals", () => {
   it("SIGTERM stops between steps, reports what was done, and the next apply converges", async () => {
-    await h.writeConfig(config({ targets: ["aarch64", "riscv64", "arm", "s390x", "ppc64le", "mips"] }));
+    await h.writeConfig(
+      config({ targets: ["aarch64", "riscv64", "arm", "s390x", "ppc64le", "mips"] }),
+    );
     const run = spawnQus(h.sandbox, h.dir, ["apply", "--auto-approve"]);
     let sent = false;
     run.child.stderr!.on("data", (chunk: string) => {
@@ -197,7 +233,9 @@ describe("signals", () => {
     // Without a terminal, progress is one line per change; the change the signal stopped is marked.
     expect(result.stderr).toMatch(/^\[COMPLETED\] Install emulator /m);
     expect(result.stderr).toMatch(/^\[FAILED\] /m);
-    expect(result.stderr).toMatch(/Done before stopping: \d+ added, 0 changed, 0 destroyed; run "qus plan" to see what is left\./);
+    expect(result.stderr).toMatch(
+      /Done before stopping: \d+ added, 0 changed, 0 destroyed; run "qus plan" to see what is left\./,
+    );
     expect(registeredInterpretersIntact(h.sandbox)).toEqual([]);
     const plan = await h.qus("plan", "--detailed-exitcode");
     expect(plan.code).toBe(2);
@@ -212,7 +250,13 @@ describe("F drift", () => {
     expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
     const installed = join(h.dir, "emulators", "qemu-aarch64");
     // The kernel denies writes to a file an F entry holds open, so replace it the way package managers do.
-    expect((await h.sh(`cp ${emulatorPath("riscv64")} ${installed}.new && mv ${installed}.new ${installed}`)).code).toBe(0);
+    expect(
+      (
+        await h.sh(
+          `cp ${emulatorPath("riscv64")} ${installed}.new && mv ${installed}.new ${installed}`,
+        )
+      ).code,
+    ).toBe(0);
     // The kernel still runs the emulator it opened at registration: drift it cannot show by itself.
     expect((await h.sandbox.run(foreignBusybox(), ["uname", "-m"])).stdout).toBe("aarch64\n");
     const plan = await h.qus("plan", "--json");
@@ -220,9 +264,15 @@ describe("F drift", () => {
     const registration = doc.changes.find((c: { kind: string }) => c.kind === "registration");
     expect(registration).toMatchObject({ action: "replace", symbol: "-/+" });
     expect(registration.reasons).toContainEqual(
-      expect.objectContaining({ attribute: "emulator", forces_replacement: true, note: expect.stringContaining("F flag") }),
+      expect.objectContaining({
+        attribute: "emulator",
+        forces_replacement: true,
+        note: expect.stringContaining("F flag"),
+      }),
     );
-    expect(doc.changes.find((c: { kind: string }) => c.kind === "emulator").reasons[0].note).toBe("the file was modified outside qus");
+    expect(doc.changes.find((c: { kind: string }) => c.kind === "emulator").reasons[0].note).toBe(
+      "the file was modified outside qus",
+    );
     expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
     expect(registeredInterpretersIntact(h.sandbox)).toEqual([]);
     expect((await h.qus("plan", "--detailed-exitcode")).code).toBe(0);
@@ -235,7 +285,9 @@ describe("StrictModes as root", () => {
     await h.writeConfig(config({ installDir: join(h.dir, "open", "emulators") }));
     const apply = await h.qus("apply", "--auto-approve");
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain(`Error: Refusing to run as root: ${join(h.dir, "open")}, a directory above installDir`);
+    expect(apply.stderr).toContain(
+      `Error: Refusing to run as root: ${join(h.dir, "open")}, a directory above installDir`,
+    );
     expect(apply.stderr).toContain(`chmod go-w ${join(h.dir, "open")}`);
     expect(await h.entry("qemu-aarch64")).toBeNull();
   });

@@ -23,8 +23,11 @@ const host = describeHost(machine());
 /** Every target with a test program that may be registered here: the host's own never is. */
 const programTargets = TEST_PROGRAM_TARGETS.filter((t) => t !== host.target);
 /** Same-family targets (i386 on x86_64) are registered with the explicit opt-in. */
-const targetEntries = programTargets.map((t) => (findTarget(t)!.family === host.family ? { name: t, hostFamily: true } : t));
-const config = (overrides: Record<string, unknown> = {}) => baseConfig(h.dir, { persist: false, ...overrides });
+const targetEntries = programTargets.map((t) =>
+  findTarget(t)!.family === host.family ? { name: t, hostFamily: true } : t,
+);
+const config = (overrides: Record<string, unknown> = {}) =>
+  baseConfig(h.dir, { persist: false, ...overrides });
 
 describe("qus verify", () => {
   it("runs every generated test program through the kernel, and --version for the others", async () => {
@@ -35,14 +38,24 @@ describe("qus verify", () => {
     expect(verify.stderr).toBe("");
     expect(verify.code).toBe(0);
     for (const target of programTargets) {
-      expect(verify.stdout).toMatch(new RegExp(`^qemu-${target} +ok +\\[test program\\] ran the ${target} test program through binfmt_misc`, "m"));
+      expect(verify.stdout).toMatch(
+        new RegExp(
+          `^qemu-${target} +ok +\\[test program\\] ran the ${target} test program through binfmt_misc`,
+          "m",
+        ),
+      );
     }
-    expect(verify.stdout).toMatch(/^qemu-sparc64 +ok +\[--version only\] .*qemu-sparc64 version .*no test program for sparc64/m);
+    expect(verify.stdout).toMatch(
+      /^qemu-sparc64 +ok +\[--version only\] .*qemu-sparc64 version .*no test program for sparc64/m,
+    );
     expect(verify.stdout).toContain(`Verify: ${programTargets.length + 2} passed, 0 failed.`);
 
     const json = JSON.parse((await h.qus("verify", "--json")).stdout);
     expect(json.summary).toEqual({ passed: programTargets.length + 2, failed: 0 });
-    expect(json.results.find((r: { target: string }) => r.target === "loongarch64")).toMatchObject({ method: "program", ok: true });
+    expect(json.results.find((r: { target: string }) => r.target === "loongarch64")).toMatchObject({
+      method: "program",
+      ok: true,
+    });
   });
 
   it("exits 1 naming the target whose emulator is broken", async () => {
@@ -51,13 +64,17 @@ describe("qus verify", () => {
     await mkdir(broken);
     await copyFile(emulatorPath("aarch64"), join(broken, "qemu-aarch64-static"));
     await copyFile(emulatorPath("aarch64"), join(broken, "qemu-riscv64-static"));
-    await h.writeConfig(config({ targets: ["aarch64", "riscv64"], source: { type: "local", path: broken } }));
+    await h.writeConfig(
+      config({ targets: ["aarch64", "riscv64"], source: { type: "local", path: broken } }),
+    );
     expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
 
     const verify = await h.qus("verify");
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/^qemu-aarch64 +ok /m);
-    expect(verify.stdout).toMatch(/^qemu-riscv64 +FAILED +\[test program\] the riscv64 test program ended with exit status \d+/m);
+    expect(verify.stdout).toMatch(
+      /^qemu-riscv64 +FAILED +\[test program\] the riscv64 test program ended with exit status \d+/m,
+    );
     expect(verify.stdout).toContain("Verify: 1 passed, 1 failed.");
     expect(verify.stderr).toBe("Error: verification failed for qemu-riscv64 (riscv64)\n");
   });
@@ -82,7 +99,9 @@ describe("qus apply --verify", () => {
     await h.writeConfig(config({ targets: ["aarch64", "s390x"] }));
     const apply = await h.qus("apply", "--auto-approve", "--verify", "--detailed-exitcode");
     expect(apply.code).toBe(2);
-    expect(apply.stdout).toMatch(/Apply complete![\s\S]*qemu-s390x +ok[\s\S]*Verify: 2 passed, 0 failed\./);
+    expect(apply.stdout).toMatch(
+      /Apply complete![\s\S]*qemu-s390x +ok[\s\S]*Verify: 2 passed, 0 failed\./,
+    );
 
     const again = await h.qus("apply", "--auto-approve", "--verify", "--json");
     expect(again.code).toBe(0);

@@ -13,7 +13,9 @@ const MODULE_PLAYBOOK = join(projectRoot, "examples", "ansible", "playbook-modul
 function requireAnsible(): void {
   const probe = spawnSync("ansible-playbook", ["--version"], { encoding: "utf8" });
   if (probe.status !== 0) {
-    throw new Error("ansible-playbook is not installed: run scripts/setup.sh (it installs Debian's ansible-core)");
+    throw new Error(
+      "ansible-playbook is not installed: run scripts/setup.sh (it installs Debian's ansible-core)",
+    );
   }
 }
 
@@ -23,7 +25,10 @@ beforeEach(async () => {
   h = await openHarness();
   // `qus` on PATH, as the playbook expects: a wrapper around the built CLI.
   await mkdir(join(h.dir, "bin"));
-  await writeFile(join(h.dir, "bin", "qus"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} "$@"\n`);
+  await writeFile(
+    join(h.dir, "bin", "qus"),
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} "$@"\n`,
+  );
   await chmod(join(h.dir, "bin", "qus"), 0o755);
   await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"], persist: false }));
 });
@@ -47,16 +52,34 @@ async function runPlaybook(file: string, ...extra: string[]) {
   };
   const run = await h.sandbox.run(
     "ansible-playbook",
-    ["-i", "localhost,", "-c", "local", file, "-e", `qus_config=${h.configPath}`, "-e", "ansible_become=false", ...extra],
+    [
+      "-i",
+      "localhost,",
+      "-c",
+      "local",
+      file,
+      "-e",
+      `qus_config=${h.configPath}`,
+      "-e",
+      "ansible_become=false",
+      ...extra,
+    ],
     { cwd: h.dir, env, timeoutMs: 60_000 },
   );
-  const recap = /localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/.exec(run.stdout);
-  if (recap === null) throw new Error(`no PLAY RECAP in ansible-playbook output (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
+  const recap = /localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/.exec(
+    run.stdout,
+  );
+  if (recap === null)
+    throw new Error(
+      `no PLAY RECAP in ansible-playbook output (exit ${run.code}):\n${run.stdout}\n${run.stderr}`,
+    );
   return { ...run, ok: Number(recap[1]), changed: Number(recap[2]), failed: Number(recap[4]) };
 }
 
 describe("examples/ansible/playbook.yml", () => {
-  it("--check reports the change and registers nothing; then changed once, then changed=0", { timeout: 120_000 }, async () => {
+  it("--check reports the change and registers nothing; then changed once, then changed=0", {
+    timeout: 120_000,
+  }, async () => {
     const check = await playbook("--check", "--diff");
     expect(check).toMatchObject({ code: 0, failed: 0, changed: 1 });
     expect(check.stdout).toContain("Plan: 2 to add, 0 to change, 0 to destroy.");
@@ -73,14 +96,19 @@ describe("examples/ansible/playbook.yml", () => {
   });
 
   it("fails the play when qus fails", { timeout: 60_000 }, async () => {
-    await writeFile(h.configPath, `${JSON.stringify({ targets: ["aarch46"], source: { type: "local", path: "/nonexistent" } })}\n`);
+    await writeFile(
+      h.configPath,
+      `${JSON.stringify({ targets: ["aarch46"], source: { type: "local", path: "/nonexistent" } })}\n`,
+    );
     const broken = await playbook();
     expect(broken.code).not.toBe(0);
     expect(broken.failed).toBe(1);
     expect(broken.stdout).toContain("unknown target");
   });
 
-  it("the qus module: check mode plans only (with the plan as diff), then changed once, then changed=0", { timeout: 120_000 }, async () => {
+  it("the qus module: check mode plans only (with the plan as diff), then changed once, then changed=0", {
+    timeout: 120_000,
+  }, async () => {
     const check = await runPlaybook(MODULE_PLAYBOOK, "--check", "--diff");
     expect(check).toMatchObject({ code: 0, failed: 0, changed: 1 });
     expect(check.stdout).toContain('+ registration "qemu-aarch64"');

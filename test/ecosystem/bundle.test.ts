@@ -10,10 +10,17 @@ import { projectRoot, qemuDir, requireFixtures } from "../helpers/fixtures.js";
 let work: string;
 let bundle: string;
 
-function node(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function node(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // A minimal environment: nothing that could point node at the project's modules.
-    const child = spawn(process.execPath, [...args], { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...args], {
+      cwd,
+      env: { PATH: "/usr/bin:/bin", HOME: cwd, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -27,8 +34,15 @@ beforeAll(async () => {
   requireFixtures();
   work = await mkdtemp(join(tmpdir(), "qus-bundle-"));
   const built = join(work, "build", "qus.mjs");
-  const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "bundle.mjs"), built], { cwd: projectRoot, encoding: "utf8", timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`scripts/bundle.mjs failed (is esbuild installed? npm ci):\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(process.execPath, [join(projectRoot, "scripts", "bundle.mjs"), built], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `scripts/bundle.mjs failed (is esbuild installed? npm ci):\n${result.stdout}${result.stderr}`,
+    );
   const empty = join(work, "host");
   await mkdir(empty);
   bundle = join(empty, "qus.mjs");
@@ -61,7 +75,10 @@ describe("the single-file bundle", () => {
 
   it("reports config errors with file:line:col, from the embedded schema", async () => {
     const dir = join(work, "host");
-    await writeFile(join(dir, "bad.yaml"), "targets:\n  - aarch46\nsource:\n  type: local\n  path: /usr/bin\n");
+    await writeFile(
+      join(dir, "bad.yaml"),
+      "targets:\n  - aarch46\nsource:\n  type: local\n  path: /usr/bin\n",
+    );
     const validate = await node([bundle, "validate", "-c", "bad.yaml"], dir);
     expect(validate.code).toBe(1);
     expect(validate.stderr).toMatch(/bad\.yaml:2:5/);

@@ -12,12 +12,18 @@ const USER_DATA = join(projectRoot, "examples", "cloud-init", "user-data.yaml");
 let dir: string;
 
 function cloudInitSchema(file: string) {
-  return spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8", timeout: 60_000 });
+  return spawnSync("cloud-init", ["schema", "--config-file", file], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 beforeAll(async () => {
   const probe = spawnSync("cloud-init", ["--version"], { encoding: "utf8" });
-  if (probe.status !== 0) throw new Error("cloud-init is not installed: run scripts/setup.sh (it installs Debian's cloud-init)");
+  if (probe.status !== 0)
+    throw new Error(
+      "cloud-init is not installed: run scripts/setup.sh (it installs Debian's cloud-init)",
+    );
   dir = await mkdtemp(join(tmpdir(), "qus-cloud-init-"));
 });
 afterAll(async () => {
@@ -32,9 +38,14 @@ describe("examples/cloud-init/user-data.yaml", () => {
     expect(result.status).toBe(0);
   });
 
-  it("the validator does catch a broken copy (so the check above means something)", { timeout: 60_000 }, async () => {
+  it("the validator does catch a broken copy (so the check above means something)", {
+    timeout: 60_000,
+  }, async () => {
     const broken = join(dir, "broken.yaml");
-    await writeFile(broken, (await readFile(USER_DATA, "utf8")).replace("runcmd:", "runcmd: 42\nruncmd_unused:"));
+    await writeFile(
+      broken,
+      (await readFile(USER_DATA, "utf8")).replace("runcmd:", "runcmd: 42\nruncmd_unused:"),
+    );
     const result = cloudInitSchema(broken);
     expect(result.status).not.toBe(0);
     expect(`${result.stdout}${result.stderr}`).toMatch(/runcmd/);
@@ -42,13 +53,22 @@ describe("examples/cloud-init/user-data.yaml", () => {
 
   it("writes a qus config that qus validates, applies it with --verify, and persists", async () => {
     const data = parse(await readFile(USER_DATA, "utf8"));
-    const file = data.write_files.find((f: { path: string }) => f.path === "/etc/qus/qus.config.yaml");
+    const file = data.write_files.find(
+      (f: { path: string }) => f.path === "/etc/qus/qus.config.yaml",
+    );
     const config = join(dir, "qus.config.yaml");
     await writeFile(config, file.content, { mode: 0o644 });
     const validate = await runCli(["validate", "-c", config]);
     expect(validate.stderr).toBe("");
     expect(validate.code).toBe(0);
     expect(parse(file.content).persist).toBe(true);
-    expect(data.runcmd).toContainEqual(["qus", "apply", "--auto-approve", "--verify", "--config", "/etc/qus/qus.config.yaml"]);
+    expect(data.runcmd).toContainEqual([
+      "qus",
+      "apply",
+      "--auto-approve",
+      "--verify",
+      "--config",
+      "/etc/qus/qus.config.yaml",
+    ]);
   });
 });

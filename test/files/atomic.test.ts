@@ -3,12 +3,30 @@
 // rather than followed. Real files in a temp directory, real emulators as content.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { link, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { QusError, SourceError } from "../../src/errors.js";
-import { FileWriteError, installFileAtomic, removeFile, tempPathFor, writeFileAtomic } from "../../src/files/atomic.js";
+import {
+  FileWriteError,
+  installFileAtomic,
+  removeFile,
+  tempPathFor,
+  writeFileAtomic,
+} from "../../src/files/atomic.js";
 import { emulatorPath, requireFixtures } from "../helpers/fixtures.js";
 
 let root: string;
@@ -72,7 +90,12 @@ describe("installFileAtomic", () => {
   it("accepts the expected SHA-256 in any letter case", async () => {
     const from = emulatorPath("aarch64");
     const to = join(dir, "qemu-aarch64");
-    await installFileAtomic({ from, to, mode: 0o755, expectedSha256: sha256Of(from).toUpperCase() });
+    await installFileAtomic({
+      from,
+      to,
+      mode: 0o755,
+      expectedSha256: sha256Of(from).toUpperCase(),
+    });
     expect(sha256Of(to)).toBe(sha256Of(from));
   });
 
@@ -80,7 +103,12 @@ describe("installFileAtomic", () => {
     const to = join(dir, "qemu-aarch64");
     await writeFile(to, "old emulator", { mode: 0o755 });
     const wrong = "0".repeat(64);
-    const install = installFileAtomic({ from: emulatorPath("aarch64"), to, mode: 0o755, expectedSha256: wrong });
+    const install = installFileAtomic({
+      from: emulatorPath("aarch64"),
+      to,
+      mode: 0o755,
+      expectedSha256: wrong,
+    });
     await expect(install).rejects.toBeInstanceOf(SourceError);
     await expect(install).rejects.toThrow(`expected ${wrong}; ${to} was left unchanged`);
     expect(await readFile(to, "utf8")).toBe("old emulator");
@@ -89,9 +117,14 @@ describe("installFileAtomic", () => {
 
   it("creates nothing when the content does not match and there was no file", async () => {
     const to = join(dir, "qemu-arm");
-    await expect(installFileAtomic({ from: emulatorPath("arm"), to, mode: 0o755, expectedSha256: "f".repeat(64) })).rejects.toThrow(
-      SourceError,
-    );
+    await expect(
+      installFileAtomic({
+        from: emulatorPath("arm"),
+        to,
+        mode: 0o755,
+        expectedSha256: "f".repeat(64),
+      }),
+    ).rejects.toThrow(SourceError);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -155,7 +188,9 @@ describe("installFileAtomic", () => {
   it("reports a destination whose parent is a file as a FileWriteError", async () => {
     await writeFile(join(dir, "file"), "");
     const to = join(dir, "file", "qemu-arm");
-    await expect(installFileAtomic({ from: emulatorPath("arm"), to, mode: 0o755 })).rejects.toThrow(FileWriteError);
+    await expect(installFileAtomic({ from: emulatorPath("arm"), to, mode: 0o755 })).rejects.toThrow(
+      FileWriteError,
+    );
   });
 });
 

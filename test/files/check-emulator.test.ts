@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 // The SourceError a check throws (the test fails if it resolves or throws anything else).
-async function refusal(path: string, host: { machine: string }, options = STATIC): Promise<SourceError> {
+async function refusal(
+  path: string,
+  host: { machine: string },
+  options = STATIC,
+): Promise<SourceError> {
   const error: unknown = await checkEmulatorFile(path, host, options).then(
     () => new Error(`checkEmulatorFile accepted ${path}`),
     (thrown: unknown) => thrown,
@@ -34,7 +38,9 @@ async function refusal(path: string, host: { machine: string }, options = STATIC
 describe("checkEmulatorFile accepts", () => {
   it("the real static emulators built for this host", async () => {
     for (const target of ["aarch64", "arm", "riscv64", "s390x", "ppc64le"]) {
-      await expect(checkEmulatorFile(emulatorPath(target), thisHost, STATIC)).resolves.toBeUndefined();
+      await expect(
+        checkEmulatorFile(emulatorPath(target), thisHost, STATIC),
+      ).resolves.toBeUndefined();
     }
   });
 
@@ -45,12 +51,18 @@ describe("checkEmulatorFile accepts", () => {
   });
 
   it("a program for the host CPU given by its uname -m or Debian name (the aarch64 busybox on arm64)", async () => {
-    await expect(checkEmulatorFile(foreignBusybox(), { machine: "aarch64" }, STATIC)).resolves.toBeUndefined();
-    await expect(checkEmulatorFile(foreignBusybox(), { machine: "arm64" }, STATIC)).resolves.toBeUndefined();
+    await expect(
+      checkEmulatorFile(foreignBusybox(), { machine: "aarch64" }, STATIC),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkEmulatorFile(foreignBusybox(), { machine: "arm64" }, STATIC),
+    ).resolves.toBeUndefined();
   });
 
   it("a dynamic program when static is not required", async () => {
-    await expect(checkEmulatorFile("/bin/ls", thisHost, { requireStatic: false })).resolves.toBeUndefined();
+    await expect(
+      checkEmulatorFile("/bin/ls", thisHost, { requireStatic: false }),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -63,7 +75,9 @@ describe("checkEmulatorFile refuses", () => {
   it("a directory", async () => {
     const path = join(dir, "a-directory");
     await mkdir(path);
-    expect((await refusal(path, thisHost)).message).toBe(`Emulator ${path} is a directory, not a regular file`);
+    expect((await refusal(path, thisHost)).message).toBe(
+      `Emulator ${path} is a directory, not a regular file`,
+    );
   });
 
   it("a file without any execute bit, with a chmod hint", async () => {
@@ -87,7 +101,9 @@ describe("checkEmulatorFile refuses", () => {
     const path = join(dir, "qemu-truncated");
     await writeFile(path, readFileSync(emulatorPath("aarch64")).subarray(0, 200), { mode: 0o755 });
     expect((await refusal(path, thisHost)).message).toMatch(
-      new RegExp(`^Emulator ${path} is not a usable ELF executable: truncated ELF program headers \\(200 of \\d+ bytes\\)$`),
+      new RegExp(
+        `^Emulator ${path} is not a usable ELF executable: truncated ELF program headers \\(200 of \\d+ bytes\\)$`,
+      ),
     );
   });
 
@@ -106,11 +122,15 @@ describe("checkEmulatorFile refuses", () => {
 
   it("a dynamically linked program when static is required", async () => {
     const error = await refusal("/bin/ls", thisHost);
-    expect(error.message).toMatch(/^Emulator \/bin\/ls is dynamically linked \(it has a PT_INTERP loader\)/);
+    expect(error.message).toMatch(
+      /^Emulator \/bin\/ls is dynamically linked \(it has a PT_INTERP loader\)/,
+    );
   });
 
   it("a dynamic program on a host CPU the catalog does not know (only the CPU check is skipped)", async () => {
-    await expect(checkEmulatorFile(foreignBusybox(), { machine: "ia64" }, STATIC)).resolves.toBeUndefined();
+    await expect(
+      checkEmulatorFile(foreignBusybox(), { machine: "ia64" }, STATIC),
+    ).resolves.toBeUndefined();
     expect((await refusal("/bin/ls", { machine: "ia64" })).message).toMatch(/dynamically linked/);
   });
 });

@@ -58,7 +58,8 @@ function syntheticElf(options: {
   view.setUint32(is64 ? 48 : 36, options.flags ?? 0, little);
   view.setUint16(is64 ? 54 : 42, entrySize, little);
   view.setUint16(is64 ? 56 : 44, options.programTypes.length, little);
-  options.programTypes.forEach((type, i) => view.setUint32(headerSize + i * entrySize, type, little));
+  for (const [i, type] of options.programTypes.entries())
+    view.setUint32(headerSize + i * entrySize, type, little);
   return bytes;
 }
 
@@ -76,7 +77,9 @@ describe("readElfHeader on real files", () => {
   beforeAll(() => requireFixtures());
 
   it("reads every Debian emulator as a static-pie program for this host: ET_DYN, PT_DYNAMIC, no PT_INTERP", async () => {
-    const emulators = readdirSync(qemuDir()).filter((name) => name.startsWith("qemu-") && name.endsWith("-static"));
+    const emulators = readdirSync(qemuDir()).filter(
+      (name) => name.startsWith("qemu-") && name.endsWith("-static"),
+    );
     expect(emulators.length).toBeGreaterThanOrEqual(30);
     expect(hostExpectation).toBeDefined();
     for (const name of emulators) {
@@ -110,7 +113,9 @@ describe("readElfHeader on real files", () => {
     const header = readElfHeader(prefixOf("/bin/ls"));
     expect(header.hasInterp).toBe(true);
     expect(header.hasDynamic).toBe(true);
-    expect({ machine: header.machine, class: header.class, endian: header.endian }).toEqual(hostExpectation);
+    expect({ machine: header.machine, class: header.class, endian: header.endian }).toEqual(
+      hostExpectation,
+    );
   });
 
   it("reads the same header from a file as from its bytes", async () => {
@@ -121,7 +126,14 @@ describe("readElfHeader on real files", () => {
 
 describe("readElfHeader on synthetic headers", () => {
   it("reads 32-bit big-endian headers with their flags and program header types", () => {
-    const bytes = syntheticElf({ class: 32, endian: "big", type: ET_EXEC, machine: 8, flags: 0x20, programTypes: [1, 3, 2] });
+    const bytes = syntheticElf({
+      class: 32,
+      endian: "big",
+      type: ET_EXEC,
+      machine: 8,
+      flags: 0x20,
+      programTypes: [1, 3, 2],
+    });
     expect(readElfHeader(bytes)).toEqual({
       class: 32,
       endian: "big",
@@ -134,14 +146,30 @@ describe("readElfHeader on synthetic headers", () => {
   });
 
   it("accepts a header without program headers, whatever their offset says", () => {
-    const bytes = syntheticElf({ class: 64, endian: "little", type: ET_REL, machine: 62, programTypes: [] });
+    const bytes = syntheticElf({
+      class: 64,
+      endian: "little",
+      type: ET_REL,
+      machine: 62,
+      programTypes: [],
+    });
     new DataView(bytes.buffer).setBigUint64(32, 0xffff_ffffn, true);
     expect(elfBytesNeeded(bytes)).toBe(64);
-    expect(readElfHeader(bytes)).toMatchObject({ type: ET_REL, hasInterp: false, hasDynamic: false });
+    expect(readElfHeader(bytes)).toMatchObject({
+      type: ET_REL,
+      hasInterp: false,
+      hasDynamic: false,
+    });
   });
 
   it("rejects a program header table that ends past what qus reads", () => {
-    const bytes = syntheticElf({ class: 64, endian: "little", type: ET_EXEC, machine: 62, programTypes: [1] });
+    const bytes = syntheticElf({
+      class: 64,
+      endian: "little",
+      type: ET_EXEC,
+      machine: 62,
+      programTypes: [1],
+    });
     new DataView(bytes.buffer).setBigUint64(32, 0xffff_ffff_ffffn, true);
     expect(() => elfBytesNeeded(bytes)).toThrow(ElfFormatError);
     expect(() => readElfHeader(bytes)).toThrow(/program headers end at byte/);
@@ -174,12 +202,16 @@ describe("readElfHeader never crashes", () => {
   it("on random bytes behind a valid ELF identification", () => {
     const ident = fc.tuple(fc.constantFrom(1, 2), fc.constantFrom(1, 2));
     fc.assert(
-      fc.property(ident, fc.uint8Array({ minLength: 0, maxLength: 1024 }), ([elfClass, data], rest) => {
-        const bytes = new Uint8Array(6 + rest.length);
-        bytes.set([0x7f, 0x45, 0x4c, 0x46, elfClass, data]);
-        bytes.set(rest, 6);
-        parseOrTypedError(bytes);
-      }),
+      fc.property(
+        ident,
+        fc.uint8Array({ minLength: 0, maxLength: 1024 }),
+        ([elfClass, data], rest) => {
+          const bytes = new Uint8Array(6 + rest.length);
+          bytes.set([0x7f, 0x45, 0x4c, 0x46, elfClass, data]);
+          bytes.set(rest, 6);
+          parseOrTypedError(bytes);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -195,10 +227,13 @@ describe("readElfHeader never crashes", () => {
   });
 
   it("on a real header with random bytes overwritten", () => {
-    const edits = fc.array(fc.tuple(fc.nat({ max: realPrefix.length - 1 }), fc.integer({ min: 0, max: 255 })), {
-      minLength: 1,
-      maxLength: 8,
-    });
+    const edits = fc.array(
+      fc.tuple(fc.nat({ max: realPrefix.length - 1 }), fc.integer({ min: 0, max: 255 })),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    );
     fc.assert(
       fc.property(edits, (changes) => {
         const bytes = Uint8Array.from(realPrefix);
@@ -220,7 +255,10 @@ describe("elfMachineForTarget", () => {
         class: magic[4] === 1 ? 32 : 64,
         endian: little ? "little" : "big",
       };
-      expect({ target: target.name, cpu: elfMachineForTarget(target.name) }).toEqual({ target: target.name, cpu: fromMagic });
+      expect({ target: target.name, cpu: elfMachineForTarget(target.name) }).toEqual({
+        target: target.name,
+        cpu: fromMagic,
+      });
     }
   });
 
@@ -230,7 +268,15 @@ describe("elfMachineForTarget", () => {
 });
 
 describe("describeElfProblem", () => {
-  const staticX86: ElfHeader = { class: 64, endian: "little", type: ET_DYN, machine: 62, flags: 0, hasInterp: false, hasDynamic: true };
+  const staticX86: ElfHeader = {
+    class: 64,
+    endian: "little",
+    type: ET_DYN,
+    machine: 62,
+    flags: 0,
+    hasInterp: false,
+    hasDynamic: true,
+  };
 
   it("accepts a static program for the expected CPU", () => {
     expect(describeElfProblem(staticX86, X86_64, { requireStatic: true })).toBeNull();
@@ -244,17 +290,25 @@ describe("describeElfProblem", () => {
   });
 
   it("tells word size and byte order apart for the same e_machine", () => {
-    expect(describeElfProblem({ ...staticX86, machine: 183, endian: "big" }, AARCH64)).toMatch(/64-bit big-endian, but .* 64-bit little-endian/);
-    expect(describeElfProblem({ ...staticX86, class: 32 }, X86_64)).toMatch(/32-bit little-endian, but/);
+    expect(describeElfProblem({ ...staticX86, machine: 183, endian: "big" }, AARCH64)).toMatch(
+      /64-bit big-endian, but .* 64-bit little-endian/,
+    );
+    expect(describeElfProblem({ ...staticX86, class: 32 }, X86_64)).toMatch(
+      /32-bit little-endian, but/,
+    );
   });
 
   it("refuses a dynamic program only when static is required", () => {
     const dynamic = { ...staticX86, hasInterp: true };
-    expect(describeElfProblem(dynamic, X86_64, { requireStatic: true })).toMatch(/dynamically linked/);
+    expect(describeElfProblem(dynamic, X86_64, { requireStatic: true })).toMatch(
+      /dynamically linked/,
+    );
     expect(describeElfProblem(dynamic, X86_64, { requireStatic: false })).toBeNull();
   });
 
   it("refuses an ELF that is not an executable", () => {
-    expect(describeElfProblem({ ...staticX86, type: ET_REL }, X86_64)).toBe("is a relocatable object, not an executable");
+    expect(describeElfProblem({ ...staticX86, type: ET_REL }, X86_64)).toBe(
+      "is a relocatable object, not an executable",
+    );
   });
 });

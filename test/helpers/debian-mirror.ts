@@ -9,7 +9,18 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, chmod, readdir } from "node:fs/promises";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+  chmod,
+  readdir,
+} from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -67,9 +78,20 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-async function describeFile(root: string, filename: string, pkg: string, version: string): Promise<PublishedPackage> {
+async function describeFile(
+  root: string,
+  filename: string,
+  pkg: string,
+  version: string,
+): Promise<PublishedPackage> {
   const path = join(root, filename);
-  return { package: pkg, version, filename, size: (await stat(path)).size, sha256: await sha256Of(path) };
+  return {
+    package: pkg,
+    version,
+    filename,
+    size: (await stat(path)).size,
+    sha256: await sha256Of(path),
+  };
 }
 
 function debName(pkg: string, version: string): string {
@@ -102,17 +124,30 @@ async function buildDeb(options: {
     ...options.control,
     Architecture: ARCH,
     Maintainer: "qus tests <qus-tests@example.invalid>",
-    "Installed-Size": options.control["Installed-Size"] ?? String(Math.max(1, Math.ceil(installedBytes / 1024))),
+    "Installed-Size":
+      options.control["Installed-Size"] ?? String(Math.max(1, Math.ceil(installedBytes / 1024))),
   };
-  const text = Object.entries(control).map(([k, v]) => `${k}: ${v}`).join("\n");
+  const text = Object.entries(control)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n");
   await writeFile(join(staging, "DEBIAN", "control"), `${text}\n`);
   await mkdir(dirname(options.out), { recursive: true });
-  await run("dpkg-deb", ["--root-owner-group", `-Z${options.compression}`, "-z1", "--build", staging, options.out]);
+  await run("dpkg-deb", [
+    "--root-owner-group",
+    `-Z${options.compression}`,
+    "-z1",
+    "--build",
+    staging,
+    options.out,
+  ]);
   await rm(staging, { recursive: true, force: true });
 }
 
 async function gpg(home: string, args: string[]): Promise<string> {
-  const { stdout } = await run("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], { maxBuffer: 16 * 1024 * 1024, encoding: "utf8" });
+  const { stdout } = await run("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+    encoding: "utf8",
+  });
   return stdout;
 }
 
@@ -143,14 +178,21 @@ async function publishDist(options: {
     await symlink(join(root, file), join(scan, file));
   }
   await mkdir(join(scan, "pool"), { recursive: true });
-  const { stdout: packages } = await run("apt-ftparchive", ["packages", "pool"], { cwd: scan, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
+  const { stdout: packages } = await run("apt-ftparchive", ["packages", "pool"], {
+    cwd: scan,
+    maxBuffer: 64 * 1024 * 1024,
+    encoding: "utf8",
+  });
   await rm(scan, { recursive: true, force: true });
   const binary = join(root, "dists", dist, "main", `binary-${ARCH}`);
   await mkdir(binary, { recursive: true });
   await writeFile(join(binary, "Packages"), packages);
   await run("xz", ["-k", "-f", join(binary, "Packages")]);
   await run("gzip", ["-k", "-f", "-n", join(binary, "Packages")]);
-  const set = (field: string, value: string) => ["-o", `APT::FTPArchive::Release::${field}=${value}`];
+  const set = (field: string, value: string) => [
+    "-o",
+    `APT::FTPArchive::Release::${field}=${value}`,
+  ];
   const args = [
     ...set("Origin", "qus-test"),
     ...set("Label", "qus-test"),
@@ -165,16 +207,35 @@ async function publishDist(options: {
     "release",
     ".",
   ];
-  const { stdout: release } = await run("apt-ftparchive", args, { cwd: join(root, "dists", dist), maxBuffer: 16 * 1024 * 1024, encoding: "utf8" });
+  const { stdout: release } = await run("apt-ftparchive", args, {
+    cwd: join(root, "dists", dist),
+    maxBuffer: 16 * 1024 * 1024,
+    encoding: "utf8",
+  });
   const validUntil = options.validUntil;
-  const text = validUntil === undefined ? release : release.replace(/^Valid-Until: .*$/m, `Valid-Until: ${validUntil}`);
-  if (validUntil !== undefined && !text.includes(`Valid-Until: ${validUntil}`)) throw new Error("apt-ftparchive wrote no Valid-Until field");
+  const text =
+    validUntil === undefined
+      ? release
+      : release.replace(/^Valid-Until: .*$/m, `Valid-Until: ${validUntil}`);
+  if (validUntil !== undefined && !text.includes(`Valid-Until: ${validUntil}`))
+    throw new Error("apt-ftparchive wrote no Valid-Until field");
   await writeFile(join(root, "dists", dist, "Release"), text);
-  await gpg(options.gnupgHome, ["--yes", "--local-user", options.signer, "--digest-algo", "SHA512", "--clearsign", "-o", join(root, "dists", dist, "InRelease"), join(root, "dists", dist, "Release")]);
+  await gpg(options.gnupgHome, [
+    "--yes",
+    "--local-user",
+    options.signer,
+    "--digest-algo",
+    "SHA512",
+    "--clearsign",
+    "-o",
+    join(root, "dists", dist, "InRelease"),
+    join(root, "dists", dist, "Release"),
+  ]);
   if (options.byHash) {
     const byHash = join(binary, "by-hash", "SHA256");
     await mkdir(byHash, { recursive: true });
-    for (const name of ["Packages", "Packages.xz", "Packages.gz"]) await copyFile(join(binary, name), join(byHash, await sha256Of(join(binary, name))));
+    for (const name of ["Packages", "Packages.xz", "Packages.gz"])
+      await copyFile(join(binary, name), join(byHash, await sha256Of(join(binary, name))));
   }
 }
 
@@ -195,9 +256,24 @@ async function buildInto(target: string): Promise<void> {
     await mkdir(keys, { recursive: true });
     const signer = await makeKey(gnupgHome, "qus test archive <qus-archive@example.invalid>");
     const stranger = await makeKey(gnupgHome, "someone else <someone-else@example.invalid>");
-    await writeFile(join(keys, "trusted.gpg"), await run("gpg", ["--homedir", gnupgHome, "--batch", "--export", signer], { encoding: "buffer", maxBuffer: 1 << 20 }).then((r) => r.stdout));
-    await writeFile(join(keys, "trusted.asc"), await gpg(gnupgHome, ["--armor", "--export", signer]));
-    await writeFile(join(keys, "untrusted.gpg"), await run("gpg", ["--homedir", gnupgHome, "--batch", "--export", stranger], { encoding: "buffer", maxBuffer: 1 << 20 }).then((r) => r.stdout));
+    await writeFile(
+      join(keys, "trusted.gpg"),
+      await run("gpg", ["--homedir", gnupgHome, "--batch", "--export", signer], {
+        encoding: "buffer",
+        maxBuffer: 1 << 20,
+      }).then((r) => r.stdout),
+    );
+    await writeFile(
+      join(keys, "trusted.asc"),
+      await gpg(gnupgHome, ["--armor", "--export", signer]),
+    );
+    await writeFile(
+      join(keys, "untrusted.gpg"),
+      await run("gpg", ["--homedir", gnupgHome, "--batch", "--export", stranger], {
+        encoding: "buffer",
+        maxBuffer: 1 << 20,
+      }).then((r) => r.stdout),
+    );
 
     // bookworm: the real qemu-user-static, plus a dynamically linked qemu-user like bookworm's.
     const realDeb = qemuDeb();
@@ -209,18 +285,31 @@ async function buildInto(target: string): Promise<void> {
     await buildDeb({
       work,
       out: join(root, bookwormUser),
-      control: { Package: "qemu-user", Version: bookwormVersion, Depends: "libc6 (>= 2.34), libglib2.0-0 (>= 2.75.3)", Description: "QEMU user mode emulation binaries (dynamic; qus test build)" },
+      control: {
+        Package: "qemu-user",
+        Version: bookwormVersion,
+        Depends: "libc6 (>= 2.34), libglib2.0-0 (>= 2.75.3)",
+        Description: "QEMU user mode emulation binaries (dynamic; qus test build)",
+      },
       files: { "usr/bin/qemu-aarch64": "/usr/bin/true" },
       compression: "xz",
     });
 
     // trixie: static qemu-user (zstd), transitional qemu-user-static (symlinks only).
-    const emulators = (suffix: string) => Object.fromEntries(TRIXIE_TARGETS.map((t) => [`usr/bin/qemu-${t}${suffix}`, emulatorPath(t)]));
+    const emulators = (suffix: string) =>
+      Object.fromEntries(
+        TRIXIE_TARGETS.map((t) => [`usr/bin/qemu-${t}${suffix}`, emulatorPath(t)]),
+      );
     const trixieUser = `pool/main/q/qemu/${debName("qemu-user", TRIXIE_VERSION)}`;
     await buildDeb({
       work,
       out: join(root, trixieUser),
-      control: { Package: "qemu-user", Version: TRIXIE_VERSION, Provides: "qemu-user-static", Description: "QEMU user mode emulation (static binaries; qus test build)" },
+      control: {
+        Package: "qemu-user",
+        Version: TRIXIE_VERSION,
+        Provides: "qemu-user-static",
+        Description: "QEMU user mode emulation (static binaries; qus test build)",
+      },
       files: emulators(""),
       compression: "zstd",
     });
@@ -228,8 +317,15 @@ async function buildInto(target: string): Promise<void> {
     await buildDeb({
       work,
       out: join(root, trixieShim),
-      control: { Package: "qemu-user-static", Version: TRIXIE_VERSION, Depends: `qemu-user (= ${TRIXIE_VERSION})`, Description: "QEMU user mode emulation (compat/transitional package; qus test build)" },
-      links: Object.fromEntries(TRIXIE_TARGETS.map((t) => [`usr/bin/qemu-${t}-static`, `qemu-${t}`])),
+      control: {
+        Package: "qemu-user-static",
+        Version: TRIXIE_VERSION,
+        Depends: `qemu-user (= ${TRIXIE_VERSION})`,
+        Description: "QEMU user mode emulation (compat/transitional package; qus test build)",
+      },
+      links: Object.fromEntries(
+        TRIXIE_TARGETS.map((t) => [`usr/bin/qemu-${t}-static`, `qemu-${t}`]),
+      ),
       compression: "xz",
     });
     // trixie-security: a newer static qemu-user (xz), in the security pool.
@@ -237,20 +333,51 @@ async function buildInto(target: string): Promise<void> {
     await buildDeb({
       work,
       out: join(root, securityUser),
-      control: { Package: "qemu-user", Version: TRIXIE_SECURITY_VERSION, Provides: "qemu-user-static", Description: "QEMU user mode emulation (static binaries; qus test build)" },
+      control: {
+        Package: "qemu-user",
+        Version: TRIXIE_SECURITY_VERSION,
+        Provides: "qemu-user-static",
+        Description: "QEMU user mode emulation (static binaries; qus test build)",
+      },
       files: emulators(""),
       compression: "xz",
     });
     // forky: an index without any qemu package.
     const dummy = `pool/main/q/qus-dummy/${debName("qus-dummy", "1.0-1")}`;
-    await buildDeb({ work, out: join(root, dummy), control: { Package: "qus-dummy", Version: "1.0-1", Description: "placeholder (qus test build)" }, compression: "xz" });
+    await buildDeb({
+      work,
+      out: join(root, dummy),
+      control: {
+        Package: "qus-dummy",
+        Version: "1.0-1",
+        Description: "placeholder (qus test build)",
+      },
+      compression: "xz",
+    });
 
-    const publish = (dist: string, files: string[], extra: { byHash?: boolean; date?: string; validUntil?: string; into?: string } = {}) =>
-      publishDist({ root: extra.into ?? root, work, dist, files, gnupgHome, signer, byHash: extra.byHash ?? false, date: extra.date, validUntil: extra.validUntil });
+    const publish = (
+      dist: string,
+      files: string[],
+      extra: { byHash?: boolean; date?: string; validUntil?: string; into?: string } = {},
+    ) =>
+      publishDist({
+        root: extra.into ?? root,
+        work,
+        dist,
+        files,
+        gnupgHome,
+        signer,
+        byHash: extra.byHash ?? false,
+        date: extra.date,
+        validUntil: extra.validUntil,
+      });
     await publish("bookworm", [bookwormStatic, bookwormUser]);
     await publish("trixie", [trixieUser, trixieShim], { byHash: true });
     await publish("trixie-security", [securityUser], { byHash: true });
-    await publish("sid", [trixieUser, trixieShim], { date: "Sat, 25 Dec 2021 00:00:00 UTC", validUntil: EXPIRED_VALID_UNTIL });
+    await publish("sid", [trixieUser, trixieShim], {
+      date: "Sat, 25 Dec 2021 00:00:00 UTC",
+      validUntil: EXPIRED_VALID_UNTIL,
+    });
     await publish("forky", [dummy]);
     // The overlay's pool entries must exist for apt-ftparchive; it lists none.
     await mkdir(join(overlay, "pool"), { recursive: true });
@@ -266,7 +393,12 @@ async function buildInto(target: string): Promise<void> {
       bookwormDynamicUser: await describeFile(root, bookwormUser, "qemu-user", bookwormVersion),
       trixieUser: await describeFile(root, trixieUser, "qemu-user", TRIXIE_VERSION),
       trixieTransitional: await describeFile(root, trixieShim, "qemu-user-static", TRIXIE_VERSION),
-      trixieSecurityUser: await describeFile(root, securityUser, "qemu-user", TRIXIE_SECURITY_VERSION),
+      trixieSecurityUser: await describeFile(
+        root,
+        securityUser,
+        "qemu-user",
+        TRIXIE_SECURITY_VERSION,
+      ),
     };
     await writeFile(join(target, "fixture.json"), JSON.stringify(fixture, null, 2));
   } finally {
@@ -300,28 +432,75 @@ export function debianMirror(): Promise<DebianMirrorFixture> {
   built ??= (async () => {
     for (const tool of ["dpkg-deb", "apt-ftparchive", "gpg", "gpgconf", "xz", "gzip"]) {
       await run("sh", ["-c", `command -v ${tool}`]).catch(() => {
-        throw new Error(`the Debian mirror fixture needs ${tool} (apt-get install dpkg-dev apt-utils gnupg xz-utils)`);
+        throw new Error(
+          `the Debian mirror fixture needs ${tool} (apt-get install dpkg-dev apt-utils gnupg xz-utils)`,
+        );
       });
     }
     const missing = TRIXIE_TARGETS.map((t) => emulatorPath(t)).filter((path) => !existsSync(path));
-    if (missing.length > 0) throw new Error(`test fixtures missing: ${missing.join(", ")}; run scripts/setup.sh to fetch the real test fixtures`);
+    if (missing.length > 0)
+      throw new Error(
+        `test fixtures missing: ${missing.join(", ")}; run scripts/setup.sh to fetch the real test fixtures`,
+      );
     qemuDeb(); // throws naming the missing .deb
-    return buildFixtureOnce<DebianMirrorFixture>("qus-debian-mirror-", await cacheKey(), buildInto, { waitMs: 5 * 60_000, staleLockMs: 10 * 60_000 });
+    return buildFixtureOnce<DebianMirrorFixture>(
+      "qus-debian-mirror-",
+      await cacheKey(),
+      buildInto,
+      { waitMs: 5 * 60_000, staleLockMs: 10 * 60_000 },
+    );
   })();
   return built;
 }
 
 /** A fault the server injects on requests whose path matches. */
 export type Fault =
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "status"; readonly status: number }
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "status";
+      readonly status: number;
+    }
   | { readonly path: RegExp; readonly times?: number; readonly kind: "delay"; readonly ms: number }
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "truncate"; readonly afterBytes: number }
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "stall"; readonly afterBytes: number; readonly ms: number }
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "flip"; readonly offset: number }
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "append"; readonly bytes: number }
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "replace"; readonly from: string; readonly to: string }
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "truncate";
+      readonly afterBytes: number;
+    }
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "stall";
+      readonly afterBytes: number;
+      readonly ms: number;
+    }
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "flip";
+      readonly offset: number;
+    }
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "append";
+      readonly bytes: number;
+    }
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "replace";
+      readonly from: string;
+      readonly to: string;
+    }
   /** Serve another file of the archive instead (e.g. another suite's signed InRelease). */
-  | { readonly path: RegExp; readonly times?: number; readonly kind: "substitute"; readonly file: string };
+  | {
+      readonly path: RegExp;
+      readonly times?: number;
+      readonly kind: "substitute";
+      readonly file: string;
+    };
 
 /** One request as the server saw it. */
 export interface LoggedRequest {
@@ -348,11 +527,18 @@ function fileUnder(base: string, urlPath: string): string | null {
   return path === base || path.startsWith(`${base}${sep}`) ? path : null;
 }
 
-async function serve(server: MirrorServer & { uses: Map<Fault, number> }, root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  server: MirrorServer & { uses: Map<Fault, number> },
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const urlPath = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
   const entry: LoggedRequest = { path: urlPath, status: 0, fault: null };
   server.log.push(entry);
-  const fault = server.faults.find((f) => f.path.test(urlPath) && (f.times === undefined || (server.uses.get(f) ?? 0) < f.times));
+  const fault = server.faults.find(
+    (f) => f.path.test(urlPath) && (f.times === undefined || (server.uses.get(f) ?? 0) < f.times),
+  );
   if (fault !== undefined) {
     server.uses.set(fault, (server.uses.get(fault) ?? 0) + 1);
     entry.fault = fault.kind;
@@ -368,7 +554,13 @@ async function serve(server: MirrorServer & { uses: Map<Fault, number> }, root: 
   for (const base of [server.overlay, root]) {
     if (base === null) continue;
     const candidate = fileUnder(base, wantedPath);
-    if (candidate !== null && (await stat(candidate).then((s) => s.isFile(), () => false))) {
+    if (
+      candidate !== null &&
+      (await stat(candidate).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       file = candidate;
       break;
     }
@@ -388,7 +580,10 @@ async function serve(server: MirrorServer & { uses: Map<Fault, number> }, root: 
   const size = (await stat(file)).size;
   const extra = fault?.kind === "append" ? fault.bytes : 0;
   entry.status = 200;
-  res.writeHead(200, { "content-length": size + extra, "content-type": "application/octet-stream" });
+  res.writeHead(200, {
+    "content-length": size + extra,
+    "content-type": "application/octet-stream",
+  });
   let sent = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
     let bytes = chunk as Buffer;
@@ -396,7 +591,10 @@ async function serve(server: MirrorServer & { uses: Map<Fault, number> }, root: 
       bytes = Buffer.from(bytes);
       bytes[fault.offset - sent] = (bytes[fault.offset - sent] as number) ^ 0xff;
     }
-    if ((fault?.kind === "truncate" || fault?.kind === "stall") && sent + bytes.length > fault.afterBytes) {
+    if (
+      (fault?.kind === "truncate" || fault?.kind === "stall") &&
+      sent + bytes.length > fault.afterBytes
+    ) {
       const head = bytes.subarray(0, Math.max(0, fault.afterBytes - sent));
       if (head.length > 0) res.write(head);
       sent += head.length;

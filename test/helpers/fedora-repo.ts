@@ -11,7 +11,17 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,7 +92,16 @@ async function sha256Of(bytes: Uint8Array): Promise<string> {
 }
 
 /** Builds one binary RPM with rpmbuild holding `targets`' emulators as /usr/bin/qemu-<t>-static. */
-async function rpmbuild(work: string, options: { family: string; targets: readonly string[]; version: string; release: string; payload: string }): Promise<BuiltRpm> {
+async function rpmbuild(
+  work: string,
+  options: {
+    family: string;
+    targets: readonly string[];
+    version: string;
+    release: string;
+    payload: string;
+  },
+): Promise<BuiltRpm> {
   const top = await mkdtemp(join(work, "rpmbuild-"));
   const sources = join(top, "SOURCES");
   await mkdir(sources, { recursive: true });
@@ -91,8 +110,12 @@ async function rpmbuild(work: string, options: { family: string; targets: readon
   const files: string[] = [];
   for (const target of options.targets) {
     await copyFile(emulatorPath(target), join(sources, `qemu-${target}-static`));
-    install.push(`install -m 0755 %{_sourcedir}/qemu-${target}-static %{buildroot}/usr/bin/qemu-${target}-static`);
-    install.push(`echo ':qemu-${target}:M::\\x7fELF:\\xff:/usr/bin/qemu-${target}-static:F' > %{buildroot}/usr/lib/binfmt.d/qemu-${target}-static.conf`);
+    install.push(
+      `install -m 0755 %{_sourcedir}/qemu-${target}-static %{buildroot}/usr/bin/qemu-${target}-static`,
+    );
+    install.push(
+      `echo ':qemu-${target}:M::\\x7fELF:\\xff:/usr/bin/qemu-${target}-static:F' > %{buildroot}/usr/lib/binfmt.d/qemu-${target}-static.conf`,
+    );
     files.push(`/usr/bin/qemu-${target}-static`, `/usr/lib/binfmt.d/qemu-${target}-static.conf`);
   }
   const spec = [
@@ -117,40 +140,70 @@ async function rpmbuild(work: string, options: { family: string; targets: readon
     [
       "-bb",
       "--quiet",
-      "--target", ARCH,
-      "--define", `_topdir ${top}`,
-      "--define", `_sourcedir ${sources}`,
-      "--define", `_rpmdir ${out}`,
-      "--define", "_rpmfilename %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
-      "--define", `_binary_payload ${options.payload}`,
-      "--define", "debug_package %{nil}",
-      "--define", "__os_install_post %{nil}",
-      "--define", "_build_id_links none",
+      "--target",
+      ARCH,
+      "--define",
+      `_topdir ${top}`,
+      "--define",
+      `_sourcedir ${sources}`,
+      "--define",
+      `_rpmdir ${out}`,
+      "--define",
+      "_rpmfilename %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
+      "--define",
+      `_binary_payload ${options.payload}`,
+      "--define",
+      "debug_package %{nil}",
+      "--define",
+      "__os_install_post %{nil}",
+      "--define",
+      "_build_id_links none",
       join(top, "package.spec"),
     ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
-  const path = join(work, `${name}-${options.version}-${options.release}.${ARCH}.rpm.${basename(top)}`);
+  const path = join(
+    work,
+    `${name}-${options.version}-${options.release}.${ARCH}.rpm.${basename(top)}`,
+  );
   await rename(join(out, `${name}-${options.version}-${options.release}.${ARCH}.rpm`), path);
   await rm(top, { recursive: true, force: true });
   return { path, name, version: options.version, release: options.release };
 }
 
 async function gpg(home: string, args: string[]): Promise<string> {
-  const { stdout } = await run("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], { maxBuffer: 16 * 1024 * 1024, encoding: "utf8" });
+  const { stdout } = await run("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+    encoding: "utf8",
+  });
   return stdout;
 }
 
 async function sign(path: string, gnupgHome: string, uid: string): Promise<void> {
-  await run("rpmsign", ["--addsign", "--define", `_gpg_name ${uid}`, "--define", "__gpg /usr/bin/gpg", "--define", `_gpg_path ${gnupgHome}`, path], {
-    env: { ...process.env, GNUPGHOME: gnupgHome },
-  });
+  await run(
+    "rpmsign",
+    [
+      "--addsign",
+      "--define",
+      `_gpg_name ${uid}`,
+      "--define",
+      "__gpg /usr/bin/gpg",
+      "--define",
+      `_gpg_path ${gnupgHome}`,
+      path,
+    ],
+    {
+      env: { ...process.env, GNUPGHOME: gnupgHome },
+    },
+  );
 }
 
 /** rpm's own verdict on a package, with the throwaway key imported into a private rpmdb. */
 async function rpmCheck(path: string, dbpath: string): Promise<{ ok: boolean; output: string }> {
   try {
-    const { stdout } = await run("rpmkeys", ["--dbpath", dbpath, "--checksig", "-v", path], { encoding: "utf8" });
+    const { stdout } = await run("rpmkeys", ["--dbpath", dbpath, "--checksig", "-v", path], {
+      encoding: "utf8",
+    });
     return { ok: true, output: stdout };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
@@ -160,11 +213,15 @@ async function rpmCheck(path: string, dbpath: string): Promise<{ ok: boolean; ou
 
 function dataOffset(header: RpmHeader, tag: number): number | undefined {
   const entry = header.entries.get(tag);
-  return entry === undefined ? undefined : header.start + 16 + 16 * header.entries.size + entry.offset;
+  return entry === undefined
+    ? undefined
+    : header.start + 16 + 16 * header.entries.size + entry.offset;
 }
 
 /** Writes a cpio newc archive (as rpm writes payloads) of `members`. */
-function cpioNewc(members: ReadonlyArray<{ path: string; mode: number; data: Uint8Array }>): Buffer {
+function cpioNewc(
+  members: ReadonlyArray<{ path: string; mode: number; data: Uint8Array }>,
+): Buffer {
   const parts: Buffer[] = [];
   const pad = (n: number) => Buffer.alloc((4 - (n % 4)) % 4);
   const field = (n: number) => n.toString(16).padStart(8, "0");
@@ -172,7 +229,13 @@ function cpioNewc(members: ReadonlyArray<{ path: string; mode: number; data: Uin
   for (const m of [...members, { path: "TRAILER!!!", mode: 0, data: new Uint8Array(0) }]) {
     const name = Buffer.from(`${m.path}\0`);
     const header = `070701${[m.path === "TRAILER!!!" ? 0 : ino++, m.mode, 0, 0, 1, 0, m.data.length, 0, 0, 0, 0, name.length, 0].map(field).join("")}`;
-    parts.push(Buffer.from(header, "latin1"), name, pad(110 + name.length), Buffer.from(m.data), pad(m.data.length));
+    parts.push(
+      Buffer.from(header, "latin1"),
+      name,
+      pad(110 + name.length),
+      Buffer.from(m.data),
+      pad(m.data.length),
+    );
   }
   return Buffer.concat(parts);
 }
@@ -182,7 +245,11 @@ function cpioNewc(members: ReadonlyArray<{ path: string; mode: number; data: Uin
  * every digest and size rpm records for it, in place (the fields keep their lengths), so the
  * result is a consistent package rpm accepts once signed.
  */
-async function replacePayload(path: string, uncompressed: Buffer, compressed: Buffer): Promise<void> {
+async function replacePayload(
+  path: string,
+  uncompressed: Buffer,
+  compressed: Buffer,
+): Promise<void> {
   const file = Buffer.from(await readFile(path));
   const layout = await readRpmLayout(bytesSource(file));
   const header = Buffer.from(file.subarray(layout.header.start, layout.payloadOffset));
@@ -197,9 +264,13 @@ async function replacePayload(path: string, uncompressed: Buffer, compressed: Bu
   if (newHeader.length !== header.length) throw new Error("header size changed");
   // Signature header: header digests, MD5 and sizes of header+payload.
   setHex(dataOffset(layout.signature, RpmTag.SHA256HEADER), await sha256Of(newHeader));
-  setHex(dataOffset(layout.signature, RpmTag.SHA1HEADER), createHash("sha1").update(newHeader).digest("hex"));
+  setHex(
+    dataOffset(layout.signature, RpmTag.SHA1HEADER),
+    createHash("sha1").update(newHeader).digest("hex"),
+  );
   const md5 = dataOffset(layout.signature, 1004);
-  if (md5 !== undefined) createHash("md5").update(newHeader).update(compressed).digest().copy(out, md5);
+  if (md5 !== undefined)
+    createHash("md5").update(newHeader).update(compressed).digest().copy(out, md5);
   const size = dataOffset(layout.signature, 1000);
   if (size !== undefined) out.writeUInt32BE(newHeader.length + compressed.length, size);
   const payloadSize = dataOffset(layout.signature, 1007);
@@ -207,13 +278,22 @@ async function replacePayload(path: string, uncompressed: Buffer, compressed: Bu
   await writeFile(path, out);
 }
 
-async function describe(root: string, filename: string, name: string, version: string): Promise<PublishedRpm> {
+async function describe(
+  root: string,
+  filename: string,
+  name: string,
+  version: string,
+): Promise<PublishedRpm> {
   const bytes = await readFile(join(root, filename));
   return { name, version, filename, size: bytes.length, sha256: await sha256Of(bytes) };
 }
 
 function xmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 interface PrimaryEntry {
@@ -239,12 +319,13 @@ function primaryXml(entries: readonly PrimaryEntry[]): string {
       `  <packager>Fedora Project</packager>`,
       `  <size package="${e.size}" installed="${e.size * 3}" archive="${e.size * 3}"/>`,
       `  <location href="${xmlEscape(e.href)}"/>`,
-      '  <format><rpm:license>GPL-2.0-or-later</rpm:license></format>',
+      "  <format><rpm:license>GPL-2.0-or-later</rpm:license></format>",
       "</package>",
     ].join("\n"),
   );
-  const decoys = ["bash", "qemu-user-static", "qemu-user-static-aarch64-debuginfo"].map((name) =>
-    `<package type="rpm"><name>${name}</name><arch>${ARCH}</arch><version epoch="0" ver="99" rel="1.fc41"/><checksum type="sha256" pkgid="YES">${"0".repeat(64)}</checksum><size package="1"/><location href="Packages/${name[0]}/${name}-99-1.fc41.${ARCH}.rpm"/></package>`,
+  const decoys = ["bash", "qemu-user-static", "qemu-user-static-aarch64-debuginfo"].map(
+    (name) =>
+      `<package type="rpm"><name>${name}</name><arch>${ARCH}</arch><version epoch="0" ver="99" rel="1.fc41"/><checksum type="sha256" pkgid="YES">${"0".repeat(64)}</checksum><size package="1"/><location href="Packages/${name[0]}/${name}-99-1.fc41.${ARCH}.rpm"/></package>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="${entries.length + decoys.length}">\n${[...decoys.slice(0, 1), ...blocks, ...decoys.slice(1)].join("\n")}\n</metadata>\n`;
 }
@@ -262,7 +343,15 @@ async function writeRepodata(options: {
   for (const rpm of options.rpms) {
     const href = `Packages/q/${rpm.name}-${rpm.version}-${rpm.release}.${ARCH}.rpm`;
     const bytes = await readFile(join(options.repoDir, href));
-    entries.push({ name: rpm.name, epoch: 0, version: rpm.version, release: rpm.release, sha256: await sha256Of(bytes), size: bytes.length, href });
+    entries.push({
+      name: rpm.name,
+      epoch: 0,
+      version: rpm.version,
+      release: rpm.release,
+      sha256: await sha256Of(bytes),
+      size: bytes.length,
+      href,
+    });
   }
   const xml = Buffer.from(primaryXml(entries));
   const repodata = join(options.repoDir, "repodata");
@@ -272,7 +361,10 @@ async function writeRepodata(options: {
   let compressed: Buffer;
   if (options.compression === "gz") compressed = gzipSync(xml);
   else {
-    const tool = options.compression === "zst" ? ["zstd", ["-19", "-q", "-f", "--rm", plain]] : ["xz", ["-9", "-f", plain]];
+    const tool =
+      options.compression === "zst"
+        ? ["zstd", ["-19", "-q", "-f", "--rm", plain]]
+        : ["xz", ["-9", "-f", plain]];
     await run(tool[0] as string, tool[1] as string[]);
     compressed = await readFile(`${plain}.${options.compression}`);
     await rm(`${plain}.${options.compression}`);
@@ -281,7 +373,10 @@ async function writeRepodata(options: {
   const digest = await sha256Of(compressed);
   const name = `${digest}-primary.xml.${options.compression}`;
   await writeFile(join(repodata, name), compressed);
-  const listed = options.wrongChecksum === true ? await sha256Of(Buffer.concat([compressed, Buffer.from("x")])) : digest;
+  const listed =
+    options.wrongChecksum === true
+      ? await sha256Of(Buffer.concat([compressed, Buffer.from("x")]))
+      : digest;
   const repomd = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">',
@@ -328,15 +423,31 @@ async function buildInto(target: string): Promise<void> {
     await mkdir(keys, { recursive: true });
     const signer = "qus test fedora <qus-fedora@example.invalid>";
     const stranger = "someone else <someone-else@example.invalid>";
-    for (const uid of [signer, stranger]) await gpg(gnupgHome, ["--passphrase", "", "--quick-gen-key", uid, "rsa2048", "sign", "never"]);
-    await writeFile(join(keys, "trusted.asc"), await gpg(gnupgHome, ["--armor", "--export", signer]));
-    await writeFile(join(keys, "stranger.asc"), await gpg(gnupgHome, ["--armor", "--export", stranger]));
+    for (const uid of [signer, stranger])
+      await gpg(gnupgHome, [
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        uid,
+        "rsa2048",
+        "sign",
+        "never",
+      ]);
+    await writeFile(
+      join(keys, "trusted.asc"),
+      await gpg(gnupgHome, ["--armor", "--export", signer]),
+    );
+    await writeFile(
+      join(keys, "stranger.asc"),
+      await gpg(gnupgHome, ["--armor", "--export", stranger]),
+    );
     const dbpath = join(work, "rpmdb");
     await mkdir(dbpath);
     await run("rpmkeys", ["--dbpath", dbpath, "--import", join(keys, "trusted.asc")]);
     const mustPass = async (path: string) => {
       const check = await rpmCheck(path, dbpath);
-      if (!check.ok || check.output.includes("NOKEY")) throw new Error(`rpmkeys rejects the fixture ${path}:\n${check.output}`);
+      if (!check.ok || check.output.includes("NOKEY"))
+        throw new Error(`rpmkeys rejects the fixture ${path}:\n${check.output}`);
     };
 
     // releases/41: aarch64 (older), ppc (xz), riscv (zstd level 19, as Fedora builds); updates/41: newer aarch64.
@@ -344,10 +455,34 @@ async function buildInto(target: string): Promise<void> {
     const [updateVer, updateRel] = UPDATE_VERSION.split("-") as [string, string];
     const release41 = releaseDir(root, FEDORA_RELEASE);
     const updates41 = join(root, "updates", String(FEDORA_RELEASE), "Everything", ARCH);
-    const releaseAarch64 = await rpmbuild(work, { family: "aarch64", targets: ["aarch64", "aarch64_be"], version: releaseVer, release: releaseRel, payload: "w3.zstdio" });
-    const releasePpc = await rpmbuild(work, { family: "ppc", targets: ["ppc64le", "ppc64"], version: releaseVer, release: releaseRel, payload: "w1.xzdio" });
-    const releaseRiscv = await rpmbuild(work, { family: "riscv", targets: ["riscv64"], version: releaseVer, release: releaseRel, payload: "w19.zstdio" });
-    const updateAarch64 = await rpmbuild(work, { family: "aarch64", targets: ["aarch64", "aarch64_be"], version: updateVer, release: updateRel, payload: "w3.zstdio" });
+    const releaseAarch64 = await rpmbuild(work, {
+      family: "aarch64",
+      targets: ["aarch64", "aarch64_be"],
+      version: releaseVer,
+      release: releaseRel,
+      payload: "w3.zstdio",
+    });
+    const releasePpc = await rpmbuild(work, {
+      family: "ppc",
+      targets: ["ppc64le", "ppc64"],
+      version: releaseVer,
+      release: releaseRel,
+      payload: "w1.xzdio",
+    });
+    const releaseRiscv = await rpmbuild(work, {
+      family: "riscv",
+      targets: ["riscv64"],
+      version: releaseVer,
+      release: releaseRel,
+      payload: "w19.zstdio",
+    });
+    const updateAarch64 = await rpmbuild(work, {
+      family: "aarch64",
+      targets: ["aarch64", "aarch64_be"],
+      version: updateVer,
+      release: updateRel,
+      payload: "w3.zstdio",
+    });
     for (const rpm of [releaseAarch64, releasePpc, releaseRiscv, updateAarch64]) {
       await sign(rpm.path, gnupgHome, signer);
       await mustPass(rpm.path);
@@ -355,14 +490,37 @@ async function buildInto(target: string): Promise<void> {
     for (const rpm of [releaseAarch64, releasePpc, releaseRiscv]) await place(rpm, release41);
     await place(updateAarch64, updates41);
     // An older build whose file is gone: choosing it instead of the newest would fail with a 404.
-    const stale: PrimaryEntry = { name: "qemu-user-static-aarch64", epoch: 0, version: "8.2.0", release: "1.fc41", sha256: "2".repeat(64), size: 1000, href: `Packages/q/qemu-user-static-aarch64-8.2.0-1.fc41.${ARCH}.rpm` };
-    await writeRepodata({ repoDir: release41, rpms: [releaseAarch64, releasePpc, releaseRiscv], extra: [stale], compression: "zst" });
+    const stale: PrimaryEntry = {
+      name: "qemu-user-static-aarch64",
+      epoch: 0,
+      version: "8.2.0",
+      release: "1.fc41",
+      sha256: "2".repeat(64),
+      size: 1000,
+      href: `Packages/q/qemu-user-static-aarch64-8.2.0-1.fc41.${ARCH}.rpm`,
+    };
+    await writeRepodata({
+      repoDir: release41,
+      rpms: [releaseAarch64, releasePpc, releaseRiscv],
+      extra: [stale],
+      compression: "zst",
+    });
     await writeRepodata({ repoDir: updates41, rpms: [updateAarch64], compression: "gz" });
 
     // The refusals: one defective aarch64 package per release.
-    const base = await rpmbuild(work, { family: "aarch64", targets: ["aarch64"], version: releaseVer, release: releaseRel, payload: "w3.zstdio" });
+    const base = await rpmbuild(work, {
+      family: "aarch64",
+      targets: ["aarch64"],
+      version: releaseVer,
+      release: releaseRel,
+      payload: "w3.zstdio",
+    });
     const refusals: Record<number, BuiltRpm> = {};
-    const variant = async (release: number, make: (path: string) => Promise<void>, from: BuiltRpm = base): Promise<void> => {
+    const variant = async (
+      release: number,
+      make: (path: string) => Promise<void>,
+      from: BuiltRpm = base,
+    ): Promise<void> => {
       const path = join(work, `variant-${release}.rpm`);
       await copyFile(from.path, path);
       await make(path);
@@ -396,16 +554,30 @@ async function buildInto(target: string): Promise<void> {
       bytes[4] = 4; // the lead's major version: 4 marks an RPM v6 package
       await writeFile(path, bytes);
     });
-    const bzip2 = await rpmbuild(work, { family: "aarch64", targets: ["aarch64"], version: releaseVer, release: releaseRel, payload: "w1.bzdio" });
-    await variant(R.bzip2Payload, async (path) => {
-      await sign(path, gnupgHome, signer);
-      await mustPass(path);
-    }, bzip2);
+    const bzip2 = await rpmbuild(work, {
+      family: "aarch64",
+      targets: ["aarch64"],
+      version: releaseVer,
+      release: releaseRel,
+      payload: "w1.bzdio",
+    });
+    await variant(
+      R.bzip2Payload,
+      async (path) => {
+        await sign(path, gnupgHome, signer);
+        await mustPass(path);
+      },
+      bzip2,
+    );
     await variant(R.outsideUsrBin, async (path) => {
       const emulator = await readFile(emulatorPath("aarch64"));
       const payload = cpioNewc([
         { path: "./usr/bin/qemu-aarch64-static", mode: 0o100755, data: emulator },
-        { path: "./usr/bin/../../../tmp/qus-evil", mode: 0o100755, data: Buffer.from("#!/bin/sh\necho owned\n") },
+        {
+          path: "./usr/bin/../../../tmp/qus-evil",
+          mode: 0o100755,
+          data: Buffer.from("#!/bin/sh\necho owned\n"),
+        },
       ]);
       const raw = join(work, "evil.cpio");
       await writeFile(raw, payload);
@@ -417,12 +589,18 @@ async function buildInto(target: string): Promise<void> {
     for (const [release, rpm] of Object.entries(refusals)) {
       const dir = releaseDir(root, Number(release));
       await place(rpm, dir);
-      await writeRepodata({ repoDir: dir, rpms: [rpm], compression: "xz", wrongChecksum: Number(release) === R.primaryMismatch });
+      await writeRepodata({
+        repoDir: dir,
+        rpms: [rpm],
+        compression: "xz",
+        wrongChecksum: Number(release) === R.primaryMismatch,
+      });
     }
 
     const fileOf = (release: string, rpm: BuiltRpm, dir = "releases") =>
       `${dir}/${release}/Everything/${ARCH}${dir === "releases" ? "/os" : ""}/Packages/q/${rpm.name}-${rpm.version}-${rpm.release}.${ARCH}.rpm`;
-    const published = async (rpm: BuiltRpm, release: number, dir = "releases") => describe(root, fileOf(String(release), rpm, dir), rpm.name, `${rpm.version}-${rpm.release}`);
+    const published = async (rpm: BuiltRpm, release: number, dir = "releases") =>
+      describe(root, fileOf(String(release), rpm, dir), rpm.name, `${rpm.version}-${rpm.release}`);
     const fixture: FedoraRepoFixture = {
       root,
       trustedKey: join(keys, "trusted.asc"),
@@ -431,7 +609,14 @@ async function buildInto(target: string): Promise<void> {
       updateAarch64: await published(updateAarch64, FEDORA_RELEASE, "updates"),
       releasePpc: await published(releasePpc, FEDORA_RELEASE),
       releaseRiscv: await published(releaseRiscv, FEDORA_RELEASE),
-      refusals: Object.fromEntries(await Promise.all(Object.entries(refusals).map(async ([release, rpm]) => [release, await published(rpm, Number(release))]))),
+      refusals: Object.fromEntries(
+        await Promise.all(
+          Object.entries(refusals).map(async ([release, rpm]) => [
+            release,
+            await published(rpm, Number(release)),
+          ]),
+        ),
+      ),
     };
     await writeFile(join(target, "fixture.json"), JSON.stringify(fixture, null, 2));
   } finally {
@@ -462,13 +647,19 @@ export function fedoraRepo(): Promise<FedoraRepoFixture> {
   built ??= (async () => {
     for (const tool of ["rpmbuild", "rpmsign", "rpmkeys", "gpg", "gpgconf", "zstd", "xz"]) {
       await run("sh", ["-c", `command -v ${tool}`]).catch(() => {
-        throw new Error(`the Fedora repository fixture needs ${tool} (apt-get install rpm gnupg zstd xz-utils, or run scripts/setup.sh)`);
+        throw new Error(
+          `the Fedora repository fixture needs ${tool} (apt-get install rpm gnupg zstd xz-utils, or run scripts/setup.sh)`,
+        );
       });
     }
     for (const target of ["aarch64", "aarch64_be", "ppc64le", "ppc64", "riscv64"]) {
-      if (!existsSync(emulatorPath(target))) throw new Error(`test fixture missing: ${emulatorPath(target)}; run scripts/setup.sh`);
+      if (!existsSync(emulatorPath(target)))
+        throw new Error(`test fixture missing: ${emulatorPath(target)}; run scripts/setup.sh`);
     }
-    return buildFixtureOnce<FedoraRepoFixture>("qus-fedora-repo-", await cacheKey(), buildInto, { waitMs: 10 * 60_000, staleLockMs: 15 * 60_000 });
+    return buildFixtureOnce<FedoraRepoFixture>("qus-fedora-repo-", await cacheKey(), buildInto, {
+      waitMs: 10 * 60_000,
+      staleLockMs: 15 * 60_000,
+    });
   })();
   return built;
 }

@@ -18,7 +18,12 @@ export interface BuildLimits {
  * when no build exists. `buildInto` writes `fixture.json`; paths in it that name the staging
  * directory are rewritten to the final one.
  */
-export async function buildFixtureOnce<T>(prefix: string, key: string, buildInto: (dir: string) => Promise<void>, limits: BuildLimits): Promise<T> {
+export async function buildFixtureOnce<T>(
+  prefix: string,
+  key: string,
+  buildInto: (dir: string) => Promise<void>,
+  limits: BuildLimits,
+): Promise<T> {
   const final = join(tmpdir(), `${prefix}${key}`);
   const lockDir = `${final}.lock`;
   const deadline = Date.now() + limits.waitMs;
@@ -26,9 +31,13 @@ export async function buildFixtureOnce<T>(prefix: string, key: string, buildInto
     try {
       await mkdir(lockDir);
     } catch {
-      const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lockDir).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > limits.staleLockMs) await rm(lockDir, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for another test to build ${final}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for another test to build ${final}`);
       await sleep(250);
       continue;
     }
@@ -37,7 +46,9 @@ export async function buildFixtureOnce<T>(prefix: string, key: string, buildInto
         const staging = `${final}.building-${process.pid}`;
         await rm(staging, { recursive: true, force: true });
         await buildInto(staging);
-        const text = (await readFile(join(staging, "fixture.json"), "utf8")).split(staging).join(final);
+        const text = (await readFile(join(staging, "fixture.json"), "utf8"))
+          .split(staging)
+          .join(final);
         await writeFile(join(staging, "fixture.json"), text);
         await rm(final, { recursive: true, force: true });
         await rename(staging, final);
@@ -53,8 +64,16 @@ export async function buildFixtureOnce<T>(prefix: string, key: string, buildInto
 async function removeOldBuilds(prefix: string, current: string): Promise<void> {
   for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
     const path = join(tmpdir(), name);
-    if (!name.startsWith(prefix) || path === current || !/^[0-9a-f]{16}$/.test(name.slice(prefix.length))) continue;
-    const idle = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (
+      !name.startsWith(prefix) ||
+      path === current ||
+      !/^[0-9a-f]{16}$/.test(name.slice(prefix.length))
+    )
+      continue;
+    const idle = await stat(path).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (idle > 60 * 60_000) await rm(path, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -14,10 +14,13 @@ const SETUP_ADVICE = "run scripts/setup.sh (as root on Debian 12) to fetch the r
 
 /** The fixtures directory: $QUS_FIXTURES, else ${XDG_CACHE_HOME:-$HOME/.cache}/qus-test-fixtures. */
 export function fixturesDir(): string {
-  const explicit = process.env["QUS_FIXTURES"];
+  const explicit = process.env.QUS_FIXTURES;
   if (explicit !== undefined && explicit !== "") return resolve(explicit);
-  const cache = process.env["XDG_CACHE_HOME"];
-  return join(cache !== undefined && cache !== "" ? cache : join(homedir(), ".cache"), "qus-test-fixtures");
+  const cache = process.env.XDG_CACHE_HOME;
+  return join(
+    cache !== undefined && cache !== "" ? cache : join(homedir(), ".cache"),
+    "qus-test-fixtures",
+  );
 }
 
 /** The directory holding every qemu-<target>-static extracted from Debian's package. */
@@ -37,7 +40,9 @@ export function foreignBusybox(): string {
 
 function findDeb(prefix: string): string | undefined {
   const debs = join(fixturesDir(), "debs");
-  const names = existsSync(debs) ? readdirSync(debs).filter((n) => n.startsWith(prefix) && n.endsWith(".deb")) : [];
+  const names = existsSync(debs)
+    ? readdirSync(debs).filter((n) => n.startsWith(prefix) && n.endsWith(".deb"))
+    : [];
   const newest = names.sort().at(-1);
   return newest === undefined ? undefined : join(debs, newest);
 }
@@ -45,7 +50,9 @@ function findDeb(prefix: string): string | undefined {
 function requireDeb(prefix: string): string {
   const deb = findDeb(prefix);
   if (deb === undefined) {
-    throw new Error(`test fixture missing: ${join(fixturesDir(), "debs", `${prefix}*.deb`)}; ${SETUP_ADVICE}`);
+    throw new Error(
+      `test fixture missing: ${join(fixturesDir(), "debs", `${prefix}*.deb`)}; ${SETUP_ADVICE}`,
+    );
   }
   return deb;
 }
@@ -63,7 +70,12 @@ export function busyboxDeb(): string {
 /** Throws a clear Error naming what is missing when the fixtures are not all in place. */
 export function requireFixtures(): void {
   const missing: string[] = [];
-  const mustBeExecutable = [emulatorPath("aarch64"), emulatorPath("arm"), emulatorPath("riscv64"), foreignBusybox()];
+  const mustBeExecutable = [
+    emulatorPath("aarch64"),
+    emulatorPath("arm"),
+    emulatorPath("riscv64"),
+    foreignBusybox(),
+  ];
   for (const path of mustBeExecutable) {
     if (!existsSync(path) || (statSync(path).mode & 0o111) === 0) missing.push(path);
   }
@@ -71,7 +83,9 @@ export function requireFixtures(): void {
     if (findDeb(prefix) === undefined) missing.push(join(fixturesDir(), "debs", `${prefix}*.deb`));
   }
   if (missing.length > 0) {
-    throw new Error(`test fixtures missing under ${fixturesDir()}: ${missing.join(", ")}; ${SETUP_ADVICE}`);
+    throw new Error(
+      `test fixtures missing under ${fixturesDir()}: ${missing.join(", ")}; ${SETUP_ADVICE}`,
+    );
   }
 }
 
@@ -84,7 +98,9 @@ function newestMtime(directory: string): { path: string; mtimeMs: number } {
   let newest = { path: directory, mtimeMs: 0 };
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
-    const candidate = entry.isDirectory() ? newestMtime(path) : { path, mtimeMs: statSync(path).mtimeMs };
+    const candidate = entry.isDirectory()
+      ? newestMtime(path)
+      : { path, mtimeMs: statSync(path).mtimeMs };
     if (candidate.mtimeMs > newest.mtimeMs) newest = candidate;
   }
   return newest;
@@ -120,7 +136,10 @@ export interface CliOptions {
 let builtChecked = false;
 
 /** Runs `node dist/bin/qus.js ...args` as a child process without a TTY and collects its output. */
-export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
   if (!builtChecked) {
     requireBuilt();
     builtChecked = true;

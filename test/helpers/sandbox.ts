@@ -108,8 +108,15 @@ async function startHolder(script: string, mount: boolean): Promise<ChildProcess
       reject(new Error(explainStartFailure(why, stderr, mount)));
     };
     const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-      fail(code === 3 ? "setting up the mount inside the namespace failed" : `unshare exited with ${code ?? signal} before the sandbox was ready`);
-    const timer = setTimeout(() => fail(`the holder did not report ready within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+      fail(
+        code === 3
+          ? "setting up the mount inside the namespace failed"
+          : `unshare exited with ${code ?? signal} before the sandbox was ready`,
+      );
+    const timer = setTimeout(
+      () => fail(`the holder did not report ready within ${READY_TIMEOUT_MS} ms`),
+      READY_TIMEOUT_MS,
+    );
     holder.once("error", (error) => fail(`could not run unshare: ${error.message}`));
     holder.once("close", onEarlyExit);
     holder.stdout!.on("data", (chunk: string) => {
@@ -123,23 +130,28 @@ async function startHolder(script: string, mount: boolean): Promise<ChildProcess
   });
   // Never keep this process alive just for the holder.
   holder.unref();
-  for (const stream of [holder.stdin, holder.stdout, holder.stderr]) (stream as unknown as Socket | null)?.unref();
+  for (const stream of [holder.stdin, holder.stdout, holder.stderr])
+    (stream as unknown as Socket | null)?.unref();
   return holder;
 }
 
 function explainStartFailure(why: string, stderr: string, mount: boolean): string {
   const output = stderr.trim() === "" ? "" : `\nIts stderr said:\n${stderr.trim()}`;
   const kernel = `This machine runs Linux ${release()}.`;
-  const advice = /unshare failed|Operation not permitted|Permission denied/i.test(stderr) && !/mount:/.test(stderr)
-    ? "Creating a user namespace was refused: enable unprivileged user namespaces (sysctl " +
-      "user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1, and on Ubuntu " +
-      "kernel.apparmor_restrict_unprivileged_userns=0) or run the tests as root."
-    : mount
-      ? "Mounting binfmt_misc inside a user namespace failed. A private binfmt_misc instance needs " +
-        "Linux 6.7 or later (binfmt_misc became per user namespace in 6.7)."
-      : "Covering the binfmt_misc directory inside the namespace failed.";
-  return `Cannot start the private binfmt_misc sandbox the kernel tests need: ${why}. ${advice} ${kernel} ` +
-    `These tests refuse to run against the host's binfmt_misc.${output}`;
+  const advice =
+    /unshare failed|Operation not permitted|Permission denied/i.test(stderr) &&
+    !/mount:/.test(stderr)
+      ? "Creating a user namespace was refused: enable unprivileged user namespaces (sysctl " +
+        "user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1, and on Ubuntu " +
+        "kernel.apparmor_restrict_unprivileged_userns=0) or run the tests as root."
+      : mount
+        ? "Mounting binfmt_misc inside a user namespace failed. A private binfmt_misc instance needs " +
+          "Linux 6.7 or later (binfmt_misc became per user namespace in 6.7)."
+        : "Covering the binfmt_misc directory inside the namespace failed.";
+  return (
+    `Cannot start the private binfmt_misc sandbox the kernel tests need: ${why}. ${advice} ${kernel} ` +
+    `These tests refuse to run against the host's binfmt_misc.${output}`
+  );
 }
 
 function makeSandbox(holder: ChildProcess): Sandbox {
@@ -149,7 +161,8 @@ function makeSandbox(holder: ChildProcess): Sandbox {
     pid,
     binfmtDir: `/proc/${pid}/root${SANDBOX_BINFMT_DIR}`,
     run(cmd, args, options = {}) {
-      if (stopped) return Promise.reject(new Error(`sandbox ${pid} was stopped; cannot run ${cmd}`));
+      if (stopped)
+        return Promise.reject(new Error(`sandbox ${pid} was stopped; cannot run ${cmd}`));
       return runInside(pid, cmd, args, options);
     },
     async stop() {
@@ -163,18 +176,40 @@ function makeSandbox(holder: ChildProcess): Sandbox {
   };
 }
 
-function runInside(pid: number, cmd: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  const nsenterArgs = ["-t", String(pid), "-U", "-m", "--preserve-credentials", `--wd=${options.cwd ?? process.cwd()}`, "--", cmd, ...args];
+function runInside(
+  pid: number,
+  cmd: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
+  const nsenterArgs = [
+    "-t",
+    String(pid),
+    "-U",
+    "-m",
+    "--preserve-credentials",
+    `--wd=${options.cwd ?? process.cwd()}`,
+    "--",
+    cmd,
+    ...args,
+  ];
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn("nsenter", nsenterArgs, { env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("nsenter", nsenterArgs, {
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${cmd} ${args.join(" ")} did not finish within ${timeoutMs} ms inside sandbox ${pid}.\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `${cmd} ${args.join(" ")} did not finish within ${timeoutMs} ms inside sandbox ${pid}.\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.once("error", (error) => {
       clearTimeout(timer);
@@ -193,26 +228,43 @@ function runInside(pid: number, cmd: string, args: readonly string[], options: R
 /** Proves the mounted sandbox instance is not the host's, before any test may write to it. */
 async function provePrivate(sandbox: Sandbox): Promise<void> {
   const refuse = (why: string): never => {
-    throw new Error(`The sandbox's binfmt_misc is not provably private (${why}); refusing to let tests touch it.`);
+    throw new Error(
+      `The sandbox's binfmt_misc is not provably private (${why}); refusing to let tests touch it.`,
+    );
   };
   const top = await topMount(`/proc/${sandbox.pid}/mountinfo`, SANDBOX_BINFMT_DIR);
-  if (top?.fsType !== "binfmt_misc") refuse(`${SANDBOX_BINFMT_DIR} in the sandbox is ${top?.fsType ?? "not a mount"}`);
-  const hostMounts = (await readMountInfo("/proc/self/mountinfo")).filter((m) => m.fsType === "binfmt_misc");
-  if (hostMounts.some((m) => m.device === top!.device)) refuse(`it has the same device ${top!.device} as a binfmt_misc mounted outside`);
+  if (top?.fsType !== "binfmt_misc")
+    refuse(`${SANDBOX_BINFMT_DIR} in the sandbox is ${top?.fsType ?? "not a mount"}`);
+  const hostMounts = (await readMountInfo("/proc/self/mountinfo")).filter(
+    (m) => m.fsType === "binfmt_misc",
+  );
+  if (hostMounts.some((m) => m.device === top!.device))
+    refuse(`it has the same device ${top!.device} as a binfmt_misc mounted outside`);
   const initial = (await readdir(sandbox.binfmtDir)).sort();
-  if (initial.join(",") !== "register,status") refuse(`a fresh instance must be empty, but it holds: ${initial.join(", ")}`);
+  if (initial.join(",") !== "register,status")
+    refuse(`a fresh instance must be empty, but it holds: ${initial.join(", ")}`);
 
   // Register a harmless probe (an extension entry nothing uses) from inside and look for it.
   const probe = `qus-sandbox-probe-${randomBytes(6).toString("hex")}`;
   const line = `:${probe}:E::${probe}::/nonexistent/${probe}:`;
-  const registered = await sandbox.run("sh", ["-c", `printf %s "$1" > ${SANDBOX_BINFMT_DIR}/register`, "sh", line], { cwd: "/" });
-  if (registered.code !== 0) refuse(`registering a probe inside failed: ${registered.stderr.trim()}`);
-  if (!(await exists(join(sandbox.binfmtDir, probe)))) refuse(`the probe registered inside is not visible at ${sandbox.binfmtDir}`);
+  const registered = await sandbox.run(
+    "sh",
+    ["-c", `printf %s "$1" > ${SANDBOX_BINFMT_DIR}/register`, "sh", line],
+    { cwd: "/" },
+  );
+  if (registered.code !== 0)
+    refuse(`registering a probe inside failed: ${registered.stderr.trim()}`);
+  if (!(await exists(join(sandbox.binfmtDir, probe))))
+    refuse(`the probe registered inside is not visible at ${sandbox.binfmtDir}`);
   for (const mount of hostMounts) {
-    if (await exists(join(mount.mountPoint, probe))) refuse(`the probe registered inside appeared in ${mount.mountPoint} outside`);
+    if (await exists(join(mount.mountPoint, probe)))
+      refuse(`the probe registered inside appeared in ${mount.mountPoint} outside`);
   }
-  const removed = await sandbox.run("sh", ["-c", `printf %s -1 > ${SANDBOX_BINFMT_DIR}/${probe}`], { cwd: "/" });
-  if (removed.code !== 0 || (await exists(join(sandbox.binfmtDir, probe)))) refuse(`removing the probe failed: ${removed.stderr.trim()}`);
+  const removed = await sandbox.run("sh", ["-c", `printf %s -1 > ${SANDBOX_BINFMT_DIR}/${probe}`], {
+    cwd: "/",
+  });
+  if (removed.code !== 0 || (await exists(join(sandbox.binfmtDir, probe))))
+    refuse(`removing the probe failed: ${removed.stderr.trim()}`);
 }
 
 /** Proves the unmounted sandbox shows no binfmt_misc instance at all. */
@@ -220,7 +272,9 @@ async function proveUnmounted(sandbox: Sandbox): Promise<void> {
   const top = await topMount(`/proc/${sandbox.pid}/mountinfo`, SANDBOX_BINFMT_DIR);
   const names = await readdir(sandbox.binfmtDir);
   if (top?.fsType !== "tmpfs" || names.length !== 0) {
-    throw new Error(`The unmounted sandbox's ${SANDBOX_BINFMT_DIR} is not the empty tmpfs it should be; refusing to continue.`);
+    throw new Error(
+      `The unmounted sandbox's ${SANDBOX_BINFMT_DIR} is not the empty tmpfs it should be; refusing to continue.`,
+    );
   }
 }
 
@@ -246,7 +300,9 @@ async function readMountInfo(path: string): Promise<MountInfo[]> {
       const separator = fields.indexOf("-");
       return {
         device: fields[2] ?? "",
-        mountPoint: (fields[4] ?? "").replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+        mountPoint: (fields[4] ?? "").replace(/\\([0-7]{3})/g, (_, octal: string) =>
+          String.fromCharCode(parseInt(octal, 8)),
+        ),
         fsType: fields[separator + 1] ?? "",
       };
     });

@@ -35,7 +35,9 @@ export function countRun(
       else if (state === "skipped") skipped++;
       else failedInModule++; // failed, or pending: it never finished
     }
-    failedInModule += [testModule, ...testModule.children.allSuites()].filter((s) => s.errors().length > 0).length;
+    failedInModule += [testModule, ...testModule.children.allSuites()].filter(
+      (s) => s.errors().length > 0,
+    ).length;
     const state = testModule.state();
     const brokeWithoutReport = state === "failed" || !testModule.ok();
     const neverRan = testsInModule === 0 && (state === "queued" || state === "pending");

@@ -3,7 +3,16 @@
 // user's terminal, and no change to the kernel or the disk. The corpus lives in configs/ and its
 // expected messages in corpus.ts; a few situations (sizes, permissions, file types) are made here.
 import { execFileSync } from "node:child_process";
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,14 +45,21 @@ const SITUATIONS: readonly Situation[] = [
     name: "a 2 MiB config",
     file: "qus.config.yaml",
     says: /config file qus\.config\.yaml is \d+ bytes; qus refuses configs over/,
-    setup: (dir) => writeFile(join(dir, "qus.config.yaml"), `targets: [aarch64]\n${"# padding\n".repeat(210_000)}`),
+    setup: (dir) =>
+      writeFile(
+        join(dir, "qus.config.yaml"),
+        `targets: [aarch64]\n${"# padding\n".repeat(210_000)}`,
+      ),
   },
   {
     name: "a config every user can write",
     file: "qus.config.yaml",
     says: /qus\.config\.yaml is writable by every user/,
     async setup(dir) {
-      await writeFile(join(dir, "qus.config.yaml"), "targets: [aarch64]\nsource: {type: local, path: /x}\n");
+      await writeFile(
+        join(dir, "qus.config.yaml"),
+        "targets: [aarch64]\nsource: {type: local, path: /x}\n",
+      );
       await chmod(join(dir, "qus.config.yaml"), 0o666);
     },
   },
@@ -116,7 +132,8 @@ afterAll(async () => {
 async function runCase(dir: string, file: string): Promise<Outcome> {
   const before = await snapshot(dir);
   const env = { NO_COLOR: "1", HOME: join(dir, "home"), XDG_CACHE_HOME: join(dir, "cache") };
-  const qus = (...args: string[]) => h.sandbox.run(process.execPath, [cliPath(), ...args], { cwd: dir, env, timeoutMs: 60_000 });
+  const qus = (...args: string[]) =>
+    h.sandbox.run(process.execPath, [cliPath(), ...args], { cwd: dir, env, timeoutMs: 60_000 });
   const validate = await qus("validate", "-c", file);
   const plan = await qus("plan", "--json", "-c", file);
   const after = await snapshot(dir);
@@ -137,8 +154,14 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
     const info = await lstat(path);
     // A directory's own mtime moves when a loader makes and removes a temporary file in it; only
     // what it contains counts.
-    result.set(shown, info.isDirectory() ? `dir ${info.mode.toString(8)}` : `${info.mode.toString(8)} ${info.size} ${info.mtimeMs}`);
-    if (info.isDirectory()) for (const name of await readdir(path)) await walk(join(path, name), `${shown}/${name}`);
+    result.set(
+      shown,
+      info.isDirectory()
+        ? `dir ${info.mode.toString(8)}`
+        : `${info.mode.toString(8)} ${info.size} ${info.mtimeMs}`,
+    );
+    if (info.isDirectory())
+      for (const name of await readdir(path)) await walk(join(path, name), `${shown}/${name}`);
   };
   await walk(dir, ".");
   return result;
@@ -148,13 +171,18 @@ function difference(before: Map<string, string>, after: Map<string, string>): st
   const changes: string[] = [];
   for (const [path, state] of after) {
     if (!before.has(path)) changes.push(`added ${path}`);
-    else if (before.get(path) !== state) changes.push(`changed ${path} (${before.get(path)} -> ${state})`);
+    else if (before.get(path) !== state)
+      changes.push(`changed ${path} (${before.get(path)} -> ${state})`);
   }
   for (const path of before.keys()) if (!after.has(path)) changes.push(`removed ${path}`);
   return changes;
 }
 
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -174,26 +202,40 @@ async function exists(path: string): Promise<boolean> {
 
 function outcomeOf(key: string): Outcome {
   const outcome = outcomes.get(key);
-  if (outcome === undefined) throw new Error(`no outcome recorded for ${key}: the corpus run in beforeAll did not reach it`);
+  if (outcome === undefined)
+    throw new Error(`no outcome recorded for ${key}: the corpus run in beforeAll did not reach it`);
   return outcome;
 }
 
 /** What every hostile input must give: exit 1, one clear message, nothing touched. */
 function expectCleanRefusal(outcome: Outcome, says: RegExp): void {
   const { validate, plan } = outcome;
-  for (const [command, result] of [["validate", validate], ["plan --json", plan]] as const) {
-    expect.soft(result.code, `${command} exit code; stderr: ${result.stderr.slice(0, 2000)}`).toBe(1);
+  for (const [command, result] of [
+    ["validate", validate],
+    ["plan --json", plan],
+  ] as const) {
+    expect
+      .soft(result.code, `${command} exit code; stderr: ${result.stderr.slice(0, 2000)}`)
+      .toBe(1);
     const shown = JSON.stringify(result.stderr.slice(0, 1500));
-    expect.soft(result.stderr, `${command} reports an internal error: ${shown}`).not.toContain("Internal error");
+    expect
+      .soft(result.stderr, `${command} reports an internal error: ${shown}`)
+      .not.toContain("Internal error");
     expect.soft(result.stderr, `${command} prints a stack trace: ${shown}`).not.toMatch(STACK_LINE);
-    expect.soft(result.stderr, `${command} prints a terminal control character: ${shown}`).not.toMatch(CONTROL_CHARACTER);
-    expect.soft(Buffer.byteLength(result.stderr), `${command} stderr size (bytes)`).toBeLessThanOrEqual(MAX_STDERR_BYTES);
+    expect
+      .soft(result.stderr, `${command} prints a terminal control character: ${shown}`)
+      .not.toMatch(CONTROL_CHARACTER);
+    expect
+      .soft(Buffer.byteLength(result.stderr), `${command} stderr size (bytes)`)
+      .toBeLessThanOrEqual(MAX_STDERR_BYTES);
     expect.soft(result.stderr, `${command} says what is wrong`).toMatch(says);
   }
   expect.soft(validate.stdout, "validate prints nothing on stdout").toBe("");
   expect.soft(plan.stderr, "plan and validate report the same problem").toBe(validate.stderr);
   expect.soft(outcome.diskChanges, "files created or changed").toEqual([]);
-  expect.soft(outcome.kernelFiles, "binfmt_misc entries after the runs").toEqual(["register", "status"]);
+  expect
+    .soft(outcome.kernelFiles, "binfmt_misc entries after the runs")
+    .toEqual(["register", "status"]);
   expect.soft(outcome.binfmtStatus).toBe("enabled");
 }
 
@@ -211,18 +253,35 @@ describe("hostile configs: exit 1, a positioned message, no stack trace, no kern
     expectCleanRefusal(outcome, hostile.says);
     const firstLine = outcome.validate.stderr.split("\n")[0] ?? "";
     const display = outcome.display;
-    if (hostile.at === "file") expect.soft(firstLine.startsWith(`Error: ${display}: `), firstLine).toBe(true);
+    if (hostile.at === "file")
+      expect.soft(firstLine.startsWith(`Error: ${display}: `), firstLine).toBe(true);
     else if (hostile.at === null) expect.soft(firstLine).toContain(display);
-    else expect.soft(firstLine.startsWith(`Error: ${display}:${hostile.at}${hostile.at.includes(":") ? ": " : ":"}`), firstLine).toBe(true);
+    else
+      expect
+        .soft(
+          firstLine.startsWith(
+            `Error: ${display}:${hostile.at}${hostile.at.includes(":") ? ": " : ":"}`,
+          ),
+          firstLine,
+        )
+        .toBe(true);
 
     // The JSON error document carries the same position for tools.
-    let document: { error?: { kind?: string; problems?: { position: { line?: number; column?: number } }[] } } = {};
-    expect.soft(() => (document = JSON.parse(outcome.plan.stdout)), `plan --json stdout: ${outcome.plan.stdout.slice(0, 500)}`).not.toThrow();
+    let document: {
+      error?: { kind?: string; problems?: { position: { line?: number; column?: number } }[] };
+    } = {};
+    expect
+      .soft(
+        () => (document = JSON.parse(outcome.plan.stdout)),
+        `plan --json stdout: ${outcome.plan.stdout.slice(0, 500)}`,
+      )
+      .not.toThrow();
     expect.soft(document.error?.kind).toBe("ConfigError");
     if (hostile.at !== null && hostile.at !== "file") {
       const [line, column] = hostile.at.split(":").map(Number);
       expect.soft(document.error?.problems?.[0]?.position.line).toBe(line);
-      if (column !== undefined) expect.soft(document.error?.problems?.[0]?.position.column).toBe(column);
+      if (column !== undefined)
+        expect.soft(document.error?.problems?.[0]?.position.column).toBe(column);
     }
   });
 

@@ -4,14 +4,28 @@ import type { RegisterRequest } from "../../src/kernel/register-line.js";
 
 // Allowed in names: anything but "/", ":", white space and control characters; include
 // punctuation and multi-byte characters so byte counting and printing are exercised.
-const NAME_CHARS = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+@~#%=,", "é", "ü", "日", "ß"];
+const NAME_CHARS = [
+  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+@~#%=,",
+  "é",
+  "ü",
+  "日",
+  "ß",
+];
 // Interpreter paths may contain spaces and any character except ":", newline and NUL.
 const PATH_CHARS = [..."abcdefghijklmnopqrstuvwxyz0123456789-_.+ ", "é", "日"];
 
 const hexBytes = (length: number): fc.Arbitrary<string> =>
   fc
     .uint8Array({ minLength: length, maxLength: length })
-    .chain((bytes) => fc.boolean().map((upper) => (upper ? Buffer.from(bytes).toString("hex").toUpperCase() : Buffer.from(bytes).toString("hex"))));
+    .chain((bytes) =>
+      fc
+        .boolean()
+        .map((upper) =>
+          upper
+            ? Buffer.from(bytes).toString("hex").toUpperCase()
+            : Buffer.from(bytes).toString("hex"),
+        ),
+    );
 
 /** A valid entry name. */
 export const entryName = fc
@@ -20,11 +34,18 @@ export const entryName = fc
   .filter((name) => name !== "." && name !== ".." && name !== "register" && name !== "status");
 
 /** Flags in any order, possibly repeated: the encoder normalises them. */
-export const flagString = fc.array(fc.constantFrom("P", "O", "C", "F"), { maxLength: 6 }).map((flags) => flags.join(""));
+export const flagString = fc
+  .array(fc.constantFrom("P", "O", "C", "F"), { maxLength: 6 })
+  .map((flags) => flags.join(""));
 
 /** An absolute path made of allowed characters. */
 export const interpreterPath = fc
-  .array(fc.array(fc.constantFrom(...PATH_CHARS), { minLength: 1, maxLength: 12 }).map((c) => c.join("")), { minLength: 1, maxLength: 5 })
+  .array(
+    fc
+      .array(fc.constantFrom(...PATH_CHARS), { minLength: 1, maxLength: 12 })
+      .map((c) => c.join("")),
+    { minLength: 1, maxLength: 5 },
+  )
   .map((segments) => `/${segments.join("/")}`);
 
 /**

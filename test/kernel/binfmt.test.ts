@@ -10,7 +10,6 @@ import { findTarget } from "../../src/catalog/targets.js";
 import { KernelError } from "../../src/errors.js";
 import {
   enableBinfmtGlobally,
-  mountBinfmt,
   readBinfmt,
   registerEntry,
   removeEntry,
@@ -57,19 +56,32 @@ describe("readBinfmt", () => {
   it("reads a fresh instance as mounted, enabled and empty", async () => {
     const fresh = await startSandbox();
     try {
-      expect(await readBinfmt(fresh.binfmtDir)).toEqual({ mounted: true, enabledGlobally: true, entries: [] });
+      expect(await readBinfmt(fresh.binfmtDir)).toEqual({
+        mounted: true,
+        enabledGlobally: true,
+        entries: [],
+      });
     } finally {
       await fresh.stop();
     }
   });
 
   it("reports not mounted where binfmt_misc is not mounted, or the directory is missing", async () => {
-    expect(await readBinfmt(unmounted.binfmtDir)).toEqual({ mounted: false, enabledGlobally: false, entries: [] });
-    expect(await readBinfmt(join(scratch, "missing"))).toEqual({ mounted: false, enabledGlobally: false, entries: [] });
+    expect(await readBinfmt(unmounted.binfmtDir)).toEqual({
+      mounted: false,
+      enabledGlobally: false,
+      entries: [],
+    });
+    expect(await readBinfmt(join(scratch, "missing"))).toEqual({
+      mounted: false,
+      enabledGlobally: false,
+      entries: [],
+    });
   });
 
   it("returns every entry parsed, sorted by name", async () => {
-    for (const name of ["qus-read-b", "qus-read-a", "qus-read-c"]) await registerEntry(sandbox.binfmtDir, line(name));
+    for (const name of ["qus-read-b", "qus-read-a", "qus-read-c"])
+      await registerEntry(sandbox.binfmtDir, line(name));
     const state = await readBinfmt(sandbox.binfmtDir);
     const ours = state.entries.filter((e) => e.name.startsWith("qus-read-"));
     expect(ours.map((e) => e.name)).toEqual(["qus-read-a", "qus-read-b", "qus-read-c"]);
@@ -110,7 +122,9 @@ describe("readBinfmt", () => {
         for (const entry of state.entries) expect(names).toContain(entry.name);
       }
     }
-    expect((await readBinfmt(sandbox.binfmtDir)).entries.filter((e) => e.name.startsWith("qus-race-"))).toEqual([]);
+    expect(
+      (await readBinfmt(sandbox.binfmtDir)).entries.filter((e) => e.name.startsWith("qus-race-")),
+    ).toEqual([]);
   });
 });
 
@@ -119,7 +133,11 @@ describe("registerEntry, setEntryEnabled, removeEntry", () => {
     const dir = sandbox.binfmtDir;
     await registerEntry(dir, line("qus-cycle", { flags: "CF", interpreter: process.execPath }));
     const find = async () => (await readBinfmt(dir)).entries.find((e) => e.name === "qus-cycle");
-    expect(await find()).toMatchObject({ enabled: true, flags: "OCF", interpreter: process.execPath });
+    expect(await find()).toMatchObject({
+      enabled: true,
+      flags: "OCF",
+      interpreter: process.execPath,
+    });
     await setEntryEnabled(dir, "qus-cycle", false);
     expect((await find())?.enabled).toBe(false);
     await setEntryEnabled(dir, "qus-cycle", true);
@@ -133,23 +151,36 @@ describe("registerEntry, setEntryEnabled, removeEntry", () => {
     const error = await kernelError(registerEntry(sandbox.binfmtDir, line("qus-twice")));
     expect(error.code).toBe("EEXIST");
     expect(error.path).toBe(join(sandbox.binfmtDir, "register"));
-    expect(error.message).toBe(`Cannot register binfmt_misc entry "qus-twice": an entry with this name already exists in ${sandbox.binfmtDir}.`);
+    expect(error.message).toBe(
+      `Cannot register binfmt_misc entry "qus-twice": an entry with this name already exists in ${sandbox.binfmtDir}.`,
+    );
     expect(error.hint).toContain("something else registered this name");
     await removeEntry(sandbox.binfmtDir, "qus-twice");
   });
 
   it("maps ENOENT with the F flag to a missing interpreter", async () => {
     const missing = join(scratch, "no-such-qemu");
-    const error = await kernelError(registerEntry(sandbox.binfmtDir, line("qus-missing", { flags: "F", interpreter: missing })));
+    const error = await kernelError(
+      registerEntry(sandbox.binfmtDir, line("qus-missing", { flags: "F", interpreter: missing })),
+    );
     expect(error.code).toBe("ENOENT");
-    expect(error.message).toContain(`the interpreter ${missing} does not exist (ENOENT); with the F flag the kernel opens it`);
+    expect(error.message).toContain(
+      `the interpreter ${missing} does not exist (ENOENT); with the F flag the kernel opens it`,
+    );
     expect(error.hint).toContain("Install the emulator first");
-    expect((await readBinfmt(sandbox.binfmtDir)).entries.map((e) => e.name)).not.toContain("qus-missing");
+    expect((await readBinfmt(sandbox.binfmtDir)).entries.map((e) => e.name)).not.toContain(
+      "qus-missing",
+    );
   });
 
   it("explains ENOENT for a taken name with a missing interpreter as 'already exists'", async () => {
     await registerEntry(sandbox.binfmtDir, line("qus-taken"));
-    const error = await kernelError(registerEntry(sandbox.binfmtDir, line("qus-taken", { flags: "F", interpreter: join(scratch, "nope") })));
+    const error = await kernelError(
+      registerEntry(
+        sandbox.binfmtDir,
+        line("qus-taken", { flags: "F", interpreter: join(scratch, "nope") }),
+      ),
+    );
     expect(["ENOENT", "EEXIST"]).toContain(error.code);
     expect(error.message).toContain("an entry with this name already exists");
     await removeEntry(sandbox.binfmtDir, "qus-taken");
@@ -159,9 +190,16 @@ describe("registerEntry, setEntryEnabled, removeEntry", () => {
     const notExecutable = join(scratch, "not-executable");
     await writeFile(notExecutable, "not a program");
     await chmod(notExecutable, 0o644);
-    const error = await kernelError(registerEntry(sandbox.binfmtDir, line("qus-noexec", { flags: "F", interpreter: notExecutable })));
+    const error = await kernelError(
+      registerEntry(
+        sandbox.binfmtDir,
+        line("qus-noexec", { flags: "F", interpreter: notExecutable }),
+      ),
+    );
     expect(error.code).toBe("EACCES");
-    expect(error.message).toContain(`the interpreter ${notExecutable} cannot be opened for execution (EACCES)`);
+    expect(error.message).toContain(
+      `the interpreter ${notExecutable} cannot be opened for execution (EACCES)`,
+    );
   });
 
   it("maps EINVAL to a message that shows the rejected line", async () => {
@@ -227,11 +265,20 @@ describe("a registration made with the edge runs a foreign binary in the sandbox
   it("qemu-aarch64 registered with POF runs an aarch64 busybox", async () => {
     for (const file of [emulator, busybox]) {
       await access(file, constants.X_OK).catch(() => {
-        throw new Error(`Test fixture ${file} is missing or not executable: run scripts/setup.sh (or set QUS_FIXTURES).`);
+        throw new Error(
+          `Test fixture ${file} is missing or not executable: run scripts/setup.sh (or set QUS_FIXTURES).`,
+        );
       });
     }
     const aarch64 = findTarget("aarch64")!;
-    const registration = { name: "qus-aarch64", offset: 0, magic: aarch64.magic, mask: aarch64.mask, interpreter: emulator, flags: "POF" };
+    const registration = {
+      name: "qus-aarch64",
+      offset: 0,
+      magic: aarch64.magic,
+      mask: aarch64.mask,
+      interpreter: emulator,
+      flags: "POF",
+    };
     await registerEntry(sandbox.binfmtDir, encodeRegisterLine(registration));
     try {
       const result = await sandbox.run(busybox, ["uname", "-m"]);

@@ -30,7 +30,11 @@ export async function transpileTree(entries: readonly string[]): Promise<Transpi
     done.add(source);
     const text = await readFile(source, "utf8");
     const output = ts.transpileModule(text, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: true,
+      },
       fileName: source,
     }).outputText;
     const target = join(dir, relative(REPO_ROOT, source)).replace(/\.ts$/, ".js");

@@ -19,7 +19,15 @@ export function modelRegister(line: string): ModelEntry {
   const delimiter = line[0]!;
   const fields = line.slice(1).split(delimiter);
   if (fields.length !== 7) throw new Error(`model: expected 7 fields, got ${fields.length}`);
-  const [name, type, offsetText, magicText, maskText, interpreter, flagText] = fields as [string, string, string, string, string, string, string];
+  const [name, type, offsetText, magicText, maskText, interpreter, flagText] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const flags = new Set<string>();
   for (const flag of flagText.replace(/\n$/, "")) {
     if (!"POCF".includes(flag)) throw new Error(`model: bad flag ${flag}`);
@@ -27,7 +35,16 @@ export function modelRegister(line: string): ModelEntry {
   }
   if (flags.has("C")) flags.add("O"); // MISC_FMT_CREDENTIALS implies MISC_FMT_OPEN_BINARY
   if (type === "E") {
-    return { name, type, offset: 0, magic: new Uint8Array(), mask: null, extension: magicText, interpreter, flags };
+    return {
+      name,
+      type,
+      offset: 0,
+      magic: new Uint8Array(),
+      mask: null,
+      extension: magicText,
+      interpreter,
+      flags,
+    };
   }
   const magic = unescapeHex(magicText);
   return {

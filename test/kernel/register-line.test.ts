@@ -27,7 +27,9 @@ function encodeError(overrides: Partial<RegisterRequest>): KernelError {
 
 describe("encodeRegisterLine", () => {
   it("writes magic and mask as \\x escapes, fields in the kernel's order", () => {
-    expect(encodeRegisterLine(base)).toBe(":qemu-x:M:0:\\x7f\\x45\\x4c\\x46:\\xff\\xff\\xff\\x00:/usr/libexec/qemu-x:PF");
+    expect(encodeRegisterLine(base)).toBe(
+      ":qemu-x:M:0:\\x7f\\x45\\x4c\\x46:\\xff\\xff\\xff\\x00:/usr/libexec/qemu-x:PF",
+    );
   });
 
   it("leaves the mask field empty when there is no mask, and lowercases hex", () => {
@@ -42,7 +44,9 @@ describe("encodeRegisterLine", () => {
   });
 
   it("accepts a pattern that ends exactly at byte 128", () => {
-    expect(encodeRegisterLine({ ...base, offset: 127, magic: "01", mask: null })).toContain(":127:\\x01::");
+    expect(encodeRegisterLine({ ...base, offset: 127, magic: "01", mask: null })).toContain(
+      ":127:\\x01::",
+    );
   });
 
   it.each([
@@ -96,10 +100,15 @@ describe("encodeRegisterLine", () => {
 
   it("refuses a line longer than the kernel's 1920 bytes", () => {
     const interpreter = `/${"a".repeat(1900)}`;
-    expect(encodeError({ interpreter }).message).toMatch(/register line is \d+ bytes; the kernel accepts 11 to 1920/);
+    expect(encodeError({ interpreter }).message).toMatch(
+      /register line is \d+ bytes; the kernel accepts 11 to 1920/,
+    );
     // Just inside the limit is fine.
     const line = encodeRegisterLine({ ...base, interpreter: "/" });
-    const fits = encodeRegisterLine({ ...base, interpreter: `/${"a".repeat(1920 - Buffer.byteLength(line))}` });
+    const fits = encodeRegisterLine({
+      ...base,
+      interpreter: `/${"a".repeat(1920 - Buffer.byteLength(line))}`,
+    });
     expect(Buffer.byteLength(fits)).toBe(1920);
   });
 
@@ -107,7 +116,9 @@ describe("encodeRegisterLine", () => {
     const line = encodeRegisterLine({ ...base, interpreter: "/" });
     const room = 1920 - Buffer.byteLength(line);
     // "é" is two bytes in UTF-8: room/2 + 1 of them is one character too many bytes.
-    expect(encodeError({ interpreter: `/${"é".repeat(Math.floor(room / 2) + 1)}` }).message).toContain("register line is");
+    expect(
+      encodeError({ interpreter: `/${"é".repeat(Math.floor(room / 2) + 1)}` }).message,
+    ).toContain("register line is");
   });
 
   it("round-trips through the kernel model: what parseEntry reads back is what was asked for", () => {

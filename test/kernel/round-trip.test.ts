@@ -28,7 +28,9 @@ it("200 generated registrations read back as requested, exactly as the model pri
       try {
         const text = await readFile(join(sandbox.binfmtDir, request.name), "utf8");
         expect(text).toBe(modelPrint(modelRegister(line)));
-        const entry = (await readBinfmt(sandbox.binfmtDir)).entries.find((e) => e.name === request.name);
+        const entry = (await readBinfmt(sandbox.binfmtDir)).entries.find(
+          (e) => e.name === request.name,
+        );
         const flags = new Set(request.flags);
         if (flags.has("C")) flags.add("O");
         expect(entry).toEqual({

@@ -14,12 +14,21 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-const alive = (pid: number): Promise<boolean> => access(`/proc/${pid}`).then(() => true, () => false);
+const alive = (pid: number): Promise<boolean> =>
+  access(`/proc/${pid}`).then(
+    () => true,
+    () => false,
+  );
 
 describe("startSandbox", () => {
   it("runs commands inside its own user and mount namespaces, with input, env and cwd", async () => {
-    const script = 'cat; echo "$QUS_SANDBOX_TEST"; pwd; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt';
-    const result = await sandbox.run("sh", ["-c", script], { input: "from stdin\n", env: { QUS_SANDBOX_TEST: "from env" }, cwd: "/usr" });
+    const script =
+      'cat; echo "$QUS_SANDBOX_TEST"; pwd; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt';
+    const result = await sandbox.run("sh", ["-c", script], {
+      input: "from stdin\n",
+      env: { QUS_SANDBOX_TEST: "from env" },
+      cwd: "/usr",
+    });
     const [input, env, cwd, userNs, mountNs] = result.stdout.trim().split("\n");
     expect([input, env, cwd, result.code]).toEqual(["from stdin", "from env", "/usr", 0]);
     expect(userNs).toBe(await readlink(`/proc/${sandbox.pid}/ns/user`));
@@ -34,14 +43,18 @@ describe("startSandbox", () => {
   });
 
   it("rejects a command that outlives its timeout", async () => {
-    await expect(sandbox.run("sleep", ["5"], { timeoutMs: 200 })).rejects.toThrow(/did not finish within 200 ms/);
+    await expect(sandbox.run("sleep", ["5"], { timeoutMs: 200 })).rejects.toThrow(
+      /did not finish within 200 ms/,
+    );
   });
 
   it("fails with an explanation, not a skip, when the sandbox cannot start", async () => {
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent-qus-path";
     try {
-      await expect(startSandbox()).rejects.toThrow(/Cannot start the private binfmt_misc sandbox.*could not run unshare/s);
+      await expect(startSandbox()).rejects.toThrow(
+        /Cannot start the private binfmt_misc sandbox.*could not run unshare/s,
+      );
     } finally {
       process.env.PATH = path;
     }
@@ -65,17 +78,28 @@ describe("a test process that dies", () => {
   });
 
   it("takes its holder with it, even when killed with SIGKILL", async () => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", `
+    const child = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `
       const { startSandbox } = await import(${JSON.stringify(`${tree.dir}/test/helpers/sandbox.js`)});
       const sandbox = await startSandbox();
       console.log(sandbox.pid);
       setInterval(() => {}, 1000);
-    `], { stdio: ["ignore", "pipe", "inherit"] });
-    const holderPid = await new Promise<number>((resolve) => child.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim()))));
+    `,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const holderPid = await new Promise<number>((resolve) =>
+      child.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim()))),
+    );
     expect(await alive(holderPid)).toBe(true);
     child.kill("SIGKILL");
     const deadline = Date.now() + 5_000;
-    while ((await alive(holderPid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await alive(holderPid)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await alive(holderPid)).toBe(false);
   });
 });

@@ -23,12 +23,24 @@ const startTimeOf = (pid: number) => {
 };
 const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
 const writeHolder = async (record: Record<string, unknown>) =>
-  mkdir(dirname(lockPath), { recursive: true }).then(() => writeFile(lockPath, JSON.stringify({ since: "2020-01-01T00:00:00.000Z", command: "qus apply", bootId: bootId(), ...record })));
+  mkdir(dirname(lockPath), { recursive: true }).then(() =>
+    writeFile(
+      lockPath,
+      JSON.stringify({
+        since: "2020-01-01T00:00:00.000Z",
+        command: "qus apply",
+        bootId: bootId(),
+        ...record,
+      }),
+    ),
+  );
 
 describe("where the lock lives", () => {
   it("is QUS_LOCK_FILE when set, else apply.lock beside the state file", () => {
     expect(applyLockPath("/var/lib/qus/state.json", {})).toBe("/var/lib/qus/apply.lock");
-    expect(applyLockPath("/var/lib/qus/state.json", { QUS_LOCK_FILE: "/run/lock/qus.lock" })).toBe("/run/lock/qus.lock");
+    expect(applyLockPath("/var/lib/qus/state.json", { QUS_LOCK_FILE: "/run/lock/qus.lock" })).toBe(
+      "/run/lock/qus.lock",
+    );
   });
 });
 
@@ -41,7 +53,9 @@ describe("the apply lock", () => {
     const error = await take(400).catch((e: unknown) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(error).toBeInstanceOf(LockError);
-    expect((error as LockError).message).toContain(`pid ${process.pid} (qus apply), since ${record.since}`);
+    expect((error as LockError).message).toContain(
+      `pid ${process.pid} (qus apply), since ${record.since}`,
+    );
     expect((error as LockError).hint).toContain("--lock-timeout");
     await held.release();
     expect(existsSync(lockPath)).toBe(false);
@@ -65,7 +79,9 @@ describe("the apply lock", () => {
       await writeHolder({ pid: sleeper.pid, startTime: startTimeOf(sleeper.pid!) });
       const error = (await take(300).catch((e: unknown) => e)) as LockError;
       expect(error).toBeInstanceOf(LockError);
-      expect(error.message).toContain(`pid ${sleeper.pid} (qus apply), since 2020-01-01T00:00:00.000Z`);
+      expect(error.message).toContain(
+        `pid ${sleeper.pid} (qus apply), since 2020-01-01T00:00:00.000Z`,
+      );
     } finally {
       sleeper.kill("SIGKILL");
     }
@@ -73,14 +89,23 @@ describe("the apply lock", () => {
 
   it.each([
     ["a process that died", () => ({ pid: deadPid() })],
-    ["a pid now used by another process (start time differs)", () => ({ pid: process.pid, startTime: "1" })],
-    ["a previous boot", () => ({ pid: process.pid, bootId: "00000000-0000-0000-0000-000000000000" })],
+    [
+      "a pid now used by another process (start time differs)",
+      () => ({ pid: process.pid, startTime: "1" }),
+    ],
+    [
+      "a previous boot",
+      () => ({ pid: process.pid, bootId: "00000000-0000-0000-0000-000000000000" }),
+    ],
   ])("takes over the stale lock of %s at once", async (_what, holder) => {
     await writeHolder(holder());
     const started = Date.now();
     const held = await take(10_000);
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(JSON.parse(await readFile(lockPath, "utf8"))).toMatchObject({ pid: process.pid, bootId: bootId() });
+    expect(JSON.parse(await readFile(lockPath, "utf8"))).toMatchObject({
+      pid: process.pid,
+      bootId: bootId(),
+    });
     await held.release();
   });
 

@@ -11,7 +11,14 @@ export const HOST = describeHost("x86_64");
 export const INSTALL = "/opt/qus";
 
 export function request(target: string, overrides: Partial<TargetRequest> = {}): TargetRequest {
-  return { target, requestedAs: target, flags: "POF", enabled: true, allowHostFamily: false, ...overrides };
+  return {
+    target,
+    requestedAs: target,
+    flags: "POF",
+    enabled: true,
+    allowHostFamily: false,
+    ...overrides,
+  };
 }
 
 export function config(targets: TargetRequest[], overrides: Partial<QusConfig> = {}): QusConfig {
@@ -86,19 +93,37 @@ export function convergedLive(desired: Desired): Live {
   for (const f of desired.binfmtd) binfmtd[f.path] = { sha256: textSha(f.content) };
   for (const e of desired.emulators) emulators[e.path] = { sha256: e.sha256, size: e.size };
   for (const r of desired.registrations) {
-    registrations[r.name] = { interpreter: r.interpreter, sha256: desired.emulators.find((e) => e.path === r.interpreter)!.sha256 };
+    registrations[r.name] = {
+      interpreter: r.interpreter,
+      sha256: desired.emulators.find((e) => e.path === r.interpreter)!.sha256,
+    };
   }
   return {
     binfmtDir: desired.binfmtDir,
     mounted: true,
     enabledGlobally: true,
-    entries: desired.registrations.map((r) => liveEntry(r.target, { flags: r.flags, enabled: r.enabled, name: r.name })),
+    entries: desired.registrations.map((r) =>
+      liveEntry(r.target, { flags: r.flags, enabled: r.enabled, name: r.name }),
+    ),
     files: desired.emulators.map((e) => ({ path: e.path, sha256: e.sha256 })),
-    binfmtd: desired.binfmtd.map((f) => ({ path: f.path, content: f.content, sha256: textSha(f.content) })),
+    binfmtd: desired.binfmtd.map((f) => ({
+      path: f.path,
+      content: f.content,
+      sha256: textSha(f.content),
+    })),
     state: { version: 1, emulators, registrations, binfmtd },
   };
 }
 
 export function emptyLive(overrides: Partial<Live> = {}): Live {
-  return { binfmtDir: "/proc/sys/fs/binfmt_misc", mounted: true, enabledGlobally: true, entries: [], files: [], binfmtd: [], state: EMPTY_STATE, ...overrides };
+  return {
+    binfmtDir: "/proc/sys/fs/binfmt_misc",
+    mounted: true,
+    enabledGlobally: true,
+    entries: [],
+    files: [],
+    binfmtd: [],
+    state: EMPTY_STATE,
+    ...overrides,
+  };
 }

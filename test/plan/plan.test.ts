@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.js";
 import type { Change, Live } from "../../src/plan/types.js";
-import { config, convergedLive, desiredFor, emptyLive, HOST, liveEntry, request, sha } from "./fakes.js";
+import {
+  config,
+  convergedLive,
+  desiredFor,
+  emptyLive,
+  HOST,
+  liveEntry,
+  request,
+  sha,
+} from "./fakes.js";
 
-const actions = (changes: readonly Change[]) => changes.map((c) => `${c.action} ${c.kind} ${c.address}`);
+const actions = (changes: readonly Change[]) =>
+  changes.map((c) => `${c.action} ${c.kind} ${c.address}`);
 
 describe("plan from an empty host", () => {
   const cfg = config([request("aarch64"), request("riscv64")]);
@@ -34,7 +44,11 @@ describe("plan from an empty host", () => {
 
   it("mounts binfmt_misc first when it is not mounted", () => {
     const unmounted = plan(desiredFor(cfg), emptyLive({ mounted: false, enabledGlobally: false }));
-    expect(unmounted.changes[0]).toMatchObject({ kind: "mount", action: "create", address: "/proc/sys/fs/binfmt_misc" });
+    expect(unmounted.changes[0]).toMatchObject({
+      kind: "mount",
+      action: "create",
+      address: "/proc/sys/fs/binfmt_misc",
+    });
     expect(unmounted.summary.add).toBe(5);
     expect(unmounted.warnings).toEqual([]);
   });
@@ -47,7 +61,9 @@ describe("plan from an empty host", () => {
 
 describe("a converged host", () => {
   it("plans nothing and counts every resource as unchanged", () => {
-    const desired = desiredFor(config([request("aarch64"), request("arm"), request("s390x", { enabled: false })]));
+    const desired = desiredFor(
+      config([request("aarch64"), request("arm"), request("s390x", { enabled: false })]),
+    );
     const result = plan(desired, convergedLive(desired));
     expect(result.changes).toEqual([]);
     expect(result.summary).toEqual({ add: 0, change: 0, destroy: 0 });
@@ -57,7 +73,10 @@ describe("a converged host", () => {
   it("is deterministic whatever order the live entries are read in", () => {
     const desired = desiredFor(config([request("aarch64"), request("arm"), request("s390x")]));
     const live = convergedLive(desired);
-    const extra = [liveEntry("ppc", { name: "qemu-ppc" }), liveEntry("sh4", { name: "zzz-foreign" })];
+    const extra = [
+      liveEntry("ppc", { name: "qemu-ppc" }),
+      liveEntry("sh4", { name: "zzz-foreign" }),
+    ];
     const a = plan(desired, { ...live, entries: [...live.entries, ...extra] });
     const b = plan(desired, { ...live, entries: [...extra, ...live.entries].reverse() });
     expect(b).toEqual(a);
@@ -67,11 +86,19 @@ describe("a converged host", () => {
 describe("normalised comparison", () => {
   const desired = desiredFor(config([request("aarch64")]));
   const live = convergedLive(desired);
-  const withEntry = (overrides: Parameters<typeof liveEntry>[1]): Live => ({ ...live, entries: [liveEntry("aarch64", overrides)] });
+  const withEntry = (overrides: Parameters<typeof liveEntry>[1]): Live => ({
+    ...live,
+    entries: [liveEntry("aarch64", overrides)],
+  });
 
   it("treats flags as a set with O implied by C (CF reads back as OCF)", () => {
-    const cred = desiredFor(config([request("aarch64", { flags: "CF" })], { allowCredentials: true }));
-    const result = plan(cred, { ...convergedLive(cred), entries: [liveEntry("aarch64", { flags: "OCF" })] });
+    const cred = desiredFor(
+      config([request("aarch64", { flags: "CF" })], { allowCredentials: true }),
+    );
+    const result = plan(cred, {
+      ...convergedLive(cred),
+      entries: [liveEntry("aarch64", { flags: "OCF" })],
+    });
     expect(result.changes).toEqual([]);
     expect(result.warnings.join()).toMatch(/C flag/);
   });
@@ -85,12 +112,18 @@ describe("normalised comparison", () => {
     const magic = "7f454c460201010000000000000000000200b800";
     const result = plan(desired, withEntry({ magic }));
     expect(result.changes).toHaveLength(1);
-    expect(result.changes[0]).toMatchObject({ action: "replace", reasons: [{ attribute: "magic", forcesReplacement: true }] });
+    expect(result.changes[0]).toMatchObject({
+      action: "replace",
+      reasons: [{ attribute: "magic", forcesReplacement: true }],
+    });
   });
 
   it("replaces an entry registered without a mask (all bytes count)", () => {
     const result = plan(desired, withEntry({ mask: null }));
-    expect(result.changes[0]).toMatchObject({ action: "replace", reasons: [{ attribute: "mask", before: "(none: all bytes)" }] });
+    expect(result.changes[0]).toMatchObject({
+      action: "replace",
+      reasons: [{ attribute: "mask", before: "(none: all bytes)" }],
+    });
   });
 
   it("replaces on a flag change and shows old -> new", () => {
@@ -106,14 +139,22 @@ describe("normalised comparison", () => {
   });
 
   it("replaces on another interpreter or offset, listing every difference", () => {
-    const result = plan(desired, withEntry({ interpreter: "/usr/bin/qemu-aarch64-static", offset: 1 }));
+    const result = plan(
+      desired,
+      withEntry({ interpreter: "/usr/bin/qemu-aarch64-static", offset: 1 }),
+    );
     expect(result.changes[0]?.reasons.map((r) => r.attribute)).toEqual(["interpreter", "offset"]);
   });
 
   it("updates in place when only enabled differs", () => {
     const result = plan(desired, withEntry({ enabled: false }));
     expect(result.changes).toEqual([
-      expect.objectContaining({ action: "update", reasons: [{ attribute: "enabled", before: "false", after: "true", forcesReplacement: false }] }),
+      expect.objectContaining({
+        action: "update",
+        reasons: [
+          { attribute: "enabled", before: "false", after: "true", forcesReplacement: false },
+        ],
+      }),
     ]);
     expect(result.summary).toEqual({ add: 0, change: 1, destroy: 0 });
   });
@@ -133,15 +174,29 @@ describe("normalised comparison", () => {
   });
 
   it("adopts an entry of the same name registered by someone else (e.g. a distro package)", () => {
-    const distro = liveEntry("aarch64", { interpreter: "/usr/libexec/qemu-binfmt/aarch64-binfmt-P", flags: "POCF" });
-    const result = plan(desired, { ...live, entries: [distro], state: { ...live.state, registrations: {} } });
+    const distro = liveEntry("aarch64", {
+      interpreter: "/usr/libexec/qemu-binfmt/aarch64-binfmt-P",
+      flags: "POCF",
+    });
+    const result = plan(desired, {
+      ...live,
+      entries: [distro],
+      state: { ...live.state, registrations: {} },
+    });
     expect(result.changes[0]).toMatchObject({ action: "replace", address: "qemu-aarch64" });
-    expect(result.changes[0]?.reasons.map((r) => r.attribute)).toEqual(["interpreter", "flags", "emulator"]);
+    expect(result.changes[0]?.reasons.map((r) => r.attribute)).toEqual([
+      "interpreter",
+      "flags",
+      "emulator",
+    ]);
   });
 
   it("replaces an extension (E) entry that sits on an owned name", () => {
     const e = liveEntry("aarch64", { type: "E", magic: "", mask: null, extension: "arm" });
-    expect(plan(desired, withEntry(e)).changes[0]).toMatchObject({ action: "replace", reasons: [expect.objectContaining({ attribute: "type" })] });
+    expect(plan(desired, withEntry(e)).changes[0]).toMatchObject({
+      action: "replace",
+      reasons: [expect.objectContaining({ attribute: "type" })],
+    });
   });
 });
 
@@ -149,7 +204,13 @@ describe("ownership and pruning", () => {
   const desired = desiredFor(config([request("aarch64")]));
   const live = convergedLive(desired);
   const foreign = liveEntry("arm", { name: "WSLInterop" });
-  const extension = liveEntry("arm", { name: "qemu-jar", type: "E", magic: "", mask: null, extension: "jar" });
+  const extension = liveEntry("arm", {
+    name: "qemu-jar",
+    type: "E",
+    magic: "",
+    mask: null,
+    extension: "jar",
+  });
   const stale = liveEntry("s390x");
 
   it("removes owned entries that are no longer declared", () => {
@@ -174,22 +235,28 @@ describe("ownership and pruning", () => {
   it("honours another prefix: qemu-* entries are then foreign", () => {
     const mine = desiredFor(config([request("aarch64")], { prefix: "qus-" }));
     const result = plan(mine, { ...emptyLive(), entries: [liveEntry("aarch64")] });
-    expect(actions(result.changes)).toEqual(["create emulator /opt/qus/qemu-aarch64", "create registration qus-aarch64"]);
+    expect(actions(result.changes)).toEqual([
+      "create emulator /opt/qus/qemu-aarch64",
+      "create registration qus-aarch64",
+    ]);
   });
 
   it("destroys everything it owns when nothing is declared", () => {
     const none = desiredFor(config([]));
     const result = plan(none, { ...live, entries: [...live.entries, foreign] });
-    expect(actions(result.changes)).toEqual(["delete emulator /opt/qus/qemu-aarch64", "delete registration qemu-aarch64"]);
+    expect(actions(result.changes)).toEqual([
+      "delete emulator /opt/qus/qemu-aarch64",
+      "delete registration qemu-aarch64",
+    ]);
   });
 
   it("keeps an installed emulator that a kept or foreign entry still points at", () => {
     const none = desiredFor(config([], { prune: false }));
     expect(actions(plan(none, live).changes)).toEqual([]);
     const other = liveEntry("aarch64", { name: "someone-else" });
-    expect(actions(plan(desiredFor(config([])), { ...live, entries: [...live.entries, other] }).changes)).toEqual([
-      "delete registration qemu-aarch64",
-    ]);
+    expect(
+      actions(plan(desiredFor(config([])), { ...live, entries: [...live.entries, other] }).changes),
+    ).toEqual(["delete registration qemu-aarch64"]);
   });
 });
 
@@ -200,9 +267,17 @@ describe("emulator files and the F flag", () => {
 
   it("replaces a changed emulator and, because F pins the old file, its registration too", () => {
     const result = plan(desiredFor(cfg, 2), live);
-    expect(actions(result.changes)).toEqual(["replace emulator /opt/qus/qemu-aarch64", "replace registration qemu-aarch64"]);
+    expect(actions(result.changes)).toEqual([
+      "replace emulator /opt/qus/qemu-aarch64",
+      "replace registration qemu-aarch64",
+    ]);
     expect(result.changes[1]?.reasons).toEqual([
-      expect.objectContaining({ attribute: "emulator", before: sha("qemu-aarch64", 1), after: sha("qemu-aarch64", 2), forcesReplacement: true }),
+      expect.objectContaining({
+        attribute: "emulator",
+        before: sha("qemu-aarch64", 1),
+        after: sha("qemu-aarch64", 2),
+        forcesReplacement: true,
+      }),
     ]);
   });
 
@@ -213,18 +288,35 @@ describe("emulator files and the F flag", () => {
   });
 
   it("restores a file modified outside qus and says so", () => {
-    const tampered: Live = { ...live, files: [{ path: "/opt/qus/qemu-aarch64", sha256: "ab".repeat(32) }] };
+    const tampered: Live = {
+      ...live,
+      files: [{ path: "/opt/qus/qemu-aarch64", sha256: "ab".repeat(32) }],
+    };
     const result = plan(v1, tampered);
-    expect(result.changes[0]).toMatchObject({ action: "replace", reasons: [{ attribute: "sha256", note: "the file was modified outside qus" }] });
+    expect(result.changes[0]).toMatchObject({
+      action: "replace",
+      reasons: [{ attribute: "sha256", note: "the file was modified outside qus" }],
+    });
   });
 
   it("reinstalls a deleted emulator", () => {
     const result = plan(v1, { ...live, files: [] });
-    expect(actions(result.changes)).toEqual(["create emulator /opt/qus/qemu-aarch64", "replace registration qemu-aarch64"]);
+    expect(actions(result.changes)).toEqual([
+      "create emulator /opt/qus/qemu-aarch64",
+      "replace registration qemu-aarch64",
+    ]);
   });
 
   it("re-registers when the recorded pinned emulator differs from the file (F drift)", () => {
-    const drift: Live = { ...live, state: { ...live.state, registrations: { "qemu-aarch64": { interpreter: "/opt/qus/qemu-aarch64", sha256: "cd".repeat(32) } } } };
+    const drift: Live = {
+      ...live,
+      state: {
+        ...live.state,
+        registrations: {
+          "qemu-aarch64": { interpreter: "/opt/qus/qemu-aarch64", sha256: "cd".repeat(32) },
+        },
+      },
+    };
     expect(actions(plan(v1, drift).changes)).toEqual(["replace registration qemu-aarch64"]);
   });
 
@@ -236,7 +328,12 @@ describe("emulator files and the F flag", () => {
 
 describe("host safety", () => {
   it("skips the host's own CPU and its family, with a note, unless the family is opted in", () => {
-    const cfg = config([request("x86_64"), request("i386"), request("aarch64"), request("i486", { allowHostFamily: true })]);
+    const cfg = config([
+      request("x86_64"),
+      request("i386"),
+      request("aarch64"),
+      request("i486", { allowHostFamily: true }),
+    ]);
     const desired = desiredFor(cfg);
     expect(desired.registrations.map((r) => r.name)).toEqual(["qemu-aarch64", "qemu-i486"]);
     const notes = plan(desired, emptyLive()).notes.join("\n");
@@ -251,8 +348,16 @@ describe("host safety", () => {
   });
 
   it("shares one emulator file between targets that run under it (i386 and i486)", () => {
-    const desired = desiredFor(config([request("i386", { allowHostFamily: true }), request("i486", { allowHostFamily: true })]));
+    const desired = desiredFor(
+      config([
+        request("i386", { allowHostFamily: true }),
+        request("i486", { allowHostFamily: true }),
+      ]),
+    );
     expect(desired.emulators.map((e) => e.path)).toEqual(["/opt/qus/qemu-i386"]);
-    expect(desired.registrations.map((r) => r.interpreter)).toEqual(["/opt/qus/qemu-i386", "/opt/qus/qemu-i386"]);
+    expect(desired.registrations.map((r) => r.interpreter)).toEqual([
+      "/opt/qus/qemu-i386",
+      "/opt/qus/qemu-i386",
+    ]);
   });
 });

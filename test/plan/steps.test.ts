@@ -4,7 +4,9 @@ import { orderSteps } from "../../src/plan/steps.js";
 import { config, convergedLive, desiredFor, emptyLive, liveEntry, request, sha } from "./fakes.js";
 
 const flat = (groups: ReturnType<typeof orderSteps>) =>
-  groups.flatMap((g) => g.steps.map((s) => `${s.op} ${"name" in s ? s.name : "path" in s ? s.path : s.dir}`));
+  groups.flatMap((g) =>
+    g.steps.map((s) => `${s.op} ${"name" in s ? s.name : "path" in s ? s.path : s.dir}`),
+  );
 
 describe("apply order", () => {
   it("mounts, installs files, then registers; a disabled target is registered then disabled", () => {
@@ -22,7 +24,9 @@ describe("apply order", () => {
 
   it("removes a replaced entry immediately before registering it again, after its new file is in place", () => {
     const cfg = config([request("aarch64"), request("riscv64")]);
-    const steps = flat(orderSteps(plan(desiredFor(cfg, 2), convergedLive(desiredFor(cfg, 1))).changes));
+    const steps = flat(
+      orderSteps(plan(desiredFor(cfg, 2), convergedLive(desiredFor(cfg, 1))).changes),
+    );
     expect(steps).toEqual([
       "install /opt/qus/qemu-aarch64",
       "install /opt/qus/qemu-riscv64",
@@ -52,6 +56,8 @@ describe("apply order", () => {
     const desired = desiredFor(config([request("aarch64")]));
     const live = { ...convergedLive(desired), entries: [liveEntry("aarch64", { enabled: false })] };
     const groups = orderSteps(plan(desired, live).changes);
-    expect(groups.flatMap((g) => g.steps)).toEqual([{ op: "set-enabled", name: "qemu-aarch64", enabled: true }]);
+    expect(groups.flatMap((g) => g.steps)).toEqual([
+      { op: "set-enabled", name: "qemu-aarch64", enabled: true },
+    ]);
   });
 });

@@ -34,7 +34,10 @@ function header(name: string, size: number, mode: number): string {
 function archive(members: readonly GeneratedMember[]): Uint8Array {
   const parts: Uint8Array[] = [Buffer.from("!<arch>\n")];
   for (const m of members) {
-    parts.push(Buffer.from(header(m.gnuName ? `${m.name}/` : m.name, m.data.length, m.mode), "latin1"), m.data);
+    parts.push(
+      Buffer.from(header(m.gnuName ? `${m.name}/` : m.name, m.data.length, m.mode), "latin1"),
+      m.data,
+    );
     if (m.data.length % 2 === 1) parts.push(Buffer.from("\n"));
   }
   return Buffer.concat(parts);
@@ -44,7 +47,10 @@ function archive(members: readonly GeneratedMember[]): Uint8Array {
  * A file of `size` bytes whose first bytes are `prefix` and the rest zeros, never materialised;
  * it records the largest single read and the total read, to prove what the reader asked for.
  */
-function virtualFile(prefix: Uint8Array, size: number): ByteSource & { largestRead: number; totalRead: number } {
+function virtualFile(
+  prefix: Uint8Array,
+  size: number,
+): ByteSource & { largestRead: number; totalRead: number } {
   const file = {
     size,
     largestRead: 0,
@@ -52,7 +58,12 @@ function virtualFile(prefix: Uint8Array, size: number): ByteSource & { largestRe
     async read(position: number, length: number): Promise<Uint8Array> {
       file.largestRead = Math.max(file.largestRead, length);
       const out = new Uint8Array(Math.max(0, Math.min(length, size - position)));
-      out.set(prefix.subarray(Math.min(position, prefix.length), Math.min(position + out.length, prefix.length)));
+      out.set(
+        prefix.subarray(
+          Math.min(position, prefix.length),
+          Math.min(position + out.length, prefix.length),
+        ),
+      );
       file.totalRead += out.length;
       return out;
     },
@@ -101,15 +112,23 @@ describe("listArMembers (10,000 generated cases per property)", () => {
       fc.asyncProperty(fc.array(member, { maxLength: 6 }), async (members) => {
         const bytes = archive(members);
         const listed = await listArMembers(bytesSource(bytes));
-        expect(listed.map((m) => [m.name, m.size, m.mode])).toEqual(members.map((m) => [m.name, m.data.length, m.mode]));
-        for (const [i, m] of listed.entries()) expect(Buffer.from(bytes.subarray(m.offset, m.offset + m.size)).equals(members[i]!.data)).toBe(true);
+        expect(listed.map((m) => [m.name, m.size, m.mode])).toEqual(
+          members.map((m) => [m.name, m.data.length, m.mode]),
+        );
+        for (const [i, m] of listed.entries())
+          expect(
+            Buffer.from(bytes.subarray(m.offset, m.offset + m.size)).equals(members[i]!.data),
+          ).toBe(true);
       }),
       { numRuns: RUNS },
     );
   });
 
   it("on random damage to a real .deb's header region: an ArFormatError or members inside the file, reading headers only", async () => {
-    const damage = fc.array(fc.tuple(fc.nat({ max: 200 }), fc.nat({ max: 255 })), { minLength: 1, maxLength: 6 });
+    const damage = fc.array(fc.tuple(fc.nat({ max: 200 }), fc.nat({ max: 255 })), {
+      minLength: 1,
+      maxLength: 6,
+    });
     await fc.assert(
       fc.asyncProperty(damage, async (changes) => {
         const prefix = Uint8Array.from(realPrefix);
@@ -125,15 +144,24 @@ describe("listArMembers (10,000 generated cases per property)", () => {
 
   it("on a member declaring up to 10 GB: refused when the file is shorter, and never read beyond its headers", async () => {
     const claim = fc.record({
-      declared: fc.oneof(fc.integer({ min: 100_000_000, max: 9_999_999_999 }), fc.nat({ max: 1000 })),
+      declared: fc.oneof(
+        fc.integer({ min: 100_000_000, max: 9_999_999_999 }),
+        fc.nat({ max: 1000 }),
+      ),
       body: fc.nat({ max: 64 }),
       fileIsLong: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(claim, async ({ declared, body, fileIsLong }) => {
-        const prefix = Buffer.concat([Buffer.from("!<arch>\n"), Buffer.from(header("data.tar.xz", declared, 0o644), "latin1"), Buffer.alloc(body, 0x41)]);
+        const prefix = Buffer.concat([
+          Buffer.from("!<arch>\n"),
+          Buffer.from(header("data.tar.xz", declared, 0o644), "latin1"),
+          Buffer.alloc(body, 0x41),
+        ]);
         // A long file is as large as the claim (a virtual one: its bytes are never made).
-        const size = fileIsLong ? Math.max(prefix.length, 8 + HEADER_BYTES + declared) : prefix.length;
+        const size = fileIsLong
+          ? Math.max(prefix.length, 8 + HEADER_BYTES + declared)
+          : prefix.length;
         const file = virtualFile(prefix, size);
         const members = await listOrRefuse(file);
         if (8 + HEADER_BYTES + declared > size) expect(members).toBeUndefined();

@@ -4,7 +4,11 @@
 // and parsed again unchanged.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Deb822Stanza, Deb822SyntaxError, parseDeb822 } from "../../src/sources/debian/deb822.js";
+import {
+  type Deb822Stanza,
+  Deb822SyntaxError,
+  parseDeb822,
+} from "../../src/sources/debian/deb822.js";
 
 const RUNS = 10_000;
 
@@ -19,7 +23,8 @@ function serialise(stanzas: readonly Fields[]): string {
   const field = ([name, value]: readonly [string, string]): string => {
     const lines = value.split("\n");
     const first = lines[0]!;
-    const keepsFirstLine = first.replace(/^[ \t]+/, "").trimEnd() === first && (first !== "" || lines.length === 1);
+    const keepsFirstLine =
+      first.replace(/^[ \t]+/, "").trimEnd() === first && (first !== "" || lines.length === 1);
     return keepsFirstLine ? `${name}: ${lines.join("\n ")}\n` : `${name}:\n ${lines.join("\n ")}\n`;
   };
   return stanzas.map((fields) => fields.map(field).join("")).join("\n");
@@ -33,8 +38,19 @@ function fieldsOf(stanza: Deb822Stanza): Fields {
 const fieldName = fc.stringMatching(/^[A-Za-z0-9][!-9;-~]{0,15}$/);
 // Value text: printable ASCII, Latin-1, other scripts and Unicode's own line separators (which are
 // not line breaks in deb822: only "\n" is).
-const VALUE_CHARS = [..."abcXYZ019 .,:;/+~-_=#\t", "é", "ß", "日本", "\u00a0", "\u0085", "\u2028", "\u2029", "\u{1f600}"];
-const valueText = (minLength: number) => fc.array(fc.constantFrom(...VALUE_CHARS), { minLength, maxLength: 20 }).map((c) => c.join(""));
+const VALUE_CHARS = [
+  ..."abcXYZ019 .,:;/+~-_=#\t",
+  "é",
+  "ß",
+  "日本",
+  "\u00a0",
+  "\u0085",
+  "\u2028",
+  "\u2029",
+  "\u{1f600}",
+];
+const valueText = (minLength: number) =>
+  fc.array(fc.constantFrom(...VALUE_CHARS), { minLength, maxLength: 20 }).map((c) => c.join(""));
 // A first line as the parser keeps it: no leading or trailing white space.
 const firstLine = valueText(0).map((s) => s.replace(/^[ \t]+/, "").trimEnd());
 // A continuation line must hold something other than white space (Debian writes " ." for a blank).
@@ -55,10 +71,23 @@ const looseLine = fc.oneof(
   fc.tuple(fieldName, valueText(0)).map(([n, v]) => `${n}:${v}`),
   valueText(0).map((v) => ` ${v}`),
   valueText(0).map((v) => `\t${v}`),
-  fc.constantFrom("", " ", "\t", "\r", " .", "#comment", ":", "Field", "Field :x", "-----BEGIN PGP SIGNED MESSAGE-----"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\t",
+    "\r",
+    " .",
+    "#comment",
+    ":",
+    "Field",
+    "Field :x",
+    "-----BEGIN PGP SIGNED MESSAGE-----",
+  ),
   fc.string({ unit: "binary", maxLength: 20 }),
 );
-const looseText = fc.tuple(fc.array(looseLine, { maxLength: 12 }), fc.constantFrom("\n", "\r\n")).map(([lines, eol]) => lines.join(eol));
+const looseText = fc
+  .tuple(fc.array(looseLine, { maxLength: 12 }), fc.constantFrom("\n", "\r\n"))
+  .map(([lines, eol]) => lines.join(eol));
 
 function parseOrRefuse(text: string, allowComments: boolean): Deb822Stanza[] | undefined {
   try {
@@ -113,9 +142,13 @@ describe("parseDeb822 (10,000 generated cases per property)", () => {
 
   it("never throws anything but Deb822SyntaxError on arbitrary text", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 200 }), fc.boolean(), (text, allowComments) => {
-        parseOrRefuse(text, allowComments);
-      }),
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 200 }),
+        fc.boolean(),
+        (text, allowComments) => {
+          parseOrRefuse(text, allowComments);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -6,7 +6,16 @@
 import { open } from "node:fs/promises";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ELF_HEADER_BYTES, elfBytesNeeded, ElfFormatError, MAX_ELF_PREFIX_BYTES, PT_DYNAMIC, PT_INTERP, readElfHeader, type ElfHeader } from "../../src/files/elf.js";
+import {
+  ELF_HEADER_BYTES,
+  elfBytesNeeded,
+  ElfFormatError,
+  MAX_ELF_PREFIX_BYTES,
+  PT_DYNAMIC,
+  PT_INTERP,
+  readElfHeader,
+  type ElfHeader,
+} from "../../src/files/elf.js";
 import { emulatorPath, requireFixtures } from "../helpers/fixtures.js";
 
 const RUNS = 10_000;
@@ -18,7 +27,10 @@ interface GeneratedElf {
   readonly programTypes: readonly number[];
 }
 
-const programType = fc.oneof(fc.constantFrom(0, 1, PT_DYNAMIC, PT_INTERP, 4, 6, 7, 0x6474e550, 0x6474e551), fc.nat({ max: 0xffffffff }));
+const programType = fc.oneof(
+  fc.constantFrom(0, 1, PT_DYNAMIC, PT_INTERP, 4, 6, 7, 0x6474e550, 0x6474e551),
+  fc.nat({ max: 0xffffffff }),
+);
 
 const generatedElf: fc.Arbitrary<GeneratedElf> = fc
   .record({
@@ -34,7 +46,11 @@ const generatedElf: fc.Arbitrary<GeneratedElf> = fc
   .map(({ programTypes, extraEntrySize, gap, ...header }) => {
     const programHeaderSize = (header.class === 32 ? 32 : 56) + extraEntrySize;
     return {
-      header: { ...header, hasInterp: programTypes.includes(PT_INTERP), hasDynamic: programTypes.includes(PT_DYNAMIC) },
+      header: {
+        ...header,
+        hasInterp: programTypes.includes(PT_INTERP),
+        hasDynamic: programTypes.includes(PT_DYNAMIC),
+      },
       programHeaderOffset: (header.class === 32 ? 52 : 64) + gap,
       programHeaderSize,
       programTypes,
@@ -45,7 +61,13 @@ const generatedElf: fc.Arbitrary<GeneratedElf> = fc
 function encodeElf(elf: GeneratedElf): Uint8Array {
   const { header } = elf;
   const headerSize = header.class === 32 ? 52 : 64;
-  const end = elf.programTypes.length === 0 ? headerSize : Math.max(headerSize, elf.programHeaderOffset + elf.programHeaderSize * elf.programTypes.length);
+  const end =
+    elf.programTypes.length === 0
+      ? headerSize
+      : Math.max(
+          headerSize,
+          elf.programHeaderOffset + elf.programHeaderSize * elf.programTypes.length,
+        );
   const bytes = new Uint8Array(end);
   const view = new DataView(bytes.buffer);
   const little = header.endian === "little";
@@ -63,7 +85,8 @@ function encodeElf(elf: GeneratedElf): Uint8Array {
     view.setUint16(54, elf.programHeaderSize, little);
     view.setUint16(56, elf.programTypes.length, little);
   }
-  elf.programTypes.forEach((type, i) => view.setUint32(elf.programHeaderOffset + i * elf.programHeaderSize, type, little));
+  for (const [i, type] of elf.programTypes.entries())
+    view.setUint32(elf.programHeaderOffset + i * elf.programHeaderSize, type, little);
   return bytes;
 }
 
@@ -105,7 +128,9 @@ describe("readElfHeader and elfBytesNeeded (10,000 generated cases per property)
     fc.assert(
       fc.property(generatedElf, fc.nat({ max: 32 }), fc.nat({ max: 32 }), (elf, before, after) => {
         const bytes = embedded(encodeElf(elf), before, after);
-        expect(elfBytesNeeded(bytes.subarray(0, Math.min(bytes.length, ELF_HEADER_BYTES)))).toBe(bytes.length);
+        expect(elfBytesNeeded(bytes.subarray(0, Math.min(bytes.length, ELF_HEADER_BYTES)))).toBe(
+          bytes.length,
+        );
         expect(readElfHeader(bytes)).toEqual(elf.header);
       }),
       { numRuns: RUNS },
@@ -125,8 +150,14 @@ describe("readElfHeader and elfBytesNeeded (10,000 generated cases per property)
 
   it("give an ElfFormatError or a header for random bytes behind an ELF signature, never an out-of-bounds read", () => {
     const bytes = fc
-      .tuple(fc.constantFrom(1, 2, 0, 3), fc.constantFrom(1, 2, 0, 7), fc.uint8Array({ maxLength: 400 }))
-      .map(([elfClass, data, rest]) => Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, elfClass, data, ...rest]));
+      .tuple(
+        fc.constantFrom(1, 2, 0, 3),
+        fc.constantFrom(1, 2, 0, 7),
+        fc.uint8Array({ maxLength: 400 }),
+      )
+      .map(([elfClass, data, rest]) =>
+        Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, elfClass, data, ...rest]),
+      );
     fc.assert(
       fc.property(bytes, fc.nat({ max: 400 }), (candidate, cut) => {
         readOrRefuse(candidate.subarray(0, cut));
@@ -136,7 +167,10 @@ describe("readElfHeader and elfBytesNeeded (10,000 generated cases per property)
   });
 
   it("give an ElfFormatError or a header for random mutations of a real emulator's header", () => {
-    const mutation = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 8 });
+    const mutation = fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), {
+      minLength: 1,
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(mutation, fc.nat(), (changes, cut) => {
         const bytes = Uint8Array.from(realPrefix);
@@ -151,7 +185,10 @@ describe("readElfHeader and elfBytesNeeded (10,000 generated cases per property)
   it("refuse program header tables beyond what qus reads, without reading them", () => {
     const table = fc.record({
       class: fc.constantFrom(32 as const, 64 as const),
-      offset: fc.oneof(fc.nat({ max: 0xffffffff }), fc.constantFrom(MAX_ELF_PREFIX_BYTES - 64, MAX_ELF_PREFIX_BYTES)),
+      offset: fc.oneof(
+        fc.nat({ max: 0xffffffff }),
+        fc.constantFrom(MAX_ELF_PREFIX_BYTES - 64, MAX_ELF_PREFIX_BYTES),
+      ),
       highOffset: fc.nat({ max: 0xffffffff }),
       size: fc.integer({ min: 4, max: 0xffff }),
       count: fc.integer({ min: 1, max: 0xfffe }),

@@ -10,17 +10,34 @@ import { hasDuplicateKeys, readPlainJson } from "../../src/config/plain-json.js"
 const RUNS = 10_000;
 
 /** A JSON value as written: objects keep their entries in order, repeats included. */
-type Written = { readonly kind: "scalar"; readonly text: string } | { readonly kind: "array"; readonly items: readonly Written[] } | { readonly kind: "object"; readonly entries: readonly (readonly [string, string, Written])[] };
+type Written =
+  | { readonly kind: "scalar"; readonly text: string }
+  | { readonly kind: "array"; readonly items: readonly Written[] }
+  | { readonly kind: "object"; readonly entries: readonly (readonly [string, string, Written])[] };
 
 // Keys from a small alphabet (so repeats happen often) with characters JSON must or may escape.
-const keyText = fc.array(fc.constantFrom("a", "b", "é", '"', "\\", "/", "\n", "\u0001", "\u2028", "\u{1f600}"), { maxLength: 3 }).map((c) => c.join(""));
+const keyText = fc
+  .array(fc.constantFrom("a", "b", "é", '"', "\\", "/", "\n", "\u0001", "\u2028", "\u{1f600}"), {
+    maxLength: 3,
+  })
+  .map((c) => c.join(""));
 
 /** A key spelt plainly, or with every UTF-16 unit escaped as \uXXXX: both decode to the same string. */
 const spelling = (key: string): fc.Arbitrary<string> =>
-  fc.constantFrom(JSON.stringify(key), `"${Array.from({ length: key.length }, (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")}"`);
+  fc.constantFrom(
+    JSON.stringify(key),
+    `"${Array.from({ length: key.length }, (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")}"`,
+  );
 
 const scalar: fc.Arbitrary<Written> = fc
-  .oneof(fc.constant("null"), fc.boolean().map(String), fc.integer().map(String), fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)), keyText.map((s) => JSON.stringify(s)), fc.constant('"{\\"a\\": 1, \\"a\\": 2}"'))
+  .oneof(
+    fc.constant("null"),
+    fc.boolean().map(String),
+    fc.integer().map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)),
+    keyText.map((s) => JSON.stringify(s)),
+    fc.constant('"{\\"a\\": 1, \\"a\\": 2}"'),
+  )
   .map((text) => ({ kind: "scalar", text }));
 
 const { value } = fc.letrec<{ value: Written }>((tie) => ({
@@ -29,7 +46,10 @@ const { value } = fc.letrec<{ value: Written }>((tie) => ({
     scalar,
     fc.array(tie("value"), { maxLength: 4 }).map((items): Written => ({ kind: "array", items })),
     fc
-      .array(keyText.chain((key) => fc.tuple(fc.constant(key), spelling(key), tie("value"))), { maxLength: 4 })
+      .array(
+        keyText.chain((key) => fc.tuple(fc.constant(key), spelling(key), tie("value"))),
+        { maxLength: 4 },
+      )
       .map((entries): Written => ({ kind: "object", entries })),
   ),
 }));
@@ -38,7 +58,8 @@ const space = fc.constantFrom("", " ", "\n", "\t", "\r\n  ");
 
 function write(node: Written, pad: string): string {
   if (node.kind === "scalar") return node.text;
-  if (node.kind === "array") return `[${pad}${node.items.map((item) => write(item, pad)).join(`,${pad}`)}${pad}]`;
+  if (node.kind === "array")
+    return `[${pad}${node.items.map((item) => write(item, pad)).join(`,${pad}`)}${pad}]`;
   return `{${pad}${node.entries.map(([, spelt, v]) => `${spelt}${pad}:${pad}${write(v, pad)}`).join(`,${pad}`)}${pad}}`;
 }
 
@@ -65,7 +86,10 @@ describe("the fast JSON reader", () => {
       fc.property(value, space, (node, pad) => {
         const text = write(node, pad);
         const read = readPlainJson(text);
-        const yamlSeesDuplicate = parseDocument(text, { uniqueKeys: true, schema: "json" }).errors.some((e) => e.code === "DUPLICATE_KEY");
+        const yamlSeesDuplicate = parseDocument(text, {
+          uniqueKeys: true,
+          schema: "json",
+        }).errors.some((e) => e.code === "DUPLICATE_KEY");
         expect(read === undefined).toBe(yamlSeesDuplicate);
         if (read !== undefined) expect(read.value).toEqual(JSON.parse(text));
       }),
@@ -74,6 +98,7 @@ describe("the fast JSON reader", () => {
   });
 
   it("refuses text JSON.parse refuses", () => {
-    for (const text of ["", "{", '{"a": 1,}', "// c\n{}", "{'a': 1}", '{"a": 1} x']) expect(readPlainJson(text)).toBeUndefined();
+    for (const text of ["", "{", '{"a": 1,}', "// c\n{}", "{'a': 1}", '{"a": 1} x'])
+      expect(readPlainJson(text)).toBeUndefined();
   });
 });

@@ -41,15 +41,52 @@ function expectLineMeans(line: string, request: RegisterRequest): void {
   // An offset of -0 is written as "0": the same offset (toBe alone would tell -0 from 0).
   expect(entry.offset).toBe(request.offset + 0);
   expect(Buffer.from(entry.magic).toString("hex")).toBe(request.magic.toLowerCase());
-  expect(entry.mask === null ? null : Buffer.from(entry.mask).toString("hex")).toBe(request.mask?.toLowerCase() ?? null);
+  expect(entry.mask === null ? null : Buffer.from(entry.mask).toString("hex")).toBe(
+    request.mask?.toLowerCase() ?? null,
+  );
   expect([...entry.flags].sort()).toEqual([...kernelFlags(request.flags)].sort());
   expect(request.offset + entry.magic.length).toBeLessThanOrEqual(MAX_PATTERN_END);
 }
 
 // Characters that break lines, fields, paths or escapes, mixed with ordinary ones.
-const HOSTILE_CHARS = [":", "\n", "\r", "\0", "/", " ", "\t", "\\", "x", "\\x3a", "\\x0a", ".", "-", "a", "Z", "9", "é", "日", "\u202e", "\u00a0"];
+const HOSTILE_CHARS = [
+  ":",
+  "\n",
+  "\r",
+  "\0",
+  "/",
+  " ",
+  "\t",
+  "\\",
+  "x",
+  "\\x3a",
+  "\\x0a",
+  ".",
+  "-",
+  "a",
+  "Z",
+  "9",
+  "é",
+  "日",
+  "\u202e",
+  "\u00a0",
+];
 // What the encoder lets through although it looks dangerous: escapes, bidi controls, non-ASCII.
-const ODD_BUT_ALLOWED = ["\\", "x", "\\x3a", "\\x0a", "\\x", ".", "-", "a", "é", "日", "\u202e", "%n", "$(id)"];
+const ODD_BUT_ALLOWED = [
+  "\\",
+  "x",
+  "\\x3a",
+  "\\x0a",
+  "\\x",
+  ".",
+  "-",
+  "a",
+  "é",
+  "日",
+  "\u202e",
+  "%n",
+  "$(id)",
+];
 const hostileText = (maxLength: number) =>
   fc.array(fc.constantFrom(...HOSTILE_CHARS), { maxLength }).map((parts) => parts.join(""));
 const hexOrNot = fc.oneof(
@@ -57,11 +94,21 @@ const hexOrNot = fc.oneof(
   fc.stringMatching(/^[0-9a-fA-FxX\\:g ]{0,12}$/),
 );
 const hostileRequest: fc.Arbitrary<RegisterRequest> = fc.record({
-  name: fc.oneof(hostileText(12), fc.constantFrom("", ".", "..", "register", "status", "q".repeat(256), "é".repeat(128))),
-  offset: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constantFrom(Number.NaN, Infinity, 1.5, 2 ** 53, -0)),
+  name: fc.oneof(
+    hostileText(12),
+    fc.constantFrom("", ".", "..", "register", "status", "q".repeat(256), "é".repeat(128)),
+  ),
+  offset: fc.oneof(
+    fc.integer({ min: -5, max: 200 }),
+    fc.constantFrom(Number.NaN, Infinity, 1.5, 2 ** 53, -0),
+  ),
   magic: hexOrNot,
   mask: fc.option(hexOrNot, { nil: null }),
-  interpreter: fc.oneof(hostileText(16).map((p) => `/${p}`), hostileText(8), fc.constant(`/${"p".repeat(1900)}`)),
+  interpreter: fc.oneof(
+    hostileText(16).map((p) => `/${p}`),
+    hostileText(8),
+    fc.constant(`/${"p".repeat(1900)}`),
+  ),
   flags: fc.stringMatching(/^[POCFpx\n :]{0,6}$/),
 });
 
@@ -98,7 +145,12 @@ describe("encodeRegisterLine (10,000 generated requests per property)", () => {
         const flipped: RegisterRequest = {
           ...request,
           magic: upper ? request.magic.toUpperCase() : request.magic.toLowerCase(),
-          mask: request.mask === null ? null : upper ? request.mask.toUpperCase() : request.mask.toLowerCase(),
+          mask:
+            request.mask === null
+              ? null
+              : upper
+                ? request.mask.toUpperCase()
+                : request.mask.toLowerCase(),
           flags: [...request.flags].reverse().join(""),
         };
         expect(encodeRegisterLine(flipped)).toBe(encodeRegisterLine(request));
@@ -121,19 +173,30 @@ describe("hostile requests the encoder accepts, through a real kernel", () => {
     // Nothing is executed inside this sandbox, so magics that match real files do no harm.
     const accepted = fc
       .record({
-        name: fc.array(fc.constantFrom(...ODD_BUT_ALLOWED), { minLength: 1, maxLength: 12 }).map((parts) => parts.join("")),
-        interpreter: fc.array(fc.constantFrom(...ODD_BUT_ALLOWED, " ", "\t", "\r", "/"), { maxLength: 16 }).map((parts) => `/${parts.join("")}`),
+        name: fc
+          .array(fc.constantFrom(...ODD_BUT_ALLOWED), { minLength: 1, maxLength: 12 })
+          .map((parts) => parts.join("")),
+        interpreter: fc
+          .array(fc.constantFrom(...ODD_BUT_ALLOWED, " ", "\t", "\r", "/"), { maxLength: 16 })
+          .map((parts) => `/${parts.join("")}`),
         offset: fc.integer({ min: 0, max: 127 }),
         flags: fc.stringMatching(/^[POCF]{0,6}$/),
         withMask: fc.boolean(),
       })
       .chain(({ withMask, offset, ...rest }) =>
         fc.integer({ min: 1, max: MAX_PATTERN_END - offset }).chain((length) => {
-          const hex = fc.uint8Array({ minLength: length, maxLength: length }).map((b) => Buffer.from(b).toString("hex"));
-          return fc.record({ magic: hex, mask: withMask ? hex : fc.constant(null) }).map((pattern) => ({ ...rest, offset, ...pattern }));
+          const hex = fc
+            .uint8Array({ minLength: length, maxLength: length })
+            .map((b) => Buffer.from(b).toString("hex"));
+          return fc
+            .record({ magic: hex, mask: withMask ? hex : fc.constant(null) })
+            .map((pattern) => ({ ...rest, offset, ...pattern }));
         }),
       )
-      .map((request) => ({ ...request, interpreter: request.flags.includes("F") ? process.execPath : request.interpreter }))
+      .map((request) => ({
+        ...request,
+        interpreter: request.flags.includes("F") ? process.execPath : request.interpreter,
+      }))
       .filter((request) => {
         try {
           encodeRegisterLine(request);
@@ -147,7 +210,9 @@ describe("hostile requests the encoder accepts, through a real kernel", () => {
         const line = encodeRegisterLine(request);
         await registerEntry(sandbox.binfmtDir, line);
         try {
-          expect(await readFile(join(sandbox.binfmtDir, request.name), "utf8")).toBe(modelPrint(modelRegister(line)));
+          expect(await readFile(join(sandbox.binfmtDir, request.name), "utf8")).toBe(
+            modelPrint(modelRegister(line)),
+          );
         } finally {
           await removeEntry(sandbox.binfmtDir, request.name);
         }

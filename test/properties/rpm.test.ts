@@ -6,7 +6,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ByteSource } from "../../src/sources/archive/byte-source.js";
-import { readHeaderAt, readRpmLayout, RpmFormatError, RpmType, type RpmHeader } from "../../src/sources/archive/rpm.js";
+import {
+  readHeaderAt,
+  readRpmLayout,
+  RpmFormatError,
+  RpmType,
+  type RpmHeader,
+} from "../../src/sources/archive/rpm.js";
 
 const RUNS = 10_000;
 const INTRO = 16;
@@ -25,13 +31,31 @@ type Tagged = Value & { readonly tag: number };
 
 const text = fc.string({ unit: "grapheme", maxLength: 12 }).filter((s) => !s.includes("\0"));
 const value: fc.Arbitrary<Value> = fc.oneof(
-  fc.record({ type: fc.constantFrom(1 as const, 2 as const), values: fc.array(fc.nat({ max: 0xff }), { minLength: 1, maxLength: 5 }) }),
-  fc.record({ type: fc.constant(3 as const), values: fc.array(fc.nat({ max: 0xffff }), { minLength: 1, maxLength: 5 }) }),
-  fc.record({ type: fc.constant(4 as const), values: fc.array(fc.nat({ max: 0xffffffff }), { minLength: 1, maxLength: 5 }) }),
-  fc.record({ type: fc.constant(5 as const), values: fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({
+    type: fc.constantFrom(1 as const, 2 as const),
+    values: fc.array(fc.nat({ max: 0xff }), { minLength: 1, maxLength: 5 }),
+  }),
+  fc.record({
+    type: fc.constant(3 as const),
+    values: fc.array(fc.nat({ max: 0xffff }), { minLength: 1, maxLength: 5 }),
+  }),
+  fc.record({
+    type: fc.constant(4 as const),
+    values: fc.array(fc.nat({ max: 0xffffffff }), { minLength: 1, maxLength: 5 }),
+  }),
+  fc.record({
+    type: fc.constant(5 as const),
+    values: fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { minLength: 1, maxLength: 3 }),
+  }),
   fc.record({ type: fc.constant(6 as const), values: fc.tuple(text) }),
-  fc.record({ type: fc.constant(7 as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
-  fc.record({ type: fc.constantFrom(8 as const, 9 as const), values: fc.array(text, { minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    type: fc.constant(7 as const),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }),
+  }),
+  fc.record({
+    type: fc.constantFrom(8 as const, 9 as const),
+    values: fc.array(text, { minLength: 1, maxLength: 4 }),
+  }),
 );
 const tagged: fc.Arbitrary<readonly Tagged[]> = fc.uniqueArray(
   fc.tuple(fc.nat({ max: 0xffffffff }), value).map(([tag, v]) => ({ ...v, tag })),
@@ -49,29 +73,40 @@ function encode(v: Value): { bytes: Buffer; count: number } {
     case 4: {
       const width = v.type === 3 ? 2 : 4;
       const bytes = Buffer.alloc(v.values.length * width);
-      v.values.forEach((n, i) => (width === 2 ? bytes.writeUInt16BE(n, i * 2) : bytes.writeUInt32BE(n, i * 4)));
+      for (const [i, n] of v.values.entries()) {
+        if (width === 2) bytes.writeUInt16BE(n, i * 2);
+        else bytes.writeUInt32BE(n, i * 4);
+      }
       return { bytes, count: v.values.length };
     }
     case 5: {
       const bytes = Buffer.alloc(v.values.length * 8);
-      v.values.forEach((n, i) => bytes.writeBigUInt64BE(n, i * 8));
+      for (const [i, n] of v.values.entries()) bytes.writeBigUInt64BE(n, i * 8);
       return { bytes, count: v.values.length };
     }
     case 7:
       return { bytes: Buffer.from(v.bytes), count: v.bytes.length };
     default:
-      return { bytes: Buffer.concat(v.values.map((s) => Buffer.from(`${s}\0`, "utf8"))), count: v.values.length };
+      return {
+        bytes: Buffer.concat(v.values.map((s) => Buffer.from(`${s}\0`, "utf8"))),
+        count: v.values.length,
+      };
   }
 }
 
 /** A header structure (magic, counts, index, aligned data), as rpm writes one. */
-function headerBytes(tags: readonly Tagged[]): { bytes: Buffer; offsets: number[]; counts: number[] } {
+function headerBytes(tags: readonly Tagged[]): {
+  bytes: Buffer;
+  offsets: number[];
+  counts: number[];
+} {
   const store: Buffer[] = [];
   let size = 0;
   const offsets: number[] = [];
   const counts: number[] = [];
   for (const t of tags) {
-    const padding = (ALIGN[t.type] ?? 1) - 1 - ((size + (ALIGN[t.type] ?? 1) - 1) % (ALIGN[t.type] ?? 1));
+    const padding =
+      (ALIGN[t.type] ?? 1) - 1 - ((size + (ALIGN[t.type] ?? 1) - 1) % (ALIGN[t.type] ?? 1));
     store.push(Buffer.alloc(padding));
     size += padding;
     const { bytes, count } = encode(t);
@@ -112,8 +147,16 @@ function strictSource(bytes: Uint8Array): ByteSource & { largestRead: number } {
     size: bytes.length,
     largestRead: 0,
     async read(position: number, length: number): Promise<Uint8Array> {
-      if (!Number.isSafeInteger(position) || !Number.isSafeInteger(length) || position < 0 || length < 0 || position + length > bytes.length) {
-        throw new Error(`read out of bounds: ${length} bytes at ${position} of a ${bytes.length}-byte file`);
+      if (
+        !Number.isSafeInteger(position) ||
+        !Number.isSafeInteger(length) ||
+        position < 0 ||
+        length < 0 ||
+        position + length > bytes.length
+      ) {
+        throw new Error(
+          `read out of bounds: ${length} bytes at ${position} of a ${bytes.length}-byte file`,
+        );
       }
       source.largestRead = Math.max(source.largestRead, length);
       return bytes.subarray(position, position + length);
@@ -176,16 +219,27 @@ async function readOrRefuse(bytes: Uint8Array, start = 0): Promise<RpmHeader | u
         if (!(error instanceof RpmFormatError)) throw error;
       }
     };
-    use(() => header.number(entry.tag), (n) => expect(Number.isSafeInteger(n) && (n as number) >= 0).toBe(true));
-    use(() => header.binary(entry.tag), (b) => expect((b as Uint8Array).length).toBe(entry.count));
-    use(() => header.stringArray(entry.tag), (s) => {
-      const strings = s as string[];
-      expect(strings.length).toBe(entry.type === RpmType.STRING ? 1 : entry.count);
-      // Each string and its NUL came from inside the data (UTF-8 decodes to at most one UTF-16
-      // unit per byte, also when it is invalid and becomes U+FFFD).
-      for (const x of strings) expect(x).not.toContain("\0");
-      expect(strings.reduce((sum, x) => sum + x.length + 1, 0)).toBeLessThanOrEqual(dataSize - entry.offset);
-    });
+    use(
+      () => header.number(entry.tag),
+      (n) => expect(Number.isSafeInteger(n) && (n as number) >= 0).toBe(true),
+    );
+    use(
+      () => header.binary(entry.tag),
+      (b) => expect((b as Uint8Array).length).toBe(entry.count),
+    );
+    use(
+      () => header.stringArray(entry.tag),
+      (s) => {
+        const strings = s as string[];
+        expect(strings.length).toBe(entry.type === RpmType.STRING ? 1 : entry.count);
+        // Each string and its NUL came from inside the data (UTF-8 decodes to at most one UTF-16
+        // unit per byte, also when it is invalid and becomes U+FFFD).
+        for (const x of strings) expect(x).not.toContain("\0");
+        expect(strings.reduce((sum, x) => sum + x.length + 1, 0)).toBeLessThanOrEqual(
+          dataSize - entry.offset,
+        );
+      },
+    );
   }
   return header;
 }
@@ -199,16 +253,20 @@ describe("RPM headers (10,000 generated cases per property)", () => {
         const header = await readHeaderAt(strictSource(file), before.length, "main header");
         expect(Buffer.from(header.bytes).equals(bytes)).toBe(true);
         expect(header.end).toBe(before.length + bytes.length);
-        expect([...header.entries.values()]).toEqual(tags.map((t, i) => ({ tag: t.tag, type: t.type, offset: offsets[i], count: counts[i] })));
+        expect([...header.entries.values()]).toEqual(
+          tags.map((t, i) => ({ tag: t.tag, type: t.type, offset: offsets[i], count: counts[i] })),
+        );
         for (const t of tags) {
           if (t.type === 5 && t.values[0]! > BigInt(Number.MAX_SAFE_INTEGER)) {
             expect(() => header.number(t.tag)).toThrow(RpmFormatError);
             continue;
           }
           const read = readBack(header, t);
-          if (t.type === 7) expect(Buffer.from(read as Uint8Array).equals(Buffer.from(t.bytes))).toBe(true);
+          if (t.type === 7)
+            expect(Buffer.from(read as Uint8Array).equals(Buffer.from(t.bytes))).toBe(true);
           else expect(read).toEqual(expected(t));
-          if (t.type === 6 || t.type === 8 || t.type === 9) expect(header.string(t.tag)).toBe(t.values[0]);
+          if (t.type === 6 || t.type === 8 || t.type === 9)
+            expect(header.string(t.tag)).toBe(t.values[0]);
         }
       }),
       { numRuns: RUNS },
@@ -217,25 +275,34 @@ describe("RPM headers (10,000 generated cases per property)", () => {
 
   it("finds the main header after the signature header's padding, and the payload right after it", async () => {
     await fc.assert(
-      fc.asyncProperty(tagged, tagged, fc.uint8Array({ maxLength: 32 }), async (signatureTags, mainTags, payload) => {
-        const signature = headerBytes(signatureTags).bytes;
-        const main = headerBytes(mainTags).bytes;
-        const pad = Buffer.alloc((8 - ((LEAD + signature.length) % 8)) % 8);
-        const file = Buffer.concat([lead(), signature, pad, main, payload]);
-        const layout = await readRpmLayout(strictSource(file)).catch((error: unknown) => {
-          // A generated RPMFORMAT tag (5114) other than 4 is refused, as it must be.
-          if (error instanceof RpmFormatError && /an RPM v\d+ package|tag 5114/.test(error.message)) return undefined;
-          throw error;
-        });
-        if (layout === undefined) {
-          expect(mainTags.some((t) => t.tag === 5114)).toBe(true);
-          return;
-        }
-        expect(layout.signature.start).toBe(LEAD);
-        expect(layout.header.start).toBe(LEAD + signature.length + pad.length);
-        expect(layout.payloadOffset).toBe(file.length - payload.length);
-        expect(layout.payloadSize).toBe(payload.length);
-      }),
+      fc.asyncProperty(
+        tagged,
+        tagged,
+        fc.uint8Array({ maxLength: 32 }),
+        async (signatureTags, mainTags, payload) => {
+          const signature = headerBytes(signatureTags).bytes;
+          const main = headerBytes(mainTags).bytes;
+          const pad = Buffer.alloc((8 - ((LEAD + signature.length) % 8)) % 8);
+          const file = Buffer.concat([lead(), signature, pad, main, payload]);
+          const layout = await readRpmLayout(strictSource(file)).catch((error: unknown) => {
+            // A generated RPMFORMAT tag (5114) other than 4 is refused, as it must be.
+            if (
+              error instanceof RpmFormatError &&
+              /an RPM v\d+ package|tag 5114/.test(error.message)
+            )
+              return undefined;
+            throw error;
+          });
+          if (layout === undefined) {
+            expect(mainTags.some((t) => t.tag === 5114)).toBe(true);
+            return;
+          }
+          expect(layout.signature.start).toBe(LEAD);
+          expect(layout.header.start).toBe(LEAD + signature.length + pad.length);
+          expect(layout.payloadOffset).toBe(file.length - payload.length);
+          expect(layout.payloadSize).toBe(payload.length);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -253,21 +320,33 @@ describe("RPM headers (10,000 generated cases per property)", () => {
         const t = tags[i]!;
         const dataSize = bytes.readUInt32BE(12);
         const at = INTRO + i * ENTRY + (field === "offset" ? 8 : 12);
-        const elementSize = ({ 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1 } as Record<number, number>)[t.type];
+        const elementSize = ({ 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1 } as Record<number, number>)[
+          t.type
+        ];
         let bad: number;
         if (field === "offset") bad = Math.min(0xffffffff, dataSize + beyond);
-        else if (elementSize !== undefined) bad = Math.min(0xffffffff, Math.floor((dataSize - offsets[i]!) / elementSize) + 1 + beyond);
-        else if (t.type === 6) return; // a STRING's count is not used: it holds one string
+        else if (elementSize !== undefined)
+          bad = Math.min(
+            0xffffffff,
+            Math.floor((dataSize - offsets[i]!) / elementSize) + 1 + beyond,
+          );
+        else if (t.type === 6)
+          return; // a STRING's count is not used: it holds one string
         else bad = Math.min(0xffffffff, dataSize - offsets[i]! + 1 + beyond); // more strings than bytes left
         bytes.writeUInt32BE(bad, at);
-        await expect(readHeaderAt(strictSource(bytes), 0, "main header")).rejects.toBeInstanceOf(RpmFormatError);
+        await expect(readHeaderAt(strictSource(bytes), 0, "main header")).rejects.toBeInstanceOf(
+          RpmFormatError,
+        );
       }),
       { numRuns: RUNS },
     );
   });
 
   it("refuses a header whose entry count or data size runs past the end of the file, without reading past it", async () => {
-    const damage = fc.record({ field: fc.constantFrom(8, 12), extra: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 0xffffffff })) });
+    const damage = fc.record({
+      field: fc.constantFrom(8, 12),
+      extra: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 0xffffffff })),
+    });
     await fc.assert(
       fc.asyncProperty(tagged, damage, async (tags, { field, extra }) => {
         const { bytes } = headerBytes(tags);
@@ -284,9 +363,15 @@ describe("RPM headers (10,000 generated cases per property)", () => {
     const damaged = fc
       .tuple(
         tagged,
-        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 0xffffffff }), fc.boolean()), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 0xffffffff }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         // A truncation in one case out of four.
-        fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.nat(), weight: 1 }),
+        fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 3 },
+          { arbitrary: fc.nat(), weight: 1 },
+        ),
       )
       .map(([tags, changes, cut]) => {
         const bytes = Buffer.from(headerBytes(tags).bytes);

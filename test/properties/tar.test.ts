@@ -24,7 +24,8 @@ function octal(value: number, width: number): string {
 
 function headerBlock(name: string, typeflag: string, size: number): Uint8Array {
   const block = new Uint8Array(BLOCK);
-  const put = (text: string, at: number) => block.set(Buffer.from(text, "utf8").subarray(0, Math.max(0, BLOCK - at)), at);
+  const put = (text: string, at: number) =>
+    block.set(Buffer.from(text, "utf8").subarray(0, Math.max(0, BLOCK - at)), at);
   put(name, 0);
   put(octal(0o644, 8), 100);
   put(octal(0, 8), 108);
@@ -51,7 +52,8 @@ function padded(data: Uint8Array): Uint8Array[] {
 function paxRecord(key: string, value: string): string {
   const body = ` ${key}=${value}\n`;
   let length = Buffer.byteLength(body) + 1;
-  while (String(length).length + Buffer.byteLength(body) !== length) length = String(length).length + Buffer.byteLength(body);
+  while (String(length).length + Buffer.byteLength(body) !== length)
+    length = String(length).length + Buffer.byteLength(body);
   return `${length}${body}`;
 }
 
@@ -84,7 +86,11 @@ const entry: fc.Arbitrary<GeneratedEntry> = fc
   .map(({ segments, longName, ...rest }) => {
     const path = `./${segments.join("/")}`;
     // A name that fits in the header may still use a long-name record; one that does not, must.
-    return { ...rest, path, longName: Buffer.byteLength(path) >= 100 && longName === "none" ? "gnu" : longName };
+    return {
+      ...rest,
+      path,
+      longName: Buffer.byteLength(path) >= 100 && longName === "none" ? "gnu" : longName,
+    };
   });
 
 async function* chunked(bytes: Uint8Array, sizes: readonly number[]): AsyncGenerator<Uint8Array> {
@@ -104,7 +110,10 @@ interface ReadEntry {
 }
 
 /** Reads every entry and body; only TarFormatError may be thrown. Counts the bytes handed out. */
-async function readAll(bytes: Uint8Array, sizes: readonly number[] = []): Promise<{ entries: ReadEntry[]; handedOut: number; error?: TarFormatError }> {
+async function readAll(
+  bytes: Uint8Array,
+  sizes: readonly number[] = [],
+): Promise<{ entries: ReadEntry[]; handedOut: number; error?: TarFormatError }> {
   const entries: ReadEntry[] = [];
   let handedOut = 0;
   try {
@@ -126,19 +135,33 @@ async function readAll(bytes: Uint8Array, sizes: readonly number[] = []): Promis
 describe("readTar (10,000 generated cases per property)", () => {
   it("reads back every entry of a generated archive, in any chunking", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(entry, { maxLength: 3 }), fc.array(fc.integer({ min: 1, max: 1500 }), { maxLength: 4 }), async (entries, sizes) => {
-        const { entries: read, error } = await readAll(tarArchive(entries), sizes);
-        expect(error).toBeUndefined();
-        expect(read.map((e) => [e.path, e.type, e.size])).toEqual(entries.map((e) => [e.path, e.type, e.type === "file" ? e.data.length : 0]));
-        read.forEach((e, i) => expect(e.data.equals(entries[i]!.type === "file" ? entries[i]!.data : new Uint8Array())).toBe(true));
-      }),
+      fc.asyncProperty(
+        fc.array(entry, { maxLength: 3 }),
+        fc.array(fc.integer({ min: 1, max: 1500 }), { maxLength: 4 }),
+        async (entries, sizes) => {
+          const { entries: read, error } = await readAll(tarArchive(entries), sizes);
+          expect(error).toBeUndefined();
+          expect(read.map((e) => [e.path, e.type, e.size])).toEqual(
+            entries.map((e) => [e.path, e.type, e.type === "file" ? e.data.length : 0]),
+          );
+          for (const [i, e] of read.entries()) {
+            const want = entries[i]!;
+            expect(e.data.equals(want.type === "file" ? want.data : new Uint8Array())).toBe(true);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("on random damage or truncation: a TarFormatError or well-formed entries, never more bytes than the input holds", async () => {
     const damaged = fc
-      .tuple(fc.array(entry, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }), fc.nat(), fc.boolean())
+      .tuple(
+        fc.array(entry, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }),
+        fc.nat(),
+        fc.boolean(),
+      )
       .map(([entries, changes, cut, truncate]) => {
         const bytes = Uint8Array.from(tarArchive(entries));
         for (const [at, value] of changes) bytes[at % bytes.length] = value;
@@ -158,10 +181,19 @@ describe("readTar (10,000 generated cases per property)", () => {
   });
 
   it("on an entry declaring up to 1 TB (octal or base-256) behind a tiny body: a TarFormatError after only the real bytes", async () => {
-    const claim = fc.record({ declared: fc.oneof(fc.integer({ min: 100_000_000, max: 0o77777777777 }), fc.integer({ min: 2 ** 33, max: 2 ** 40 })), body: fc.nat({ max: 2000 }) });
+    const claim = fc.record({
+      declared: fc.oneof(
+        fc.integer({ min: 100_000_000, max: 0o77777777777 }),
+        fc.integer({ min: 2 ** 33, max: 2 ** 40 }),
+      ),
+      body: fc.nat({ max: 2000 }),
+    });
     await fc.assert(
       fc.asyncProperty(claim, async ({ declared, body }) => {
-        const bytes = Buffer.concat([headerBlock("./usr/bin/qemu-aarch64-static", "0", declared), new Uint8Array(body)]);
+        const bytes = Buffer.concat([
+          headerBlock("./usr/bin/qemu-aarch64-static", "0", declared),
+          new Uint8Array(body),
+        ]);
         const { entries, handedOut, error } = await readAll(bytes);
         expect(error).toBeInstanceOf(TarFormatError);
         expect(entries).toEqual([]);
@@ -172,10 +204,15 @@ describe("readTar (10,000 generated cases per property)", () => {
   });
 
   it("refuses GNU long names and pax headers that declare more than qus reads, before reading them", async () => {
-    const claim = fc.record({ declared: fc.integer({ min: 1024 * 1024 + 1, max: 2 ** 33 }), typeflag: fc.constantFrom("L", "K", "x", "g") });
+    const claim = fc.record({
+      declared: fc.integer({ min: 1024 * 1024 + 1, max: 2 ** 33 }),
+      typeflag: fc.constantFrom("L", "K", "x", "g"),
+    });
     await fc.assert(
       fc.asyncProperty(claim, async ({ declared, typeflag }) => {
-        const { error, handedOut } = await readAll(Buffer.concat([headerBlock("././@LongLink", typeflag, declared), new Uint8Array(BLOCK)]));
+        const { error, handedOut } = await readAll(
+          Buffer.concat([headerBlock("././@LongLink", typeflag, declared), new Uint8Array(BLOCK)]),
+        );
         expect(error?.message).toMatch(/too large/);
         expect(handedOut).toBe(0);
       }),

@@ -29,7 +29,10 @@ function runSamples(filter: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
-      const lines = stdout.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "");
+      const lines = stdout
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .filter((l) => l !== "");
       resolve({ code, lastLine: lines.at(-1) ?? "" });
     });
   });
@@ -50,7 +53,10 @@ describe.concurrent("summary reporter", () => {
 
   it("counts failed tests and suites whose hooks failed; skipped, todo and unrun tests as skipped", async () => {
     // 1 failing test + the beforeAll suite + the afterAll suite; 1 skip + 1 todo + 2 never run.
-    expect(await runSamples("mixed")).toEqual({ code: 1, lastLine: "2 passed, 3 failed, 4 skipped" });
+    expect(await runSamples("mixed")).toEqual({
+      code: 1,
+      lastLine: "2 passed, 3 failed, 4 skipped",
+    });
   });
 
   it("counts an unhandled error as a failure even when every test passed", async () => {
@@ -58,6 +64,9 @@ describe.concurrent("summary reporter", () => {
   });
 
   it("never reports 0 failed when vitest fails the run for finding no test files", async () => {
-    expect(await runSamples("matches-no-sample")).toEqual({ code: 1, lastLine: "0 passed, 1 failed" });
+    expect(await runSamples("matches-no-sample")).toEqual({
+      code: 1,
+      lastLine: "0 passed, 1 failed",
+    });
   });
 });

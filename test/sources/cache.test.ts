@@ -17,7 +17,10 @@ beforeEach(async () => {
   cache = new BlobCache(cacheDir);
 });
 
-async function store(data: string, options: Parameters<Awaited<ReturnType<BlobCache["createWriter"]>>["commit"]>[0] = {}) {
+async function store(
+  data: string,
+  options: Parameters<Awaited<ReturnType<BlobCache["createWriter"]>>["commit"]>[0] = {},
+) {
   const writer = await cache.createWriter();
   await writer.write(Buffer.from(data.slice(0, 3)));
   await writer.write(Buffer.from(data.slice(3)));
@@ -27,7 +30,11 @@ async function store(data: string, options: Parameters<Awaited<ReturnType<BlobCa
 describe("BlobCache", () => {
   test("stores a blob under <cacheDir>/sha256/<hex> and finds it again", async () => {
     const blob = await store("hello emulator");
-    expect(blob).toEqual({ path: join(cacheDir, "sha256", sha("hello emulator")), sha256: sha("hello emulator"), size: 14 });
+    expect(blob).toEqual({
+      path: join(cacheDir, "sha256", sha("hello emulator")),
+      sha256: sha("hello emulator"),
+      size: 14,
+    });
     expect(await readFile(blob.path, "utf8")).toBe("hello emulator");
     expect(await cache.get(blob.sha256)).toBe(blob.path);
     expect(await cache.get(blob.sha256, 14)).toBe(blob.path);
@@ -35,10 +42,17 @@ describe("BlobCache", () => {
   });
 
   test("refuses content that does not match the expected digest and leaves nothing behind", async () => {
-    await expect(store("tampered", { expected: { sha256: sha("original"), size: 8 }, origin: "GET http://x/y.deb" })).rejects.toThrow(
+    await expect(
+      store("tampered", {
+        expected: { sha256: sha("original"), size: 8 },
+        origin: "GET http://x/y.deb",
+      }),
+    ).rejects.toThrow(
       `GET http://x/y.deb: SHA-256 mismatch: expected ${sha("original")}, got ${sha("tampered")}`,
     );
-    await expect(store("short", { expected: { sha256: sha("short"), size: 6 } })).rejects.toThrow(/expected 6 bytes, got 5/);
+    await expect(store("short", { expected: { sha256: sha("short"), size: 6 } })).rejects.toThrow(
+      /expected 6 bytes, got 5/,
+    );
     expect(await readdir(join(cacheDir, "sha256"))).toEqual([]);
   });
 
@@ -101,7 +115,11 @@ describe("BlobCache", () => {
     const blob = await writer.commit();
     expect(blob.size).toBe(3_000_000);
     expect(blob.sha256).toBe(expected.digest("hex"));
-    expect(createHash("sha256").update(await readFile(blob.path)).digest("hex")).toBe(blob.sha256);
+    expect(
+      createHash("sha256")
+        .update(await readFile(blob.path))
+        .digest("hex"),
+    ).toBe(blob.sha256);
   });
 
   test("abort removes the temp file", async () => {
@@ -122,6 +140,8 @@ describe("defaultCacheDir", () => {
     expect(defaultCacheDir({ XDG_CACHE_HOME: "/x/cache" }, false, "/home/u")).toBe("/x/cache/qus");
     expect(defaultCacheDir({}, false, "/home/u")).toBe("/home/u/.cache/qus");
     // The XDG spec says relative paths are invalid and must be ignored.
-    expect(defaultCacheDir({ XDG_CACHE_HOME: "relative" }, false, "/home/u")).toBe("/home/u/.cache/qus");
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "relative" }, false, "/home/u")).toBe(
+      "/home/u/.cache/qus",
+    );
   });
 });

@@ -3,14 +3,31 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SourceError } from "../../src/errors.js";
 import { BlobCache } from "../../src/sources/cache.js";
-import { downloadToCache, fetchBytes, HttpStatusError, type DownloadPolicy } from "../../src/sources/download.js";
+import {
+  downloadToCache,
+  fetchBytes,
+  HttpStatusError,
+  type DownloadPolicy,
+} from "../../src/sources/download.js";
 import type { ProgressEvent } from "../../src/sources/types.js";
-import { debianMirror, startMirrorServer, type DebianMirrorFixture, type MirrorServer } from "../helpers/debian-mirror.js";
+import {
+  debianMirror,
+  startMirrorServer,
+  type DebianMirrorFixture,
+  type MirrorServer,
+} from "../helpers/debian-mirror.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const makeDir = tempDirs();
 
-const POLICY: DownloadPolicy = { responseTimeoutMs: 400, idleTimeoutMs: 400, retries: 2, retryDelayMs: 5, maxBytes: 64 * 1024 * 1024, progressIntervalMs: 0 };
+const POLICY: DownloadPolicy = {
+  responseTimeoutMs: 400,
+  idleTimeoutMs: 400,
+  retries: 2,
+  retryDelayMs: 5,
+  maxBytes: 64 * 1024 * 1024,
+  progressIntervalMs: 0,
+};
 
 let mirror: DebianMirrorFixture;
 let server: MirrorServer;
@@ -35,13 +52,25 @@ const leftovers = async () => readdir(join(cacheDir, "sha256")).catch(() => [] a
 describe("fetchBytes", () => {
   test("downloads a file and reports progress up to its full size", async () => {
     const events: ProgressEvent[] = [];
-    const bytes = await fetchBytes({ url: inReleaseUrl(), label: "InRelease", onProgress: (e) => events.push(e) }, POLICY);
-    expect(Buffer.from(bytes).equals(await readFile(join(mirror.root, "dists", "trixie", "InRelease")))).toBe(true);
-    expect(events.at(-1)).toEqual({ label: "InRelease", receivedBytes: bytes.length, totalBytes: bytes.length });
+    const bytes = await fetchBytes(
+      { url: inReleaseUrl(), label: "InRelease", onProgress: (e) => events.push(e) },
+      POLICY,
+    );
+    expect(
+      Buffer.from(bytes).equals(await readFile(join(mirror.root, "dists", "trixie", "InRelease"))),
+    ).toBe(true);
+    expect(events.at(-1)).toEqual({
+      label: "InRelease",
+      receivedBytes: bytes.length,
+      totalBytes: bytes.length,
+    });
   });
 
   test("does not retry a 404 and says which URL failed", async () => {
-    const error = await fetchBytes({ url: `${server.url}/dists/nosuch/InRelease`, label: "x" }, POLICY).catch((e: unknown) => e);
+    const error = await fetchBytes(
+      { url: `${server.url}/dists/nosuch/InRelease`, label: "x" },
+      POLICY,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpStatusError);
     expect((error as HttpStatusError).status).toBe(404);
     expect((error as Error).message).toContain("/dists/nosuch/InRelease");
@@ -50,24 +79,32 @@ describe("fetchBytes", () => {
 
   test("retries server errors with backoff and succeeds when the server recovers", async () => {
     server.faults = [{ path: IN_RELEASE, kind: "status", status: 500, times: 2 }];
-    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, POLICY)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, POLICY)).resolves.toBeInstanceOf(
+      Uint8Array,
+    );
     expect(requests(IN_RELEASE).map((r) => r.status)).toEqual([500, 500, 200]);
   });
 
   test("gives up after the configured retries with the last error", async () => {
     server.faults = [{ path: IN_RELEASE, kind: "status", status: 503 }];
-    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, POLICY)).rejects.toThrow(/failed after 3 attempts: HTTP 503/);
+    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, POLICY)).rejects.toThrow(
+      /failed after 3 attempts: HTTP 503/,
+    );
     expect(requests(IN_RELEASE)).toHaveLength(3);
   });
 
   test("times out a server that does not answer, and retries", async () => {
     server.faults = [{ path: IN_RELEASE, kind: "delay", ms: 1500 }];
-    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, POLICY)).rejects.toThrow(/no response within 400 ms/);
+    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, POLICY)).rejects.toThrow(
+      /no response within 400 ms/,
+    );
     expect(requests(IN_RELEASE)).toHaveLength(3);
   });
 
   test("enforces the byte limit", async () => {
-    await expect(fetchBytes({ url: inReleaseUrl(), label: "x" }, { ...POLICY, maxBytes: 100 })).rejects.toThrow(/more than the 100 allowed/);
+    await expect(
+      fetchBytes({ url: inReleaseUrl(), label: "x" }, { ...POLICY, maxBytes: 100 }),
+    ).rejects.toThrow(/more than the 100 allowed/);
   });
 });
 
@@ -91,16 +128,25 @@ describe("downloadToCache", () => {
 
   test("refuses modified bytes without retrying and leaves no file", async () => {
     server.faults = [{ path: DEB, kind: "flip", offset: 5000 }];
-    const error = await downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), POLICY).catch((e: unknown) => e);
+    const error = await downloadToCache(
+      { url: debUrl(), label: "deb" },
+      new BlobCache(cacheDir),
+      expected(),
+      POLICY,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
-    expect((error as Error).message).toContain(`SHA-256 mismatch: expected ${mirror.trixieUser.sha256}, got `);
+    expect((error as Error).message).toContain(
+      `SHA-256 mismatch: expected ${mirror.trixieUser.sha256}, got `,
+    );
     expect(requests(DEB)).toHaveLength(1);
     expect(await leftovers()).toEqual([]);
   });
 
   test("refuses a response of the wrong size before reading it", async () => {
     server.faults = [{ path: DEB, kind: "append", bytes: 10 }];
-    await expect(downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), POLICY)).rejects.toThrow(
+    await expect(
+      downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), POLICY),
+    ).rejects.toThrow(
       `the server sends ${mirror.trixieUser.size + 10} bytes, but ${mirror.trixieUser.size} are expected`,
     );
     expect(await leftovers()).toEqual([]);
@@ -108,21 +154,33 @@ describe("downloadToCache", () => {
 
   test("retries a body cut short and succeeds on the next attempt", async () => {
     server.faults = [{ path: DEB, kind: "truncate", afterBytes: 1_000_000, times: 1 }];
-    await downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), POLICY);
+    await downloadToCache(
+      { url: debUrl(), label: "deb" },
+      new BlobCache(cacheDir),
+      expected(),
+      POLICY,
+    );
     expect(requests(DEB)).toHaveLength(2);
     expect(await leftovers()).toEqual([mirror.trixieUser.sha256]);
   });
 
   test("fails on a body that is always cut short, leaving no partial file", async () => {
     server.faults = [{ path: DEB, kind: "truncate", afterBytes: 1_000_000 }];
-    await expect(downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), POLICY)).rejects.toThrow(/failed after 3 attempts/);
+    await expect(
+      downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), POLICY),
+    ).rejects.toThrow(/failed after 3 attempts/);
     expect(requests(DEB)).toHaveLength(3);
     expect(await leftovers()).toEqual([]);
   });
 
   test("times out a body that stalls", async () => {
     server.faults = [{ path: DEB, kind: "stall", afterBytes: 500_000, ms: 1500 }];
-    await expect(downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), { ...POLICY, retries: 0 })).rejects.toThrow(/no data for 400 ms/);
+    await expect(
+      downloadToCache({ url: debUrl(), label: "deb" }, new BlobCache(cacheDir), expected(), {
+        ...POLICY,
+        retries: 0,
+      }),
+    ).rejects.toThrow(/no data for 400 ms/);
     expect(await leftovers()).toEqual([]);
   });
 });

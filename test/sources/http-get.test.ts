@@ -20,7 +20,10 @@ beforeAll(async () => {
     else if (url === "/relative") response.writeHead(302, { location: "file" }).end("moved");
     else if (url === "/absolute") response.writeHead(301, { location: `${base}/relative` }).end();
     else if (url === "/loop") response.writeHead(307, { location: "/loop" }).end();
-    else if (hop !== null) response.writeHead(308, { location: Number(hop[1]) > 0 ? `/hop/${Number(hop[1]) - 1}` : "/file" }).end();
+    else if (hop !== null)
+      response
+        .writeHead(308, { location: Number(hop[1]) > 0 ? `/hop/${Number(hop[1]) - 1}` : "/file" })
+        .end();
     else if (url === "/ftp") response.writeHead(302, { location: "ftp://example.org/x" }).end();
     else response.writeHead(404).end();
   });
@@ -49,8 +52,12 @@ describe("httpGet", () => {
   });
 
   test("stops a redirect loop and refuses to follow a redirect to another scheme", async () => {
-    await expect(httpGet(`${base}/loop`, new AbortController().signal)).rejects.toThrow(new SourceError(`GET ${base}/loop: more than 20 redirects`));
-    await expect(httpGet(`${base}/ftp`, new AbortController().signal)).rejects.toThrow(/cannot follow a redirect to ftp: \(only http and https\)/);
+    await expect(httpGet(`${base}/loop`, new AbortController().signal)).rejects.toThrow(
+      new SourceError(`GET ${base}/loop: more than 20 redirects`),
+    );
+    await expect(httpGet(`${base}/ftp`, new AbortController().signal)).rejects.toThrow(
+      /cannot follow a redirect to ftp: \(only http and https\)/,
+    );
   });
 
   test("a refused connection is retried, then named by its code", async () => {
@@ -58,7 +65,16 @@ describe("httpGet", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const policy = { responseTimeoutMs: 2000, idleTimeoutMs: 2000, retries: 1, retryDelayMs: 1, maxBytes: 1024, progressIntervalMs: 0 };
-    await expect(fetchBytes({ url: `http://127.0.0.1:${port}/x`, label: "x" }, policy)).rejects.toThrow(/failed after 2 attempts: connect ECONNREFUSED 127.0.0.1:/);
+    const policy = {
+      responseTimeoutMs: 2000,
+      idleTimeoutMs: 2000,
+      retries: 1,
+      retryDelayMs: 1,
+      maxBytes: 1024,
+      progressIntervalMs: 0,
+    };
+    await expect(
+      fetchBytes({ url: `http://127.0.0.1:${port}/x`, label: "x" }, policy),
+    ).rejects.toThrow(/failed after 2 attempts: connect ECONNREFUSED 127.0.0.1:/);
   });
 });

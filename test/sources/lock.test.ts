@@ -2,7 +2,12 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, test } from "vitest";
 import { SourceError } from "../../src/errors.js";
-import { readLockFile, serializeLock, writeLockFile, type SourceLock } from "../../src/sources/lock.js";
+import {
+  readLockFile,
+  serializeLock,
+  writeLockFile,
+  type SourceLock,
+} from "../../src/sources/lock.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const makeDir = tempDirs();
@@ -15,7 +20,14 @@ const LOCK: SourceLock = {
   lockfileVersion: 1,
   source: { suite: "bookworm", type: "debian", security: true },
   packages: [
-    { package: "qemu-user-static", version: "1:7.2+dfsg-7+deb12u18+b3", architecture: "amd64", filename: "pool/main/q/qemu/qemu-user-static_7.2+dfsg-7+deb12u18+b3_amd64.deb", size: 62603724, sha256: A },
+    {
+      package: "qemu-user-static",
+      version: "1:7.2+dfsg-7+deb12u18+b3",
+      architecture: "amd64",
+      filename: "pool/main/q/qemu/qemu-user-static_7.2+dfsg-7+deb12u18+b3_amd64.deb",
+      size: 62603724,
+      sha256: A,
+    },
   ],
   emulators: {
     "qemu-riscv64": { sha256: C, size: 11308880, package: "qemu-user-static" },
@@ -69,7 +81,10 @@ describe("lock file", () => {
     expect(await readLockFile(path)).toBeNull();
     expect(await writeLockFile(path, LOCK)).toBe(true);
     const read = await readLockFile(path);
-    expect(read).toEqual({ ...LOCK, source: { type: "debian", security: true, suite: "bookworm" } });
+    expect(read).toEqual({
+      ...LOCK,
+      source: { type: "debian", security: true, suite: "bookworm" },
+    });
     expect(serializeLock(read as SourceLock)).toBe(await readFile(path, "utf8"));
   });
 
@@ -84,11 +99,34 @@ describe("lock file", () => {
 
   test.each([
     ["not JSON", "{", /not JSON/],
-    ["another version", JSON.stringify({ ...JSON.parse(serializeLock(LOCK)), lockfileVersion: 2 }), /lockfileVersion is 2/],
-    ["a bad hash", serializeLock(LOCK).replace(B, "B".repeat(64)), /emulators.qemu-aarch64.sha256 must be a lowercase hex SHA-256/],
-    ["a negative size", serializeLock(LOCK).replace("62603724", "-1"), /packages\[0\].size must be a byte count/],
-    ["an unknown package", serializeLock(LOCK).replace('"package": "qemu-user-static"\n    }', '"package": "qemu-user"\n    }'), /is not in packages/],
-    ["a prototype key", serializeLock(LOCK).replace('"qemu-aarch64"', '"__proto__"'), /is not an emulator name/],
+    [
+      "another version",
+      JSON.stringify({ ...JSON.parse(serializeLock(LOCK)), lockfileVersion: 2 }),
+      /lockfileVersion is 2/,
+    ],
+    [
+      "a bad hash",
+      serializeLock(LOCK).replace(B, "B".repeat(64)),
+      /emulators.qemu-aarch64.sha256 must be a lowercase hex SHA-256/,
+    ],
+    [
+      "a negative size",
+      serializeLock(LOCK).replace("62603724", "-1"),
+      /packages\[0\].size must be a byte count/,
+    ],
+    [
+      "an unknown package",
+      serializeLock(LOCK).replace(
+        '"package": "qemu-user-static"\n    }',
+        '"package": "qemu-user"\n    }',
+      ),
+      /is not in packages/,
+    ],
+    [
+      "a prototype key",
+      serializeLock(LOCK).replace('"qemu-aarch64"', '"__proto__"'),
+      /is not an emulator name/,
+    ],
   ])("a lock with %s is a SourceError naming the file and the field", async (_, text, message) => {
     const path = join(dir, "qus.lock.json");
     await writeFile(path, text);

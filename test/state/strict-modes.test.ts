@@ -13,7 +13,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "qus-strict-"));
   await chmod(dir, 0o755);
 });
-const check = (path: string, trusted = me) => refuseUnsafePath({ path, what: "installDir" }, trusted);
+const check = (path: string, trusted = me) =>
+  refuseUnsafePath({ path, what: "installDir" }, trusted);
 
 describe("refuseUnsafePath", () => {
   it("accepts a path whose every existing directory only its owner can write, through a sticky /tmp", async () => {
@@ -26,14 +27,18 @@ describe("refuseUnsafePath", () => {
     await chmod(join(dir, "open"), 0o777);
     const error = (await check(join(dir, "open", "qus")).catch((e: unknown) => e)) as QusError;
     expect(error).toBeInstanceOf(QusError);
-    expect(error.message).toBe(`Refusing to run as root: ${join(dir, "open")}, a directory above installDir ${join(dir, "open", "qus")}, is writable by every user (mode 0777)`);
+    expect(error.message).toBe(
+      `Refusing to run as root: ${join(dir, "open")}, a directory above installDir ${join(dir, "open", "qus")}, is writable by every user (mode 0777)`,
+    );
     expect(error.hint).toBe(`chmod go-w ${join(dir, "open")}`);
   });
 
   it("refuses a group-writable file itself", async () => {
     await writeFile(join(dir, "qus.config.json"), "{}");
     await chmod(join(dir, "qus.config.json"), 0o664);
-    await expect(refuseUnsafePath({ path: join(dir, "qus.config.json"), what: "config file" }, me)).rejects.toThrow(
+    await expect(
+      refuseUnsafePath({ path: join(dir, "qus.config.json"), what: "config file" }, me),
+    ).rejects.toThrow(
       `config file ${join(dir, "qus.config.json")} is writable by its group (mode 0664)`,
     );
   });
@@ -49,7 +54,9 @@ describe("refuseUnsafePath", () => {
   it("refuses anything owned by an untrusted user, symlinks included", async () => {
     await mkdir(join(dir, "real"));
     await symlink(join(dir, "real"), join(dir, "link"));
-    await expect(check(join(dir, "link", "qus"), [me[0]! + 1])).rejects.toThrow(/is a symbolic link owned by uid \d+, not root/);
+    await expect(check(join(dir, "link", "qus"), [me[0]! + 1])).rejects.toThrow(
+      /is a symbolic link owned by uid \d+, not root/,
+    );
     await expect(check(join(dir, "link", "qus"))).resolves.toBeUndefined();
   });
 });

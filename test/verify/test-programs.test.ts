@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findTarget, TARGETS } from "../../src/catalog/targets.js";
 import { elfMachineForTarget, ET_EXEC, readElfHeader } from "../../src/files/elf.js";
 import { runExecutable } from "../../src/verify/run-executable.js";
-import { TEST_EXIT_STATUS, TEST_MARKER, TEST_PROGRAM_TARGETS, testProgramFor } from "../../src/verify/test-programs.js";
+import {
+  TEST_EXIT_STATUS,
+  TEST_MARKER,
+  TEST_PROGRAM_TARGETS,
+  testProgramFor,
+} from "../../src/verify/test-programs.js";
 import { emulatorPath, requireFixtures } from "../helpers/fixtures.js";
 
 /** True when the kernel's magic/mask test for `target` accepts these bytes. */
@@ -17,10 +22,20 @@ function matchesEntry(bytes: Uint8Array, target: string): boolean {
   const magic = Buffer.from(info.magic, "hex");
   const mask = Buffer.from(info.mask, "hex");
   if (bytes.length < magic.length) return false;
-  return magic.every((m, i) => ((bytes[i]! & mask[i]!) === (m & mask[i]!)));
+  return magic.every((m, i) => (bytes[i]! & mask[i]!) === (m & mask[i]!));
 }
 
-const REQUIRED = ["aarch64", "arm", "riscv64", "ppc64le", "s390x", "mips64el", "loongarch64", "i386", "x86_64"];
+const REQUIRED = [
+  "aarch64",
+  "arm",
+  "riscv64",
+  "ppc64le",
+  "s390x",
+  "mips64el",
+  "loongarch64",
+  "i386",
+  "x86_64",
+];
 
 describe("generated test programs", () => {
   it("exist for every architecture the issue requires", () => {
@@ -32,7 +47,12 @@ describe("generated test programs", () => {
       const bytes = testProgramFor(target)!;
       const header = readElfHeader(bytes);
       const expected = elfMachineForTarget(target)!;
-      expect({ target, machine: header.machine, class: header.class, endian: header.endian }).toEqual({ target, ...expected });
+      expect({
+        target,
+        machine: header.machine,
+        class: header.class,
+        endian: header.endian,
+      }).toEqual({ target, ...expected });
       expect(header.type).toBe(ET_EXEC);
       expect(header.hasInterp).toBe(false);
       expect(header.hasDynamic).toBe(false);
@@ -43,8 +63,13 @@ describe("generated test programs", () => {
   it("match their own target's binfmt_misc entry and no other target's (except i386/i486, one emulator)", () => {
     for (const target of TEST_PROGRAM_TARGETS) {
       const bytes = testProgramFor(target)!;
-      const matching = TARGETS.filter((t) => matchesEntry(bytes, t.name)).map((t) => findTarget(t.name)!.emulator);
-      expect({ target, emulators: [...new Set(matching)] }).toEqual({ target, emulators: [findTarget(target)!.emulator] });
+      const matching = TARGETS.filter((t) => matchesEntry(bytes, t.name)).map(
+        (t) => findTarget(t.name)!.emulator,
+      );
+      expect({ target, emulators: [...new Set(matching)] }).toEqual({
+        target,
+        emulators: [findTarget(target)!.emulator],
+      });
     }
   });
 
@@ -65,21 +90,29 @@ describe("the programs under the real QEMU emulators", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each([...TEST_PROGRAM_TARGETS])("%s prints the marker and exits with the test status", async (target) => {
-    const file = join(dir, target);
-    await writeFile(file, testProgramFor(target)!, { mode: 0o755 });
-    const emulator = emulatorPath(findTarget(target)!.emulator.replace(/^qemu-/, ""));
-    const run = await runExecutable(emulator, [file], { timeoutMs: 20_000 });
-    expect(run).toMatchObject({ stdout: TEST_MARKER, code: TEST_EXIT_STATUS, spawnError: null });
-  });
+  it.each([...TEST_PROGRAM_TARGETS])(
+    "%s prints the marker and exits with the test status",
+    async (target) => {
+      const file = join(dir, target);
+      await writeFile(file, testProgramFor(target)!, { mode: 0o755 });
+      const emulator = emulatorPath(findTarget(target)!.emulator.replace(/^qemu-/, ""));
+      const run = await runExecutable(emulator, [file], { timeoutMs: 20_000 });
+      expect(run).toMatchObject({ stdout: TEST_MARKER, code: TEST_EXIT_STATUS, spawnError: null });
+    },
+  );
 
   it("the host's own program also runs natively (x86_64 hosts: x86_64 and i386)", async () => {
-    const native = machine() === "x86_64" ? ["x86_64", "i386"] : machine() === "aarch64" ? ["aarch64"] : [];
+    const native =
+      machine() === "x86_64" ? ["x86_64", "i386"] : machine() === "aarch64" ? ["aarch64"] : [];
     for (const target of native) {
       const file = join(dir, `native-${target}`);
       await writeFile(file, testProgramFor(target)!, { mode: 0o755 });
       const run = await runExecutable(file, [], { timeoutMs: 20_000 });
-      expect({ target, ...run }).toMatchObject({ target, stdout: TEST_MARKER, code: TEST_EXIT_STATUS });
+      expect({ target, ...run }).toMatchObject({
+        target,
+        stdout: TEST_MARKER,
+        code: TEST_EXIT_STATUS,
+      });
     }
   });
 });

@@ -30,7 +30,10 @@ export function pattern(target: string): { magic: string; mask: string } {
 }
 
 /** A registration as qus would make it for a target. */
-export function registration(target: string, overrides: Partial<RegistrationAttributes> = {}): RegistrationAttributes {
+export function registration(
+  target: string,
+  overrides: Partial<RegistrationAttributes> = {},
+): RegistrationAttributes {
   return {
     type: "M",
     interpreter: `${INSTALL_DIR}/qemu-${target}`,
@@ -70,7 +73,11 @@ export const createAarch64Emulator: EmulatorChange = {
   before: null,
   after: { sha256: SHA_AARCH64, size: 5_453_184, origin: "/usr/bin/qemu-aarch64-static" },
   reasons: [],
-  fetch: { kind: "file", path: "/usr/bin/qemu-aarch64-static", description: "/usr/bin/qemu-aarch64-static" },
+  fetch: {
+    kind: "file",
+    path: "/usr/bin/qemu-aarch64-static",
+    description: "/usr/bin/qemu-aarch64-static",
+  },
   emulator: "qemu-aarch64",
 };
 
@@ -89,7 +96,7 @@ export const createAarch64Registration: RegistrationChange = {
 export const firstApplyPlan: Plan = emptyPlan({
   changes: [mountChange, createAarch64Emulator, createAarch64Registration],
   summary: { add: 3, change: 0, destroy: 0 },
-  notes: ['Skipped x86_64: it is the host\'s own CPU family (set allowHostFamily to register it).'],
+  notes: ["Skipped x86_64: it is the host's own CPU family (set allowHostFamily to register it)."],
 });
 
 export const enableArm: RegistrationChange = {
@@ -206,11 +213,21 @@ export const repinAarch64: RegistrationChange = {
 
 /** A converged host whose config changed: every action, warnings and notes. */
 export const mixedPlan: Plan = emptyPlan({
-  changes: [replaceAarch64Emulator, deleteMipsEmulator, enableArm, replaceRiscv64, deleteMipsRegistration],
+  changes: [
+    replaceAarch64Emulator,
+    deleteMipsEmulator,
+    enableArm,
+    replaceRiscv64,
+    deleteMipsRegistration,
+  ],
   unchanged: 4,
   summary: { add: 2, change: 1, destroy: 4 },
-  warnings: ["qemu-riscv64 is registered with F: the running kernel keeps the old file until it is replaced."],
-  notes: ['Left untouched (not owned by qus, whose entries start with "qemu-"): WSLInterop, python3.11.'],
+  warnings: [
+    "qemu-riscv64 is registered with F: the running kernel keeps the old file until it is replaced.",
+  ],
+  notes: [
+    'Left untouched (not owned by qus, whose entries start with "qemu-"): WSLInterop, python3.11.',
+  ],
 });
 
 /** Nothing to do, but still something to tell. */

@@ -45,11 +45,18 @@ describe("projectPlan", () => {
       ["registration", "qemu-riscv64", "replace", "-/+"],
       ["registration", "qemu-mips", "delete", "-"],
     ]);
-    expect(projectPlan(firstApplyPlan, CONTEXT).changes.map((c) => c.symbol)).toEqual(["+", "+", "+"]);
+    expect(projectPlan(firstApplyPlan, CONTEXT).changes.map((c) => c.symbol)).toEqual([
+      "+",
+      "+",
+      "+",
+    ]);
   });
 
   test("reasons use forces_replacement and an explicit null note", () => {
-    const doc = projectPlan(emptyPlan({ changes: [replaceRiscv64], summary: { add: 1, change: 0, destroy: 1 } }), CONTEXT);
+    const doc = projectPlan(
+      emptyPlan({ changes: [replaceRiscv64], summary: { add: 1, change: 0, destroy: 1 } }),
+      CONTEXT,
+    );
     const reasons = doc.changes[0]?.reasons;
     expect(reasons?.[0]).toEqual({
       attribute: "flags",
@@ -58,7 +65,13 @@ describe("projectPlan", () => {
       forces_replacement: true,
       note: "C runs foreign setuid binaries with raised privileges; the config does not allow it",
     });
-    expect(reasons?.[3]).toEqual({ attribute: "enabled", before: "false", after: "true", forces_replacement: false, note: null });
+    expect(reasons?.[3]).toEqual({
+      attribute: "enabled",
+      before: "false",
+      after: "true",
+      forces_replacement: false,
+      note: null,
+    });
   });
 
   test("registration attributes are copied whole, with a null mask kept as null", () => {
@@ -66,11 +79,22 @@ describe("projectPlan", () => {
       kind: "registration",
       address: "qemu-ppc64le",
       action: "delete",
-      before: { type: "M", interpreter: "/usr/bin/qemu-ppc64le", flags: "", offset: 0, magic: pattern("ppc64le").magic, mask: null, enabled: false },
+      before: {
+        type: "M",
+        interpreter: "/usr/bin/qemu-ppc64le",
+        flags: "",
+        offset: 0,
+        magic: pattern("ppc64le").magic,
+        mask: null,
+        enabled: false,
+      },
       after: null,
       reasons: [],
     };
-    const [projected] = projectPlan(emptyPlan({ changes: [change], summary: { add: 0, change: 0, destroy: 1 } }), CONTEXT).changes;
+    const [projected] = projectPlan(
+      emptyPlan({ changes: [change], summary: { add: 0, change: 0, destroy: 1 } }),
+      CONTEXT,
+    ).changes;
     expect(projected).toEqual({
       address: "qemu-ppc64le",
       name: "qemu-ppc64le",
@@ -79,7 +103,15 @@ describe("projectPlan", () => {
       kind: "registration",
       target: null,
       interpreter_sha256: null,
-      before: { type: "M", interpreter: "/usr/bin/qemu-ppc64le", flags: "", offset: 0, magic: pattern("ppc64le").magic, mask: null, enabled: false },
+      before: {
+        type: "M",
+        interpreter: "/usr/bin/qemu-ppc64le",
+        flags: "",
+        offset: 0,
+        magic: pattern("ppc64le").magic,
+        mask: null,
+        enabled: false,
+      },
       after: null,
       reasons: [],
     });
@@ -87,11 +119,18 @@ describe("projectPlan", () => {
 
   test("a registration names its target and the interpreter content the kernel will pin", () => {
     const [projected] = projectPlan(planOf(createAarch64Registration), CONTEXT).changes;
-    expect(projected).toMatchObject({ kind: "registration", target: "aarch64", interpreter_sha256: SHA_AARCH64 });
+    expect(projected).toMatchObject({
+      kind: "registration",
+      target: "aarch64",
+      interpreter_sha256: SHA_AARCH64,
+    });
   });
 
   test("emulator changes name the program but never leak how apply fetches the bytes", () => {
-    const [projected] = projectPlan(emptyPlan({ changes: [createAarch64Emulator], summary: { add: 1, change: 0, destroy: 0 } }), CONTEXT).changes;
+    const [projected] = projectPlan(
+      emptyPlan({ changes: [createAarch64Emulator], summary: { add: 1, change: 0, destroy: 0 } }),
+      CONTEXT,
+    ).changes;
     expect(projected).toEqual({
       address: "/usr/local/lib/qus/qemu-aarch64",
       name: "/usr/local/lib/qus/qemu-aarch64",
@@ -115,7 +154,10 @@ describe("projectPlan", () => {
       after: null,
       reasons: [],
     };
-    const [projected] = projectPlan(emptyPlan({ changes: [change], summary: { add: 0, change: 0, destroy: 1 } }), CONTEXT).changes;
+    const [projected] = projectPlan(
+      emptyPlan({ changes: [change], summary: { add: 0, change: 0, destroy: 1 } }),
+      CONTEXT,
+    ).changes;
     expect(projected?.before).toEqual({ sha256: null, size: null, origin: null });
   });
 
@@ -141,7 +183,9 @@ describe("projectPlan", () => {
 describe("nameFromAddress", () => {
   test("drops the kind prefix of a Terraform-style address", () => {
     expect(nameFromAddress("registration", "registration.qemu-arm")).toBe("qemu-arm");
-    expect(nameFromAddress("emulator", "emulator./usr/local/lib/qus/qemu-arm")).toBe("/usr/local/lib/qus/qemu-arm");
+    expect(nameFromAddress("emulator", "emulator./usr/local/lib/qus/qemu-arm")).toBe(
+      "/usr/local/lib/qus/qemu-arm",
+    );
   });
 
   test("leaves a bare name, or another kind's prefix, alone", () => {

@@ -8,12 +8,19 @@ import { TARGETS } from "../../src/catalog/targets.js";
 import type { Action, Change, Plan, Reason, RegistrationAttributes } from "../../src/plan/types.js";
 import { projectPlan } from "../../src/views/plan-json.js";
 import { renderPlan, withRendered } from "../../src/views/plan-text.js";
-import { ACTION_LEGEND, ACTION_SYMBOLS, LEGEND_HEADER, NO_CHANGES } from "../../src/views/strings.js";
+import {
+  ACTION_LEGEND,
+  ACTION_SYMBOLS,
+  LEGEND_HEADER,
+  NO_CHANGES,
+} from "../../src/views/strings.js";
 import { colourStyle, plainStyle } from "../../src/views/style.js";
 import { CONTEXT, emptyPlan } from "./fixtures.js";
 
 const validatePlan = new Ajv2020({ strict: true }).compile(
-  JSON.parse(readFileSync(new URL("../../schemas/qus.plan.schema.json", import.meta.url), "utf8")) as object,
+  JSON.parse(
+    readFileSync(new URL("../../schemas/qus.plan.schema.json", import.meta.url), "utf8"),
+  ) as object,
 );
 
 const action = fc.constantFrom<Action>("create", "update", "replace", "delete");
@@ -44,7 +51,13 @@ const reason: fc.Arbitrary<Reason> = fc.record(
 );
 
 const registrationChange: fc.Arbitrary<Change> = fc
-  .record({ action, name: text, before: attributes, after: attributes, reasons: fc.array(reason, { maxLength: 4 }) })
+  .record({
+    action,
+    name: text,
+    before: attributes,
+    after: attributes,
+    reasons: fc.array(reason, { maxLength: 4 }),
+  })
   .map(({ action, name, before, after, reasons }) => ({
     kind: "registration",
     address: name,
@@ -62,10 +75,20 @@ const emulatorChange: fc.Arbitrary<Change> = fc
     action,
     before: action === "create" ? null : { sha256: old },
     after: action === "delete" ? null : { sha256: neu, size, origin },
-    reasons: action === "replace" ? [{ attribute: "sha256", before: old, after: neu, forcesReplacement: true }] : [],
+    reasons:
+      action === "replace"
+        ? [{ attribute: "sha256", before: old, after: neu, forcesReplacement: true }]
+        : [],
   }));
 
-const mount: Change = { kind: "mount", address: "/b", action: "create", before: null, after: null, reasons: [] };
+const mount: Change = {
+  kind: "mount",
+  address: "/b",
+  action: "create",
+  before: null,
+  after: null,
+  reasons: [],
+};
 
 const plan: fc.Arbitrary<Plan> = fc
   .record({
@@ -83,7 +106,11 @@ const plan: fc.Arbitrary<Plan> = fc
       unchanged,
       warnings,
       notes,
-      summary: { add: count("create") + count("replace"), change: count("update"), destroy: count("delete") + count("replace") },
+      summary: {
+        add: count("create") + count("replace"),
+        change: count("update"),
+        destroy: count("delete") + count("replace"),
+      },
     });
   });
 
@@ -93,7 +120,10 @@ describe("any plan", () => {
       fc.property(plan, (p) => {
         const lines = renderPlan(projectPlan(p, CONTEXT), plainStyle).trimEnd().split("\n");
         if (p.changes.length === 0) expect(lines[0]).toBe(NO_CHANGES);
-        else expect(lines.at(-1)).toBe(`Plan: ${p.summary.add} to add, ${p.summary.change} to change, ${p.summary.destroy} to destroy.`);
+        else
+          expect(lines.at(-1)).toBe(
+            `Plan: ${p.summary.add} to add, ${p.summary.change} to change, ${p.summary.destroy} to destroy.`,
+          );
       }),
       { numRuns: 150 },
     );

@@ -1,7 +1,12 @@
 import { describe, expect, test } from "vitest";
 import type { Change, Plan } from "../../src/plan/types.js";
 import { projectPlan, type PlanDocument } from "../../src/views/plan-json.js";
-import { renderApplyComplete, renderDestroyComplete, renderPlan, withRendered } from "../../src/views/plan-text.js";
+import {
+  renderApplyComplete,
+  renderDestroyComplete,
+  renderPlan,
+  withRendered,
+} from "../../src/views/plan-text.js";
 import * as strings from "../../src/views/strings.js";
 import { colourStyle, plainStyle } from "../../src/views/style.js";
 import {
@@ -42,7 +47,8 @@ function lines(plan: Plan): string[] {
 
 /** A plan holding just these changes, with the summary the planner would compute. */
 function planOf(...changes: Change[]): Plan {
-  const count = (action: Change["action"]) => changes.filter((change) => change.action === action).length;
+  const count = (action: Change["action"]) =>
+    changes.filter((change) => change.action === action).length;
   return emptyPlan({
     changes,
     summary: {
@@ -164,7 +170,9 @@ describe("closing line", () => {
   test("is exactly `Plan: N to add, N to change, N to destroy.` and comes last", () => {
     expect(lines(firstApplyPlan).at(-1)).toBe("Plan: 3 to add, 0 to change, 0 to destroy.");
     expect(lines(mixedPlan).at(-1)).toBe("Plan: 2 to add, 1 to change, 4 to destroy.");
-    expect(lines(planOf(enableArm, disableS390x)).at(-1)).toBe("Plan: 0 to add, 2 to change, 0 to destroy.");
+    expect(lines(planOf(enableArm, disableS390x)).at(-1)).toBe(
+      "Plan: 0 to add, 2 to change, 0 to destroy.",
+    );
   });
 
   test("with no changes is exactly the no-changes sentence, and there is no legend or Plan line", () => {
@@ -189,7 +197,11 @@ describe("legend", () => {
   });
 
   test("always lists them in the order create, update, replace, destroy", () => {
-    expect(legendOf(planOf(deleteMipsRegistration, replaceRiscv64, enableArm, createAarch64Registration))).toEqual([
+    expect(
+      legendOf(
+        planOf(deleteMipsRegistration, replaceRiscv64, enableArm, createAarch64Registration),
+      ),
+    ).toEqual([
       "  + create",
       "  ~ update in place",
       "-/+ destroy and then create replacement",
@@ -295,7 +307,18 @@ describe("registrations", () => {
   });
 
   test("a registration made without a mask shows null, not all ff", () => {
-    const change: Change = { ...deleteMipsRegistration, before: { ...pattern("mips"), type: "M", interpreter: "/x", flags: "", offset: 0, mask: null, enabled: true } };
+    const change: Change = {
+      ...deleteMipsRegistration,
+      before: {
+        ...pattern("mips"),
+        type: "M",
+        interpreter: "/x",
+        flags: "",
+        offset: 0,
+        mask: null,
+        enabled: true,
+      },
+    };
     const all = lines(planOf(change));
     expect(all).toContain("      - mask:        null");
     expect(all).toContain('      - flags:       ""');
@@ -369,16 +392,21 @@ describe("colour", () => {
   test("the colour style colours symbols and headings", () => {
     const coloured = renderPlan(doc(mixedPlan), colourStyle);
     expect(coloured).toContain("\x1b[");
-    expect(coloured).toContain("\x1b[31m-\x1b[39m/\x1b[32m+\x1b[39m destroy and then create replacement");
+    expect(coloured).toContain(
+      "\x1b[31m-\x1b[39m/\x1b[32m+\x1b[39m destroy and then create replacement",
+    );
     expect(coloured).toContain("\x1b[1mPlan: 2 to add, 1 to change, 4 to destroy.\x1b[22m");
   });
 
   test("colour only adds escape codes: stripped, it is the plain text exactly", () => {
-    for (const plan of plans) expect(renderPlan(doc(plan), colourStyle).replace(ANSI, "")).toBe(text(plan));
+    for (const plan of plans)
+      expect(renderPlan(doc(plan), colourStyle).replace(ANSI, "")).toBe(text(plan));
   });
 
   test("the closing lines stay greppable in colour (escapes only around them)", () => {
-    expect(renderPlan(doc(mixedPlan), colourStyle)).toContain("Plan: 2 to add, 1 to change, 4 to destroy.");
+    expect(renderPlan(doc(mixedPlan), colourStyle)).toContain(
+      "Plan: 2 to add, 1 to change, 4 to destroy.",
+    );
     expect(renderPlan(doc(convergedPlan), colourStyle)).toContain(strings.NO_CHANGES);
   });
 });
@@ -407,13 +435,17 @@ describe("apply and destroy lines", () => {
   });
 
   test("destroy complete is exact, in Terraform's words", () => {
-    expect(renderDestroyComplete({ add: 0, change: 0, destroy: 3 })).toBe("Destroy complete! Resources: 3 destroyed.\n");
+    expect(renderDestroyComplete({ add: 0, change: 0, destroy: 3 })).toBe(
+      "Destroy complete! Resources: 3 destroyed.\n",
+    );
   });
 
   test("coloured, the words are unchanged", () => {
     const coloured = renderApplyComplete({ add: 1, change: 0, destroy: 0 }, colourStyle);
     expect(coloured).toContain("\x1b[");
-    expect(coloured.replace(ANSI, "")).toBe("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n");
+    expect(coloured.replace(ANSI, "")).toBe(
+      "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n",
+    );
   });
 });
 

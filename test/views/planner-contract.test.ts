@@ -15,16 +15,29 @@ import { renderPlan, withRendered } from "../../src/views/plan-text.js";
 import { plainStyle } from "../../src/views/style.js";
 
 const validatePlan = new Ajv2020({ strict: true, allErrors: true }).compile(
-  JSON.parse(readFileSync(new URL("../../schemas/qus.plan.schema.json", import.meta.url), "utf8")) as object,
+  JSON.parse(
+    readFileSync(new URL("../../schemas/qus.plan.schema.json", import.meta.url), "utf8"),
+  ) as object,
 );
 
 const host = describeHost("x86_64");
-const context = { qusVersion: "0.1.0", configFile: "/etc/qus/qus.config.json", host: { machine: host.machine, family: host.family } };
-const shaOf = (emulator: string, version: number) => (emulator.length.toString(16) + version.toString(16)).padEnd(64, "a");
+const context = {
+  qusVersion: "0.1.0",
+  configFile: "/etc/qus/qus.config.json",
+  host: { machine: host.machine, family: host.family },
+};
+const shaOf = (emulator: string, version: number) =>
+  (emulator.length.toString(16) + version.toString(16)).padEnd(64, "a");
 
 const config: QusConfig = {
   file: "/etc/qus/qus.config.json",
-  targets: ["x86_64", "aarch64", "riscv64"].map((target) => ({ target, requestedAs: target, flags: "POF", enabled: true, allowHostFamily: false })),
+  targets: ["x86_64", "aarch64", "riscv64"].map((target) => ({
+    target,
+    requestedAs: target,
+    flags: "POF",
+    enabled: true,
+    allowHostFamily: false,
+  })),
   flags: "POF",
   allowCredentials: false,
   source: { type: "local", path: "/srv/emu", patterns: ["qemu-{target}-static"] },
@@ -53,7 +66,17 @@ function desired(version: number): Desired {
 function entry(target: string, overrides: Partial<LiveEntry> = {}): LiveEntry {
   const info = findTarget(target);
   if (info === undefined) throw new Error(`test setup: unknown target ${target}`);
-  return { name: `qemu-${target}`, enabled: true, type: "M", interpreter: `/opt/qus/${info.emulator}`, flags: "POF", offset: 0, magic: info.magic, mask: info.mask, ...overrides };
+  return {
+    name: `qemu-${target}`,
+    enabled: true,
+    type: "M",
+    interpreter: `/opt/qus/${info.emulator}`,
+    flags: "POF",
+    offset: 0,
+    magic: info.magic,
+    mask: info.mask,
+    ...overrides,
+  };
 }
 
 const fresh: Live = {
@@ -77,7 +100,16 @@ const drifted: Live = {
     entry("aarch64", { enabled: false }),
     entry("riscv64", { flags: "OCF", interpreter: "/usr/bin/qemu-riscv64-static" }),
     entry("mips"),
-    { name: "WSLInterop", enabled: true, type: "M", interpreter: "/init", flags: "PF", offset: 0, magic: "4d5a", mask: null },
+    {
+      name: "WSLInterop",
+      enabled: true,
+      type: "M",
+      interpreter: "/init",
+      flags: "PF",
+      offset: 0,
+      magic: "4d5a",
+      mask: null,
+    },
   ],
   files: [
     { path: "/opt/qus/qemu-aarch64", sha256: shaOf("qemu-aarch64", 1) },
@@ -86,7 +118,9 @@ const drifted: Live = {
   state: {
     version: 1,
     emulators: { "/opt/qus/qemu-aarch64": { sha256: shaOf("qemu-aarch64", 1), size: 1001 } },
-    registrations: { "qemu-aarch64": { interpreter: "/opt/qus/qemu-aarch64", sha256: shaOf("qemu-aarch64", 1) } },
+    registrations: {
+      "qemu-aarch64": { interpreter: "/opt/qus/qemu-aarch64", sha256: shaOf("qemu-aarch64", 1) },
+    },
   },
 };
 
@@ -94,16 +128,26 @@ describe("plans from the real planner", () => {
   test.each([
     ["fresh host", desired(1), fresh],
     ["drifted host", desired(1), drifted],
-  ])("%s: the document validates and the text closes with the planner's own counts", (_name, want, live) => {
-    const computed = plan(want, live);
-    const doc = withRendered(projectPlan(computed, context));
-    expect(validatePlan(JSON.parse(JSON.stringify(doc))), JSON.stringify(validatePlan.errors, null, 2)).toBe(true);
-    const { add, change, destroy } = computed.summary;
-    expect(doc.rendered.trimEnd().split("\n").at(-1)).toBe(`Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`);
-  });
+  ])(
+    "%s: the document validates and the text closes with the planner's own counts",
+    (_name, want, live) => {
+      const computed = plan(want, live);
+      const doc = withRendered(projectPlan(computed, context));
+      expect(
+        validatePlan(JSON.parse(JSON.stringify(doc))),
+        JSON.stringify(validatePlan.errors, null, 2),
+      ).toBe(true);
+      const { add, change, destroy } = computed.summary;
+      expect(doc.rendered.trimEnd().split("\n").at(-1)).toBe(
+        `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`,
+      );
+    },
+  );
 
   test("drifted host reads as a user expects", () => {
-    expect(renderPlan(projectPlan(plan(desired(1), drifted), context), plainStyle)).toMatchInlineSnapshot(`
+    expect(
+      renderPlan(projectPlan(plan(desired(1), drifted), context), plainStyle),
+    ).toMatchInlineSnapshot(`
       "Resource actions are indicated with the following symbols:
         ~ update in place
       -/+ destroy and then create replacement

@@ -10,7 +10,9 @@ import { projectStatus, withRenderedStatus } from "../../src/views/status.js";
 import * as fixtures from "./fixtures.js";
 
 function compile(file: string): ValidateFunction {
-  const schema: unknown = JSON.parse(readFileSync(new URL(`../../schemas/${file}`, import.meta.url), "utf8"));
+  const schema: unknown = JSON.parse(
+    readFileSync(new URL(`../../schemas/${file}`, import.meta.url), "utf8"),
+  );
   // strict: an unknown keyword or a loose type in the schema itself is an error, not a log line.
   return new Ajv2020({ strict: true, allErrors: true }).compile(schema as object);
 }
@@ -25,7 +27,10 @@ function expectValid(validate: ValidateFunction, doc: unknown): void {
 }
 
 function planDoc(plan: Plan): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(withRendered(projectPlan(plan, fixtures.CONTEXT)))) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(withRendered(projectPlan(plan, fixtures.CONTEXT)))) as Record<
+    string,
+    unknown
+  >;
 }
 
 const singleChanges: Record<string, Change> = {
@@ -51,12 +56,17 @@ describe("qus.plan.schema.json", () => {
     expectValid(validatePlan, planDoc(plan));
   });
 
-  test.each(Object.entries(singleChanges))("accepts a plan with only the %s change", (_name, change) => {
-    expectValid(validatePlan, planDoc(fixtures.emptyPlan({ changes: [change] })));
-  });
+  test.each(Object.entries(singleChanges))(
+    "accepts a plan with only the %s change",
+    (_name, change) => {
+      expectValid(validatePlan, planDoc(fixtures.emptyPlan({ changes: [change] })));
+    },
+  );
 
   test("accepts a run without a config file (embedded default)", () => {
-    const doc = withRendered(projectPlan(fixtures.firstApplyPlan, { ...fixtures.CONTEXT, configFile: null }));
+    const doc = withRendered(
+      projectPlan(fixtures.firstApplyPlan, { ...fixtures.CONTEXT, configFile: null }),
+    );
     expectValid(validatePlan, doc);
   });
 
@@ -87,15 +97,36 @@ describe("qus.plan.schema.json", () => {
   test("rejects unknown keys, so the schema and the code cannot drift apart silently", () => {
     expect(validatePlan({ ...planDoc(fixtures.mixedPlan), extra: 1 })).toBe(false);
     const doc = planDoc(fixtures.emptyPlan({ changes: [fixtures.createAarch64Emulator] }));
-    (doc.changes as unknown[])[0] = { ...(doc.changes as object[])[0], fetch: { kind: "file", path: "/x" } };
+    (doc.changes as unknown[])[0] = {
+      ...(doc.changes as object[])[0],
+      fetch: { kind: "file", path: "/x" },
+    };
     expect(validatePlan(doc)).toBe(false);
   });
 
   test("rejects a malformed sha256, flags out of order, or odd-length hex", () => {
     const bad = (change: Change) => planDoc(fixtures.emptyPlan({ changes: [change] }));
-    expect(validatePlan(bad({ ...fixtures.createAarch64Emulator, after: { sha256: "ABC", origin: "x" } }))).toBe(false);
-    expect(validatePlan(bad({ ...fixtures.createAarch64Registration, after: fixtures.registration("arm", { flags: "FP" }) }))).toBe(false);
-    expect(validatePlan(bad({ ...fixtures.createAarch64Registration, after: fixtures.registration("arm", { magic: "7f4" }) }))).toBe(false);
+    expect(
+      validatePlan(
+        bad({ ...fixtures.createAarch64Emulator, after: { sha256: "ABC", origin: "x" } }),
+      ),
+    ).toBe(false);
+    expect(
+      validatePlan(
+        bad({
+          ...fixtures.createAarch64Registration,
+          after: fixtures.registration("arm", { flags: "FP" }),
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      validatePlan(
+        bad({
+          ...fixtures.createAarch64Registration,
+          after: fixtures.registration("arm", { magic: "7f4" }),
+        }),
+      ),
+    ).toBe(false);
   });
 
   test("rejects another format version", () => {
@@ -113,20 +144,45 @@ describe("qus.status.schema.json", () => {
     offset: 0,
     ...fixtures.pattern("aarch64"),
   };
-  const jar = { name: "jar", enabled: false, type: "E" as const, interpreter: "/usr/bin/jexec", flags: "", offset: 0, magic: "", mask: null, extension: "jar" };
-  const base = { binfmtDir: fixtures.BINFMT_DIR, mounted: true, enabledGlobally: true, prefix: "qemu-" };
+  const jar = {
+    name: "jar",
+    enabled: false,
+    type: "E" as const,
+    interpreter: "/usr/bin/jexec",
+    flags: "",
+    offset: 0,
+    magic: "",
+    mask: null,
+    extension: "jar",
+  };
+  const base = {
+    binfmtDir: fixtures.BINFMT_DIR,
+    mounted: true,
+    enabledGlobally: true,
+    prefix: "qemu-",
+  };
   const state = {
     version: 1 as const,
     emulators: {},
-    registrations: { "qemu-aarch64": { interpreter: aarch64.interpreter, sha256: fixtures.SHA_AARCH64 } },
+    registrations: {
+      "qemu-aarch64": { interpreter: aarch64.interpreter, sha256: fixtures.SHA_AARCH64 },
+    },
   };
 
   test("accepts a mounted instance with M and E entries and a state record", () => {
-    expectValid(validateStatus, withRenderedStatus(projectStatus({ ...base, entries: [aarch64, jar], state })));
+    expectValid(
+      validateStatus,
+      withRenderedStatus(projectStatus({ ...base, entries: [aarch64, jar], state })),
+    );
   });
 
   test("accepts an unmounted instance", () => {
-    expectValid(validateStatus, withRenderedStatus(projectStatus({ ...base, mounted: false, enabledGlobally: false, entries: [] })));
+    expectValid(
+      validateStatus,
+      withRenderedStatus(
+        projectStatus({ ...base, mounted: false, enabledGlobally: false, entries: [] }),
+      ),
+    );
   });
 
   test("requires rendered and rejects unknown keys", () => {

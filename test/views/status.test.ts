@@ -1,6 +1,12 @@
 import { describe, expect, test } from "vitest";
 import type { LiveEntry, StateRecord } from "../../src/plan/types.js";
-import { isOwnedEntry, projectStatus, renderStatus, withRenderedStatus, type StatusInput } from "../../src/views/status.js";
+import {
+  isOwnedEntry,
+  projectStatus,
+  renderStatus,
+  withRenderedStatus,
+  type StatusInput,
+} from "../../src/views/status.js";
 import { colourStyle, plainStyle } from "../../src/views/style.js";
 import { BINFMT_DIR, SHA_AARCH64, pattern } from "./fixtures.js";
 
@@ -15,9 +21,35 @@ const aarch64: LiveEntry = {
   offset: 0,
   ...pattern("aarch64"),
 };
-const riscv64: LiveEntry = { ...aarch64, name: "qemu-riscv64", enabled: false, interpreter: "/usr/local/lib/qus/qemu-riscv64", flags: "F", ...pattern("riscv64") };
-const wsl: LiveEntry = { name: "WSLInterop", enabled: true, type: "M", interpreter: "/init", flags: "PF", offset: 0, magic: "4d5a", mask: null };
-const jar: LiveEntry = { name: "qemu-jar", enabled: true, type: "E", interpreter: "/usr/bin/jexec", flags: "", offset: 0, magic: "", mask: null, extension: "jar" };
+const riscv64: LiveEntry = {
+  ...aarch64,
+  name: "qemu-riscv64",
+  enabled: false,
+  interpreter: "/usr/local/lib/qus/qemu-riscv64",
+  flags: "F",
+  ...pattern("riscv64"),
+};
+const wsl: LiveEntry = {
+  name: "WSLInterop",
+  enabled: true,
+  type: "M",
+  interpreter: "/init",
+  flags: "PF",
+  offset: 0,
+  magic: "4d5a",
+  mask: null,
+};
+const jar: LiveEntry = {
+  name: "qemu-jar",
+  enabled: true,
+  type: "E",
+  interpreter: "/usr/bin/jexec",
+  flags: "",
+  offset: 0,
+  magic: "",
+  mask: null,
+  extension: "jar",
+};
 
 const state: StateRecord = {
   version: 1,
@@ -47,7 +79,13 @@ describe("projectStatus", () => {
       ["qemu-riscv64", true],
     ]);
     expect(doc.summary).toEqual({ total: 4, owned: 2 });
-    expect(doc).toMatchObject({ format_version: "1", binfmt_dir: BINFMT_DIR, mounted: true, enabled: true, prefix: "qemu-" });
+    expect(doc).toMatchObject({
+      format_version: "1",
+      binfmt_dir: BINFMT_DIR,
+      mounted: true,
+      enabled: true,
+      prefix: "qemu-",
+    });
   });
 
   test("copies the kernel's view of each entry", () => {
@@ -66,9 +104,20 @@ describe("projectStatus", () => {
   });
 
   test("gives the recorded emulator sha256 only for owned entries qus recorded", () => {
-    const bySha = Object.fromEntries(projectStatus(input).entries.map((e) => [e.name, e.recorded_sha256]));
-    expect(bySha).toEqual({ "qemu-aarch64": SHA_AARCH64, "qemu-riscv64": null, WSLInterop: null, "qemu-jar": null });
-    expect(projectStatus({ ...input, state: undefined }).entries.every((e) => e.recorded_sha256 === null)).toBe(true);
+    const bySha = Object.fromEntries(
+      projectStatus(input).entries.map((e) => [e.name, e.recorded_sha256]),
+    );
+    expect(bySha).toEqual({
+      "qemu-aarch64": SHA_AARCH64,
+      "qemu-riscv64": null,
+      WSLInterop: null,
+      "qemu-jar": null,
+    });
+    expect(
+      projectStatus({ ...input, state: undefined }).entries.every(
+        (e) => e.recorded_sha256 === null,
+      ),
+    ).toBe(true);
   });
 
   test("keeps the extension of E entries and omits it on M entries", () => {
@@ -79,7 +128,12 @@ describe("projectStatus", () => {
 
   test("not mounted: no entries, not enabled", () => {
     const doc = projectStatus({ ...input, mounted: false, enabledGlobally: false, entries: [] });
-    expect(doc).toMatchObject({ mounted: false, enabled: false, entries: [], summary: { total: 0, owned: 0 } });
+    expect(doc).toMatchObject({
+      mounted: false,
+      enabled: false,
+      entries: [],
+      summary: { total: 0, owned: 0 },
+    });
   });
 
   test("isOwnedEntry needs both the prefix and type M", () => {
@@ -107,7 +161,9 @@ describe("renderStatus", () => {
 
   test("says plainly when binfmt_misc is not mounted", () => {
     const doc = projectStatus({ ...input, mounted: false, enabledGlobally: false, entries: [] });
-    expect(renderStatus(doc, plainStyle)).toBe("binfmt_misc is not mounted at /proc/sys/fs/binfmt_misc.\n");
+    expect(renderStatus(doc, plainStyle)).toBe(
+      "binfmt_misc is not mounted at /proc/sys/fs/binfmt_misc.\n",
+    );
   });
 
   test("warns when binfmt_misc is disabled as a whole", () => {

@@ -26,12 +26,23 @@ const HEADER_BYTES = 60;
 const MAX_MEMBERS = 64;
 
 function field(header: Uint8Array, start: number, length: number): string {
-  return Buffer.from(header.subarray(start, start + length)).toString("latin1").trimEnd();
+  return Buffer.from(header.subarray(start, start + length))
+    .toString("latin1")
+    .trimEnd();
 }
 
-function decimalField(header: Uint8Array, start: number, length: number, what: string, at: number): number {
+function decimalField(
+  header: Uint8Array,
+  start: number,
+  length: number,
+  what: string,
+  at: number,
+): number {
   const text = field(header, start, length);
-  if (!/^\d+$/.test(text)) throw new ArFormatError(`member header at byte ${at}: ${what} ${JSON.stringify(text)} is not a decimal number`);
+  if (!/^\d+$/.test(text))
+    throw new ArFormatError(
+      `member header at byte ${at}: ${what} ${JSON.stringify(text)} is not a decimal number`,
+    );
   return Number(text);
 }
 
@@ -44,18 +55,23 @@ export async function listArMembers(source: ByteSource): Promise<ArMember[]> {
   while (position < source.size) {
     if (members.length === MAX_MEMBERS) throw new ArFormatError(`more than ${MAX_MEMBERS} members`);
     const header = await source.read(position, HEADER_BYTES);
-    if (header.length < HEADER_BYTES) throw new ArFormatError(`truncated member header at byte ${position}`);
-    if (header[58] !== 0x60 || header[59] !== 0x0a) throw new ArFormatError(`member header at byte ${position} has no "\`\\n" terminator`);
+    if (header.length < HEADER_BYTES)
+      throw new ArFormatError(`truncated member header at byte ${position}`);
+    if (header[58] !== 0x60 || header[59] !== 0x0a)
+      throw new ArFormatError(`member header at byte ${position} has no "\`\\n" terminator`);
     const rawName = field(header, 0, 16);
     // GNU ar ends names with "/"; dpkg's own ar does not. Special GNU/BSD tables are not names.
-    const name = rawName.endsWith("/") && rawName !== "/" && rawName !== "//" ? rawName.slice(0, -1) : rawName;
+    const name =
+      rawName.endsWith("/") && rawName !== "/" && rawName !== "//" ? rawName.slice(0, -1) : rawName;
     if (name === "") throw new ArFormatError(`member header at byte ${position} has an empty name`);
     const modeText = field(header, 40, 8);
     const mode = /^[0-7]*$/.test(modeText) && modeText !== "" ? Number.parseInt(modeText, 8) : 0;
     const size = decimalField(header, 48, 10, "size", position);
     const offset = position + HEADER_BYTES;
     if (offset + size > source.size) {
-      throw new ArFormatError(`member ${JSON.stringify(name)} claims ${size} bytes but the archive ends ${source.size - offset} bytes after its header`);
+      throw new ArFormatError(
+        `member ${JSON.stringify(name)} claims ${size} bytes but the archive ends ${source.size - offset} bytes after its header`,
+      );
     }
     members.push({ name, offset, size, mode });
     position = offset + size + (size % 2);

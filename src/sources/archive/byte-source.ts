@@ -12,7 +12,8 @@ export interface ByteSource {
 export function bytesSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
-    read: async (position, length) => bytes.subarray(Math.min(position, bytes.length), Math.min(position + length, bytes.length)),
+    read: async (position, length) =>
+      bytes.subarray(Math.min(position, bytes.length), Math.min(position + length, bytes.length)),
   };
 }
 
@@ -32,7 +33,12 @@ export async function openFileSource(path: string): Promise<FileByteSource> {
         const buffer = new Uint8Array(Math.max(0, Math.min(length, size - position)));
         let filled = 0;
         while (filled < buffer.length) {
-          const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+          const { bytesRead } = await handle.read(
+            buffer,
+            filled,
+            buffer.length - filled,
+            position + filled,
+          );
           if (bytesRead === 0) break;
           filled += bytesRead;
         }

@@ -59,12 +59,15 @@ function parseHeader(bytes: Uint8Array, at: number): { fields: number[] } {
   const magic = text.slice(0, 6);
   if (magic !== "070701" && magic !== "070702") {
     const hint = magic === "07070X" ? " (rpm's stripped format for files over 4 GB)" : "";
-    throw new CpioFormatError(`no newc header magic at byte ${at}: found ${JSON.stringify(magic)}${hint}`);
+    throw new CpioFormatError(
+      `no newc header magic at byte ${at}: found ${JSON.stringify(magic)}${hint}`,
+    );
   }
   const fields: number[] = [];
   for (let i = 0; i < 13; i++) {
     const hex = text.slice(6 + i * 8, 14 + i * 8);
-    if (!/^[0-9A-Fa-f]{8}$/.test(hex)) throw new CpioFormatError(`header field ${i} at byte ${at} is not hexadecimal`);
+    if (!/^[0-9A-Fa-f]{8}$/.test(hex))
+      throw new CpioFormatError(`header field ${i} at byte ${at} is not hexadecimal`);
     fields.push(Number.parseInt(hex, 16));
   }
   return { fields };
@@ -80,19 +83,43 @@ async function readExact(reader: ChunkReader, length: number, what: string): Pro
  * Reads newc entries from a stream of chunks until the TRAILER!!! entry. An archive that ends
  * without a trailer is truncated: that throws. Breaking out of the loop closes the stream.
  */
-export async function* readCpio(input: AsyncIterable<Uint8Array> | ChunkReader): AsyncGenerator<CpioItem> {
-  const reader = input instanceof ChunkReader ? input : new ChunkReader(input[Symbol.asyncIterator]());
+export async function* readCpio(
+  input: AsyncIterable<Uint8Array> | ChunkReader,
+): AsyncGenerator<CpioItem> {
+  const reader =
+    input instanceof ChunkReader ? input : new ChunkReader(input[Symbol.asyncIterator]());
   try {
     for (;;) {
       const at = reader.consumed;
       const header = await reader.read(HEADER_SIZE);
       if (header.length === 0) throw new CpioFormatError("archive ends without a TRAILER!!! entry");
-      if (header.length < HEADER_SIZE) throw new CpioFormatError(`archive ends inside a header at byte ${at}`);
+      if (header.length < HEADER_SIZE)
+        throw new CpioFormatError(`archive ends inside a header at byte ${at}`);
       const { fields } = parseHeader(header, at);
-      const [ino, mode, , , nlink, , size, , , , , nameSize] = fields as [number, number, number, number, number, number, number, number, number, number, number, number, number];
-      if (nameSize < 1 || nameSize > MAX_NAME) throw new CpioFormatError(`entry at byte ${at} has a name of ${nameSize} bytes`);
-      const nameBytes = await readExact(reader, nameSize + padding(HEADER_SIZE + nameSize), "a file name");
-      if (nameBytes[nameSize - 1] !== 0) throw new CpioFormatError(`entry at byte ${at}: name is not NUL-terminated`);
+      const [ino, mode, , , nlink, , size, , , , , nameSize] = fields as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      if (nameSize < 1 || nameSize > MAX_NAME)
+        throw new CpioFormatError(`entry at byte ${at} has a name of ${nameSize} bytes`);
+      const nameBytes = await readExact(
+        reader,
+        nameSize + padding(HEADER_SIZE + nameSize),
+        "a file name",
+      );
+      if (nameBytes[nameSize - 1] !== 0)
+        throw new CpioFormatError(`entry at byte ${at}: name is not NUL-terminated`);
       const path = Buffer.from(nameBytes.subarray(0, nameSize - 1)).toString("utf8");
       if (path.includes("\0")) throw new CpioFormatError(`entry at byte ${at}: name contains NUL`);
       if (path === TRAILER) return;
@@ -106,9 +133,11 @@ export async function* readCpio(input: AsyncIterable<Uint8Array> | ChunkReader):
         if (remaining > 0) throw new CpioFormatError(`archive ends inside ${JSON.stringify(path)}`);
       })();
       yield { entry, body };
-      if (remaining > 0 && (await reader.skip(remaining)) < remaining) throw new CpioFormatError(`archive ends inside ${JSON.stringify(path)}`);
+      if (remaining > 0 && (await reader.skip(remaining)) < remaining)
+        throw new CpioFormatError(`archive ends inside ${JSON.stringify(path)}`);
       remaining = 0;
-      if ((await reader.skip(padding(size))) < padding(size)) throw new CpioFormatError(`archive ends inside ${JSON.stringify(path)}`);
+      if ((await reader.skip(padding(size))) < padding(size))
+        throw new CpioFormatError(`archive ends inside ${JSON.stringify(path)}`);
     }
   } finally {
     await reader.close();

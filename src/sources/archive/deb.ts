@@ -29,19 +29,33 @@ export async function readDebLayout(source: ByteSource): Promise<DebLayout> {
   const members = await listArMembers(source);
   const first = members[0];
   if (first === undefined || first.name !== "debian-binary") {
-    throw new ArFormatError(`not a Debian package: first member is ${JSON.stringify(first?.name ?? "(none)")}, not "debian-binary"`);
+    throw new ArFormatError(
+      `not a Debian package: first member is ${JSON.stringify(first?.name ?? "(none)")}, not "debian-binary"`,
+    );
   }
-  const version = Buffer.from(await source.read(first.offset, Math.min(first.size, 16))).toString("latin1");
-  if (!version.startsWith("2.")) throw new ArFormatError(`unsupported Debian package format ${JSON.stringify(version.trim())}`);
+  const version = Buffer.from(await source.read(first.offset, Math.min(first.size, 16))).toString(
+    "latin1",
+  );
+  if (!version.startsWith("2."))
+    throw new ArFormatError(`unsupported Debian package format ${JSON.stringify(version.trim())}`);
   const data = members.filter((member) => member.name.startsWith("data.tar"));
-  if (data.length !== 1) throw new ArFormatError(`expected one data.tar member, found ${data.length}`);
+  if (data.length !== 1)
+    throw new ArFormatError(`expected one data.tar member, found ${data.length}`);
   const member = data[0] as ArMember;
   const compression = compressionOf(member.name, "data.tar");
   if (compression === undefined) {
-    throw new ArFormatError(`${member.name} uses a compression qus does not read (it reads data.tar, .xz, .zst and .gz)`);
+    throw new ArFormatError(
+      `${member.name} uses a compression qus does not read (it reads data.tar, .xz, .zst and .gz)`,
+    );
   }
   const controls = members.filter((m) => m.name.startsWith("control.tar"));
-  const controlCompression = controls.length === 1 ? compressionOf((controls[0] as ArMember).name, "control.tar") : undefined;
-  const control = controlCompression === undefined ? null : { member: controls[0] as ArMember, compression: controlCompression };
+  const controlCompression =
+    controls.length === 1
+      ? compressionOf((controls[0] as ArMember).name, "control.tar")
+      : undefined;
+  const control =
+    controlCompression === undefined
+      ? null
+      : { member: controls[0] as ArMember, compression: controlCompression };
   return { data: member, compression, control };
 }

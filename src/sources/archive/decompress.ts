@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 /** The compressions Debian uses for data.tar. */
@@ -32,7 +32,7 @@ export class DecompressionError extends Error {
 
 /** Finds an executable on PATH; null when absent. */
 export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  for (const directory of (env["PATH"] ?? "").split(delimiter)) {
+  for (const directory of (env.PATH ?? "").split(delimiter)) {
     if (directory === "") continue;
     const candidate = join(directory, name);
     try {
@@ -45,22 +45,36 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return null;
 }
 
-const SYSTEM_COMMANDS: Readonly<Record<"xz" | "zstd", { name: string; args: (options: DecompressOptions) => string[] }>> = {
+const SYSTEM_COMMANDS: Readonly<
+  Record<"xz" | "zstd", { name: string; args: (options: DecompressOptions) => string[] }>
+> = {
   // --threads=0: xz >= 5.4 decodes independent blocks on every core; older versions ignore it.
-  xz: { name: "xz", args: (options) => ["--decompress", "--stdout", `--threads=${options.threads ?? 0}`] },
+  xz: {
+    name: "xz",
+    args: (options) => ["--decompress", "--stdout", `--threads=${options.threads ?? 0}`],
+  },
   zstd: { name: "zstd", args: () => ["--decompress", "--stdout", "-q"] },
 };
 
 /** Which decoder `decompress` will use, for logs and benchmarks. */
 export function decoderFor(compression: Compression, options: DecompressOptions = {}): string {
   if (compression === "xz" || compression === "zstd") {
-    const tool = options.useSystemTools === false ? null : findExecutable(SYSTEM_COMMANDS[compression].name, options.env);
+    const tool =
+      options.useSystemTools === false
+        ? null
+        : findExecutable(SYSTEM_COMMANDS[compression].name, options.env);
     return tool ?? (compression === "xz" ? "xz-decompress (WebAssembly)" : "fzstd (JavaScript)");
   }
   return compression === "gzip" ? "node:zlib" : "none";
 }
 
-async function* viaChildProcess(input: Readable, executable: string, args: string[], label: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* viaChildProcess(
+  input: Readable,
+  executable: string,
+  args: string[],
+  label: string,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
   const onAbort = (): void => void child.kill("SIGKILL");
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -69,10 +83,12 @@ async function* viaChildProcess(input: Readable, executable: string, args: strin
   child.stderr.on("data", (chunk: Buffer) => {
     if (stderr.length < 64) stderr.push(chunk);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.on("error", (error) => resolve({ code: null, signal: null, error }));
-    child.on("close", (code, signal) => resolve({ code, signal }));
-  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.on("error", (error) => resolve({ code: null, signal: null, error }));
+      child.on("close", (code, signal) => resolve({ code, signal }));
+    },
+  );
   // Closing stdin early (when the caller stops reading) is expected: ignore EPIPE.
   child.stdin.on("error", () => undefined);
   input.on("error", (error) => child.stdout.destroy(error));
@@ -82,10 +98,15 @@ async function* viaChildProcess(input: Readable, executable: string, args: strin
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const result = await exited;
     if (signal?.aborted === true) throw new DecompressionError(`${label} was stopped`);
-    if (result.error !== undefined) throw new DecompressionError(`${label} could not run: ${result.error.message}`, { cause: result.error });
+    if (result.error !== undefined)
+      throw new DecompressionError(`${label} could not run: ${result.error.message}`, {
+        cause: result.error,
+      });
     if (result.code !== 0) {
       const message = Buffer.concat(stderr).toString("utf8").trim();
-      throw new DecompressionError(`${label} failed (exit ${String(result.code ?? result.signal)}): ${message}`);
+      throw new DecompressionError(
+        `${label} failed (exit ${String(result.code ?? result.signal)}): ${message}`,
+      );
     }
     finished = true;
   } finally {
@@ -104,10 +125,13 @@ async function* viaChildProcess(input: Readable, executable: string, args: strin
 async function* viaXzLibrary(input: Readable): AsyncGenerator<Uint8Array> {
   const module = (await import("xz-decompress")) as unknown as {
     XzReadableStream?: new (stream: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
-    default?: { XzReadableStream: new (stream: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
+    default?: {
+      XzReadableStream: new (stream: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+    };
   };
   const XzReadableStream = module.XzReadableStream ?? module.default?.XzReadableStream;
-  if (XzReadableStream === undefined) throw new DecompressionError("xz-decompress does not export XzReadableStream");
+  if (XzReadableStream === undefined)
+    throw new DecompressionError("xz-decompress does not export XzReadableStream");
   // A pull-based web stream over the input: Readable.toWeb pushes, and enqueues after cancel().
   const chunks = input[Symbol.asyncIterator]();
   const web = new ReadableStream<Uint8Array>({
@@ -132,7 +156,9 @@ async function* viaXzLibrary(input: Readable): AsyncGenerator<Uint8Array> {
       try {
         next = await reader.read();
       } catch (error) {
-        throw new DecompressionError(`xz data is corrupt: ${(error as Error).message}`, { cause: error });
+        throw new DecompressionError(`xz data is corrupt: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       if (next.done) break;
       yield next.value;
@@ -154,7 +180,9 @@ async function* viaZstdLibrary(input: Readable): AsyncGenerator<Uint8Array> {
     try {
       decoder.push(chunk, final);
     } catch (error) {
-      throw new DecompressionError(`zstd data is corrupt: ${(error as Error).message}`, { cause: error });
+      throw new DecompressionError(`zstd data is corrupt: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
   try {
@@ -176,7 +204,9 @@ async function* viaGunzip(input: Readable): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (error) {
-    throw new DecompressionError(`gzip data is corrupt: ${(error as Error).message}`, { cause: error });
+    throw new DecompressionError(`gzip data is corrupt: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     input.destroy();
     gunzip.destroy();
@@ -195,11 +225,16 @@ async function* passThrough(input: Readable): AsyncGenerator<Uint8Array> {
  * Decompresses `input` as it arrives. Returning early from the iteration (break, throw) kills
  * the decoder and destroys `input`. Corrupt data throws DecompressionError.
  */
-export function decompress(input: Readable, compression: Compression, options: DecompressOptions = {}): AsyncGenerator<Uint8Array> {
+export function decompress(
+  input: Readable,
+  compression: Compression,
+  options: DecompressOptions = {},
+): AsyncGenerator<Uint8Array> {
   if (compression === "none") return passThrough(input);
   if (compression === "gzip") return viaGunzip(input);
   const command = SYSTEM_COMMANDS[compression];
   const tool = options.useSystemTools === false ? null : findExecutable(command.name, options.env);
-  if (tool !== null) return viaChildProcess(input, tool, command.args(options), command.name, options.signal);
+  if (tool !== null)
+    return viaChildProcess(input, tool, command.args(options), command.name, options.signal);
   return compression === "xz" ? viaXzLibrary(input) : viaZstdLibrary(input);
 }

@@ -86,25 +86,40 @@ export class RpmHeader {
   private entry(tag: number, types: readonly number[], what: string): RpmIndexEntry | undefined {
     const entry = this.entries.get(tag);
     if (entry === undefined) return undefined;
-    if (!types.includes(entry.type)) throw new RpmFormatError(`tag ${tag} (${what}) has type ${entry.type}, expected ${types.join(" or ")}`);
+    if (!types.includes(entry.type))
+      throw new RpmFormatError(
+        `tag ${tag} (${what}) has type ${entry.type}, expected ${types.join(" or ")}`,
+      );
     return entry;
   }
 
   /** A STRING (or the first of a STRING_ARRAY / I18NSTRING); undefined when absent. */
   string(tag: number): string | undefined {
-    const entry = this.entry(tag, [RpmType.STRING, RpmType.STRING_ARRAY, RpmType.I18NSTRING], "string");
+    const entry = this.entry(
+      tag,
+      [RpmType.STRING, RpmType.STRING_ARRAY, RpmType.I18NSTRING],
+      "string",
+    );
     return entry === undefined ? undefined : this.strings(entry)[0];
   }
 
   /** Every string of a STRING_ARRAY (or the one STRING); undefined when absent. */
   stringArray(tag: number): string[] | undefined {
-    const entry = this.entry(tag, [RpmType.STRING, RpmType.STRING_ARRAY, RpmType.I18NSTRING], "string array");
+    const entry = this.entry(
+      tag,
+      [RpmType.STRING, RpmType.STRING_ARRAY, RpmType.I18NSTRING],
+      "string array",
+    );
     return entry === undefined ? undefined : this.strings(entry);
   }
 
   /** The first value of an integer tag (INT8/16/32/64); undefined when absent. */
   number(tag: number): number | undefined {
-    const entry = this.entry(tag, [RpmType.CHAR, RpmType.INT8, RpmType.INT16, RpmType.INT32, RpmType.INT64], "integer");
+    const entry = this.entry(
+      tag,
+      [RpmType.CHAR, RpmType.INT8, RpmType.INT16, RpmType.INT32, RpmType.INT64],
+      "integer",
+    );
     if (entry === undefined) return undefined;
     if (entry.count < 1) throw new RpmFormatError(`tag ${tag} holds no value`);
     const view = new DataView(this.store.buffer, this.store.byteOffset, this.store.byteLength);
@@ -115,7 +130,8 @@ export class RpmHeader {
         return view.getUint32(entry.offset);
       case RpmType.INT64: {
         const value = view.getBigUint64(entry.offset);
-        if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RpmFormatError(`tag ${tag} is too large`);
+        if (value > BigInt(Number.MAX_SAFE_INTEGER))
+          throw new RpmFormatError(`tag ${tag} is too large`);
         return Number(value);
       }
       default:
@@ -126,7 +142,9 @@ export class RpmHeader {
   /** A BIN tag's bytes; undefined when absent. */
   binary(tag: number): Uint8Array | undefined {
     const entry = this.entry(tag, [RpmType.BIN], "binary");
-    return entry === undefined ? undefined : this.store.subarray(entry.offset, entry.offset + entry.count);
+    return entry === undefined
+      ? undefined
+      : this.store.subarray(entry.offset, entry.offset + entry.count);
   }
 
   private strings(entry: RpmIndexEntry): string[] {
@@ -165,8 +183,16 @@ const MAX_DATA = 0x0fffffff;
 /** Bytes per element of the fixed-size types, and their alignment. */
 const FIXED_SIZE: Readonly<Record<number, number>> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1 };
 
-async function readExactly(source: ByteSource, position: number, length: number, what: string): Promise<Uint8Array> {
-  if (position + length > source.size) throw new RpmFormatError(`the file ends inside ${what} (needs ${position + length} bytes, has ${source.size})`);
+async function readExactly(
+  source: ByteSource,
+  position: number,
+  length: number,
+  what: string,
+): Promise<Uint8Array> {
+  if (position + length > source.size)
+    throw new RpmFormatError(
+      `the file ends inside ${what} (needs ${position + length} bytes, has ${source.size})`,
+    );
   const bytes = await source.read(position, length);
   if (bytes.length < length) throw new RpmFormatError(`the file ends inside ${what}`);
   return bytes;
@@ -178,7 +204,8 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 
 /** Parses the 96-byte lead. */
 export function parseLead(bytes: Uint8Array): RpmLead {
-  if (bytes.length < LEAD_SIZE || !startsWith(bytes, LEAD_MAGIC)) throw new RpmFormatError("not an RPM package (no lead magic ed ab ee db)");
+  if (bytes.length < LEAD_SIZE || !startsWith(bytes, LEAD_MAGIC))
+    throw new RpmFormatError("not an RPM package (no lead magic ed ab ee db)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nameBytes = bytes.subarray(10, 76);
   const nul = nameBytes.indexOf(0);
@@ -193,18 +220,25 @@ export function parseLead(bytes: Uint8Array): RpmLead {
 
 function checkEntry(entry: RpmIndexEntry, dataSize: number, store: Uint8Array, what: string): void {
   const where = `${what} tag ${entry.tag}`;
-  if (entry.type > RpmType.I18NSTRING) throw new RpmFormatError(`${where} has unknown type ${entry.type}`);
+  if (entry.type > RpmType.I18NSTRING)
+    throw new RpmFormatError(`${where} has unknown type ${entry.type}`);
   if (entry.type === RpmType.NULL) return;
-  if (entry.offset >= dataSize) throw new RpmFormatError(`${where} points past the header data (${entry.offset} >= ${dataSize})`);
+  if (entry.offset >= dataSize)
+    throw new RpmFormatError(
+      `${where} points past the header data (${entry.offset} >= ${dataSize})`,
+    );
   const fixed = FIXED_SIZE[entry.type];
   if (fixed !== undefined) {
-    if (entry.count < 1 || entry.count > dataSize) throw new RpmFormatError(`${where} has an invalid count ${entry.count}`);
+    if (entry.count < 1 || entry.count > dataSize)
+      throw new RpmFormatError(`${where} has an invalid count ${entry.count}`);
     if (entry.offset % fixed !== 0) throw new RpmFormatError(`${where} is not aligned`);
-    if (entry.offset + entry.count * fixed > dataSize) throw new RpmFormatError(`${where} runs past the header data`);
+    if (entry.offset + entry.count * fixed > dataSize)
+      throw new RpmFormatError(`${where} runs past the header data`);
     return;
   }
   const count = entry.type === RpmType.STRING ? 1 : entry.count;
-  if (count < 1 || count > dataSize) throw new RpmFormatError(`${where} has an invalid count ${entry.count}`);
+  if (count < 1 || count > dataSize)
+    throw new RpmFormatError(`${where} has an invalid count ${entry.count}`);
   let position = entry.offset;
   for (let i = 0; i < count; i++) {
     const end = store.indexOf(0, position);
@@ -214,13 +248,19 @@ function checkEntry(entry: RpmIndexEntry, dataSize: number, store: Uint8Array, w
 }
 
 /** Reads the header structure whose magic is at `start`. */
-export async function readHeaderAt(source: ByteSource, start: number, what: string): Promise<RpmHeader> {
+export async function readHeaderAt(
+  source: ByteSource,
+  start: number,
+  what: string,
+): Promise<RpmHeader> {
   const intro = await readExactly(source, start, INTRO_SIZE, `the ${what}`);
-  if (!startsWith(intro, HEADER_MAGIC)) throw new RpmFormatError(`no ${what} magic (8e ad e8 01) at byte ${start}`);
+  if (!startsWith(intro, HEADER_MAGIC))
+    throw new RpmFormatError(`no ${what} magic (8e ad e8 01) at byte ${start}`);
   const view = new DataView(intro.buffer, intro.byteOffset, intro.byteLength);
   const count = view.getUint32(8);
   const dataSize = view.getUint32(12);
-  if (count < 1 || count > MAX_ENTRIES) throw new RpmFormatError(`the ${what} has ${count} entries`);
+  if (count < 1 || count > MAX_ENTRIES)
+    throw new RpmFormatError(`the ${what} has ${count} entries`);
   if (dataSize > MAX_DATA) throw new RpmFormatError(`the ${what} claims ${dataSize} bytes of data`);
   const length = INTRO_SIZE + count * ENTRY_SIZE + dataSize;
   const bytes = Uint8Array.from(await readExactly(source, start, length, `the ${what}`));
@@ -229,9 +269,15 @@ export async function readHeaderAt(source: ByteSource, start: number, what: stri
   const entries = new Map<number, RpmIndexEntry>();
   for (let i = 0; i < count; i++) {
     const base = i * ENTRY_SIZE;
-    const entry: RpmIndexEntry = { tag: index.getUint32(base), type: index.getUint32(base + 4), offset: index.getUint32(base + 8), count: index.getUint32(base + 12) };
+    const entry: RpmIndexEntry = {
+      tag: index.getUint32(base),
+      type: index.getUint32(base + 4),
+      offset: index.getUint32(base + 8),
+      count: index.getUint32(base + 12),
+    };
     checkEntry(entry, dataSize, store, what);
-    if (entries.has(entry.tag)) throw new RpmFormatError(`the ${what} holds tag ${entry.tag} twice`);
+    if (entries.has(entry.tag))
+      throw new RpmFormatError(`the ${what} holds tag ${entry.tag} twice`);
     entries.set(entry.tag, entry);
   }
   return new RpmHeader(start, bytes, entries, store);
@@ -244,15 +290,24 @@ export async function readHeaderAt(source: ByteSource, start: number, what: stri
 export async function readRpmLayout(source: ByteSource): Promise<RpmLayout> {
   const lead = parseLead(await readExactly(source, 0, LEAD_SIZE, "the lead"));
   if (lead.major !== 3) {
-    const version = lead.major === 4 ? "an RPM v6 package" : `lead version ${lead.major}.${lead.minor}`;
+    const version =
+      lead.major === 4 ? "an RPM v6 package" : `lead version ${lead.major}.${lead.minor}`;
     throw new RpmFormatError(`${version}: qus reads RPM v4 packages (lead version 3.0) only`);
   }
   if (lead.type !== 0) throw new RpmFormatError("a source package, not a binary package");
-  if (lead.signatureType !== 5) throw new RpmFormatError(`signature type ${lead.signatureType} (RPM v4 uses 5)`);
+  if (lead.signatureType !== 5)
+    throw new RpmFormatError(`signature type ${lead.signatureType} (RPM v4 uses 5)`);
   const signature = await readHeaderAt(source, LEAD_SIZE, "signature header");
   const headerStart = signature.end + ((8 - (signature.end % 8)) % 8);
   const header = await readHeaderAt(source, headerStart, "main header");
   const format = header.has(RpmTag.RPMFORMAT) ? header.number(RpmTag.RPMFORMAT) : undefined;
-  if (format !== undefined && format !== 4) throw new RpmFormatError(`an RPM v${format} package: qus reads RPM v4 packages only`);
-  return { lead, signature, header, payloadOffset: header.end, payloadSize: source.size - header.end };
+  if (format !== undefined && format !== 4)
+    throw new RpmFormatError(`an RPM v${format} package: qus reads RPM v4 packages only`);
+  return {
+    lead,
+    signature,
+    header,
+    payloadOffset: header.end,
+    payloadSize: source.size - header.end,
+  };
 }

@@ -58,7 +58,8 @@ function numeric(block: Uint8Array, start: number, length: number, what: string)
   }
   const digits = text(block, start, length).trim();
   if (digits === "") return 0;
-  if (!/^[0-7]+$/.test(digits)) throw new TarFormatError(`${what} ${JSON.stringify(digits)} is not octal`);
+  if (!/^[0-7]+$/.test(digits))
+    throw new TarFormatError(`${what} ${JSON.stringify(digits)} is not octal`);
   return Number.parseInt(digits, 8);
 }
 
@@ -104,7 +105,8 @@ function parsePax(data: Uint8Array): Map<string, string> {
     const lengthText = Buffer.from(data.subarray(position, space)).toString("latin1");
     if (!/^\d+$/.test(lengthText)) throw new TarFormatError("malformed pax record length");
     const length = Number(lengthText);
-    if (length <= space - position + 1 || position + length > data.length) throw new TarFormatError("pax record overruns its header");
+    if (length <= space - position + 1 || position + length > data.length)
+      throw new TarFormatError("pax record overruns its header");
     const record = Buffer.from(data.subarray(space + 1, position + length - 1)).toString("utf8");
     const equals = record.indexOf("=");
     if (equals < 0) throw new TarFormatError("pax record without '='");
@@ -132,8 +134,11 @@ async function readMeta(reader: ChunkReader, size: number, what: string): Promis
  * Reads tar entries from a stream of chunks. `reader.consumed` (when a ChunkReader is passed)
  * tells how far into the archive reading went. Breaking out of the loop closes the stream.
  */
-export async function* readTar(input: AsyncIterable<Uint8Array> | ChunkReader): AsyncGenerator<TarItem> {
-  const reader = input instanceof ChunkReader ? input : new ChunkReader(input[Symbol.asyncIterator]());
+export async function* readTar(
+  input: AsyncIterable<Uint8Array> | ChunkReader,
+): AsyncGenerator<TarItem> {
+  const reader =
+    input instanceof ChunkReader ? input : new ChunkReader(input[Symbol.asyncIterator]());
   try {
     let longName: string | undefined;
     let longLink: string | undefined;
@@ -143,7 +148,8 @@ export async function* readTar(input: AsyncIterable<Uint8Array> | ChunkReader): 
       if (block.length === 0) return; // end without the zero blocks: tolerated, like GNU tar
       if (block.length < BLOCK) throw new TarFormatError("archive ends inside a header");
       if (block.every((byte) => byte === 0)) return;
-      if (!checksumMatches(block)) throw new TarFormatError(`header checksum mismatch at byte ${reader.consumed - BLOCK}`);
+      if (!checksumMatches(block))
+        throw new TarFormatError(`header checksum mismatch at byte ${reader.consumed - BLOCK}`);
       const typeflag = String.fromCharCode(block[156] as number);
       const size = numeric(block, 124, 12, "size");
       if (typeflag === "L" || typeflag === "K") {
@@ -183,7 +189,8 @@ export async function* readTar(input: AsyncIterable<Uint8Array> | ChunkReader): 
           remaining -= chunk.length;
           yield chunk;
         }
-        if (remaining > 0) throw new TarFormatError(`archive ends inside ${JSON.stringify(entry.path)}`);
+        if (remaining > 0)
+          throw new TarFormatError(`archive ends inside ${JSON.stringify(entry.path)}`);
       })();
       yield { entry, body };
       if (remaining > 0 && (await reader.skip(remaining)) < remaining) {

@@ -42,7 +42,13 @@ const FOOTER_BYTES = 12;
 const MAX_INDEX_BYTES = 4 * 1024 * 1024;
 
 function u32le(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+  return (
+    ((bytes[at] as number) |
+      ((bytes[at + 1] as number) << 8) |
+      ((bytes[at + 2] as number) << 16) |
+      ((bytes[at + 3] as number) << 24)) >>>
+    0
+  );
 }
 
 function putU32le(bytes: Uint8Array, at: number, value: number): void {
@@ -86,9 +92,12 @@ function sameBytes(bytes: Uint8Array, at: number, expected: readonly number[]): 
 
 /** Checks a stream header and returns its check type. */
 function parseStreamHeader(header: Uint8Array): number {
-  if (header.length < HEADER_BYTES || !sameBytes(header, 0, HEADER_MAGIC)) throw new XzIndexError("no xz stream header at the start");
-  if (crc32(header.subarray(6, 8)) !== u32le(header, 8)) throw new XzIndexError("stream header CRC32 mismatch");
-  if (header[6] !== 0 || ((header[7] as number) & 0xf0) !== 0) throw new XzIndexError("unsupported stream flags");
+  if (header.length < HEADER_BYTES || !sameBytes(header, 0, HEADER_MAGIC))
+    throw new XzIndexError("no xz stream header at the start");
+  if (crc32(header.subarray(6, 8)) !== u32le(header, 8))
+    throw new XzIndexError("stream header CRC32 mismatch");
+  if (header[6] !== 0 || ((header[7] as number) & 0xf0) !== 0)
+    throw new XzIndexError("unsupported stream flags");
   return (header[7] as number) & 0x0f;
 }
 
@@ -97,28 +106,39 @@ function parseStreamHeader(header: Uint8Array): number {
  * optionally followed by stream padding. Throws XzIndexError for anything else (several
  * concatenated streams, a damaged index); callers then decode the file from its start.
  */
-export async function readXzLayout(source: ByteSource, offset: number, size: number): Promise<XzLayout> {
+export async function readXzLayout(
+  source: ByteSource,
+  offset: number,
+  size: number,
+): Promise<XzLayout> {
   if (size < HEADER_BYTES + FOOTER_BYTES) throw new XzIndexError("too short for an xz stream");
   const streamHeader = Uint8Array.from(await source.read(offset, HEADER_BYTES));
   const checkType = parseStreamHeader(streamHeader);
   // Stream padding (zero bytes, a multiple of four) may follow the footer.
   let end = offset + size;
   for (;;) {
-    if (end - offset < HEADER_BYTES + FOOTER_BYTES || (end - offset) % 4 !== 0) throw new XzIndexError("stream padding is malformed");
+    if (end - offset < HEADER_BYTES + FOOTER_BYTES || (end - offset) % 4 !== 0)
+      throw new XzIndexError("stream padding is malformed");
     const last = await source.read(end - 4, 4);
     if (last.some((byte) => byte !== 0)) break;
     end -= 4;
   }
   const footer = await source.read(end - FOOTER_BYTES, FOOTER_BYTES);
-  if (footer.length < FOOTER_BYTES || !sameBytes(footer, 10, FOOTER_MAGIC)) throw new XzIndexError("no xz stream footer at the end");
-  if (crc32(footer.subarray(4, 10)) !== u32le(footer, 0)) throw new XzIndexError("stream footer CRC32 mismatch");
-  if (footer[8] !== streamHeader[6] || footer[9] !== streamHeader[7]) throw new XzIndexError("stream header and footer flags differ");
+  if (footer.length < FOOTER_BYTES || !sameBytes(footer, 10, FOOTER_MAGIC))
+    throw new XzIndexError("no xz stream footer at the end");
+  if (crc32(footer.subarray(4, 10)) !== u32le(footer, 0))
+    throw new XzIndexError("stream footer CRC32 mismatch");
+  if (footer[8] !== streamHeader[6] || footer[9] !== streamHeader[7])
+    throw new XzIndexError("stream header and footer flags differ");
   const indexSize = (u32le(footer, 4) + 1) * 4;
   const indexOffset = end - FOOTER_BYTES - indexSize;
-  if (indexSize > MAX_INDEX_BYTES || indexOffset < offset + HEADER_BYTES) throw new XzIndexError("index size out of range");
+  if (indexSize > MAX_INDEX_BYTES || indexOffset < offset + HEADER_BYTES)
+    throw new XzIndexError("index size out of range");
   const index = await source.read(indexOffset, indexSize);
-  if (index.length < indexSize || index[0] !== 0) throw new XzIndexError("no index where the footer points");
-  if (crc32(index.subarray(0, indexSize - 4)) !== u32le(index, indexSize - 4)) throw new XzIndexError("index CRC32 mismatch");
+  if (index.length < indexSize || index[0] !== 0)
+    throw new XzIndexError("no index where the footer points");
+  if (crc32(index.subarray(0, indexSize - 4)) !== u32le(index, indexSize - 4))
+    throw new XzIndexError("index CRC32 mismatch");
   const count = readVarint(index, 1);
   let at = count.next;
   const blocks: XzBlock[] = [];
@@ -133,14 +153,24 @@ export async function readXzLayout(source: ByteSource, offset: number, size: num
     // A block header is at least 8 bytes; the compressed data at least 1.
     if (unpadded.value < 8 + 1 + check) throw new XzIndexError(`block ${i} is impossibly small`);
     const totalSize = Math.ceil(unpadded.value / 4) * 4;
-    blocks.push({ compressedOffset, totalSize, unpaddedSize: unpadded.value, uncompressedOffset, uncompressedSize: uncompressed.value });
+    blocks.push({
+      compressedOffset,
+      totalSize,
+      unpaddedSize: unpadded.value,
+      uncompressedOffset,
+      uncompressedSize: uncompressed.value,
+    });
     compressedOffset += totalSize;
     uncompressedOffset += uncompressed.value;
-    if (!Number.isSafeInteger(uncompressedOffset)) throw new XzIndexError("uncompressed size too large");
+    if (!Number.isSafeInteger(uncompressedOffset))
+      throw new XzIndexError("uncompressed size too large");
   }
-  if (index.subarray(at, indexSize - 4).some((byte) => byte !== 0) || indexSize - 4 - at > 3) throw new XzIndexError("index padding is malformed");
+  if (index.subarray(at, indexSize - 4).some((byte) => byte !== 0) || indexSize - 4 - at > 3)
+    throw new XzIndexError("index padding is malformed");
   if (compressedOffset !== indexOffset) {
-    throw new XzIndexError("the index does not describe the whole file (several streams, or a damaged index)");
+    throw new XzIndexError(
+      "the index does not describe the whole file (several streams, or a damaged index)",
+    );
   }
   return { streamHeader, blocks, uncompressedSize: uncompressedOffset };
 }
@@ -160,7 +190,8 @@ export function xzRun(layout: XzLayout, from: number): XzRun {
   const blocks = layout.blocks.slice(from);
   const first = blocks[0];
   const last = blocks.at(-1);
-  if (first === undefined || last === undefined) throw new RangeError(`no block ${from} in a stream of ${layout.blocks.length}`);
+  if (first === undefined || last === undefined)
+    throw new RangeError(`no block ${from} in a stream of ${layout.blocks.length}`);
   const index: number[] = [0];
   writeVarint(index, blocks.length);
   for (const block of blocks) {

@@ -135,10 +135,15 @@ let modulePromise: Promise<WasmModule> | undefined;
  * instantiates the module privately; the module is taken from its one instantiate call.
  */
 export function loadXzWasmModule(): Promise<WasmModule> {
-  const promise = (modulePromise ??= (async () => {
-    const imported = (await import("xz-decompress")) as unknown as Record<string, unknown> & { default?: Record<string, unknown> };
-    const stream = (imported["XzReadableStream"] ?? imported.default?.["XzReadableStream"]) as { _getModuleInstance?: () => Promise<void> } | undefined;
-    if (typeof stream?._getModuleInstance !== "function") throw new DecompressionError("xz-decompress no longer exposes its WebAssembly module loader");
+  modulePromise ??= (async () => {
+    const imported = (await import("xz-decompress")) as unknown as Record<string, unknown> & {
+      default?: Record<string, unknown>;
+    };
+    const stream = (imported.XzReadableStream ?? imported.default?.XzReadableStream) as
+      | { _getModuleInstance?: () => Promise<void> }
+      | undefined;
+    if (typeof stream?._getModuleInstance !== "function")
+      throw new DecompressionError("xz-decompress no longer exposes its WebAssembly module loader");
     const wasm = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
     const original = wasm.instantiate;
     let captured: unknown;
@@ -152,10 +157,14 @@ export function loadXzWasmModule(): Promise<WasmModule> {
     } finally {
       wasm.instantiate = original;
     }
-    if (!(captured instanceof wasm.Module)) throw new DecompressionError("xz-decompress did not compile a WebAssembly module");
+    if (!(captured instanceof wasm.Module))
+      throw new DecompressionError("xz-decompress did not compile a WebAssembly module");
     return captured;
-  })());
-  promise.catch(() => (modulePromise = undefined));
+  })();
+  const promise = modulePromise;
+  promise.catch(() => {
+    modulePromise = undefined;
+  });
   return promise;
 }
 
@@ -207,7 +216,11 @@ export class XzWasmPool {
    * told how many compressed bytes were read so far. Stopping the iteration early (or through
    * `signal`) frees the worker for the next stream; corrupt data throws DecompressionError.
    */
-  async *decode(stream: XzFileStream, signal?: AbortSignal, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  async *decode(
+    stream: XzFileStream,
+    signal?: AbortSignal,
+    onRead?: (bytes: number) => void,
+  ): AsyncGenerator<Uint8Array> {
     const worker = await this.acquire();
     const id = ++this.nextId;
     const queue: Uint8Array[] = [];
@@ -232,7 +245,9 @@ export class XzWasmPool {
     };
     const onError = (error: Error): void => {
       healthy = false;
-      failure = new DecompressionError(`the xz decoder thread failed: ${error.message}`, { cause: error });
+      failure = new DecompressionError(`the xz decoder thread failed: ${error.message}`, {
+        cause: error,
+      });
       notify();
     };
     const onExit = (): void => {
@@ -254,7 +269,8 @@ export class XzWasmPool {
       const { path, head, start, end, tail } = stream;
       worker.postMessage({ type: "start", id, path, head, start, end, tail, credits: CREDITS });
       for (;;) {
-        if (signal?.aborted === true) throw failure ?? new DecompressionError("the xz decoder was stopped");
+        if (signal?.aborted === true)
+          throw failure ?? new DecompressionError("the xz decoder was stopped");
         const chunk = queue.shift();
         if (chunk !== undefined) {
           yield chunk;

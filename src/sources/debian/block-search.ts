@@ -27,7 +27,10 @@ export interface SearchView {
 }
 
 /** The next step: start a decoder at a block, wait for a running one, or give up (decode from the start instead). */
-export type NextStep = { readonly kind: "start"; readonly block: number } | { readonly kind: "wait" } | { readonly kind: "give-up"; readonly reason: string };
+export type NextStep =
+  | { readonly kind: "start"; readonly block: number }
+  | { readonly kind: "wait" }
+  | { readonly kind: "give-up"; readonly reason: string };
 
 /**
  * The order dpkg-deb writes paths in: a sorted walk of the tree, so a directory's entries come
@@ -46,7 +49,10 @@ export function comparePaths(a: string, b: string): number {
 }
 
 /** The blocks that can hold `path`'s header if the archive is sorted: [lo, hi], and which of them are not decoded yet. */
-export function candidateBlocks(first: readonly FirstEntry[], path: string): { lo: number; hi: number; unknown: number[] } {
+export function candidateBlocks(
+  first: readonly FirstEntry[],
+  path: string,
+): { lo: number; hi: number; unknown: number[] } {
   let lo = 0;
   for (let k = 0; k < first.length; k++) {
     const name = first[k];
@@ -79,10 +85,18 @@ export function nextStep(view: SearchView): NextStep {
   let probe: number | null = null;
   for (const path of pending) {
     const { lo, hi, unknown } = candidateBlocks(view.first, path);
-    if (hi < lo) return { kind: "give-up", reason: `${path} sorts before the first entry of block ${lo}: data.tar is not sorted` };
+    if (hi < lo)
+      return {
+        kind: "give-up",
+        reason: `${path} sorts before the first entry of block ${lo}: data.tar is not sorted`,
+      };
     if (unknown.length === 0) {
       const everyBlockSeen = view.scanned.slice(lo, hi + 1).every(Boolean);
-      if (everyBlockSeen) return { kind: "give-up", reason: `${path} is not in blocks ${lo}..${hi}, where sorted order puts it` };
+      if (everyBlockSeen)
+        return {
+          kind: "give-up",
+          reason: `${path} is not in blocks ${lo}..${hi}, where sorted order puts it`,
+        };
       if (!covered(view, lo)) return { kind: "start", block: lo };
       continue;
     }
@@ -90,7 +104,8 @@ export function nextStep(view: SearchView): NextStep {
     if (open.length > 0) probe = open[Math.floor(open.length / 2)] as number;
   }
   const firstPath = pending[0] as string;
-  if (candidateBlocks(view.first, firstPath).lo === 0 && !view.scanned[0] && !covered(view, 0)) return { kind: "start", block: 0 };
+  if (candidateBlocks(view.first, firstPath).lo === 0 && !view.scanned[0] && !covered(view, 0))
+    return { kind: "start", block: 0 };
   if (probe !== null) return { kind: "start", block: probe };
   if (view.active.length === 0) return { kind: "give-up", reason: "no block left to look at" };
   return { kind: "wait" };
@@ -137,7 +152,12 @@ export class SearchState {
   }
 
   view(): SearchView {
-    return { first: this.first, scanned: this.scanned, pending: [...this.pending], active: [...this.active.values()] };
+    return {
+      first: this.first,
+      scanned: this.scanned,
+      pending: [...this.pending],
+      active: [...this.active.values()],
+    };
   }
 
   /** The block holding uncompressed offset `offset`. */
@@ -149,7 +169,13 @@ export class SearchState {
    * A decoder that has read every header from the start of block `from` on reads `path`'s header
    * in `block`; its previous header was in `previous` (for its first header, pass `from`).
    */
-  sawHeader(from: number, previous: number, isFirstHeader: boolean, block: number, path: string): void {
+  sawHeader(
+    from: number,
+    previous: number,
+    isFirstHeader: boolean,
+    block: number,
+    path: string,
+  ): void {
     if (!isFirstHeader && block === previous) return;
     for (let k = isFirstHeader ? from : previous + 1; k < block; k++) this.first[k] ??= null;
     for (let k = previous; k < block; k++) this.scanned[k] = true;

@@ -42,7 +42,9 @@ function dependsOnQemuUser(depends: string): boolean {
 export function isTransitionalStatic(stanza: PackageStanza): boolean {
   if (stanza.package !== STATIC_PACKAGE) return false;
   if (dependsOnQemuUser(stanza.depends)) return true;
-  return stanza.installedSizeKiB !== undefined && stanza.installedSizeKiB < MIN_EMULATOR_PACKAGE_KIB;
+  return (
+    stanza.installedSizeKiB !== undefined && stanza.installedSizeKiB < MIN_EMULATOR_PACKAGE_KIB
+  );
 }
 
 /** Path inside the package of the emulator program `emulator` (qemu-aarch64), per package layout. */
@@ -61,16 +63,25 @@ export type ChoiceFailure =
  * version across all dists (or exactly `pin`). On equal versions the first candidate wins, so
  * callers list the main suite before its security suite.
  */
-export function choosePackage(candidates: readonly Candidate[], pin?: string): Candidate | ChoiceFailure {
+export function choosePackage(
+  candidates: readonly Candidate[],
+  pin?: string,
+): Candidate | ChoiceFailure {
   if (candidates.length === 0) return { kind: "none" };
-  const usable = candidates.filter((c) => EMULATOR_PACKAGES.has(c.stanza.package) && !isTransitionalStatic(c.stanza));
+  const usable = candidates.filter(
+    (c) => EMULATOR_PACKAGES.has(c.stanza.package) && !isTransitionalStatic(c.stanza),
+  );
   if (usable.length === 0) return { kind: "only-transitional" };
   const hasStatic = usable.some((c) => c.stanza.package === STATIC_PACKAGE);
-  const preferred = usable.filter((c) => c.stanza.package === (hasStatic ? STATIC_PACKAGE : USER_PACKAGE));
+  const preferred = usable.filter(
+    (c) => c.stanza.package === (hasStatic ? STATIC_PACKAGE : USER_PACKAGE),
+  );
   if (pin !== undefined) {
     const pinned = preferred.find((c) => c.stanza.version === pin);
     if (pinned !== undefined) return pinned;
-    const available = [...new Set(preferred.map((c) => c.stanza.version))].sort(compareDebianVersions);
+    const available = [...new Set(preferred.map((c) => c.stanza.version))].sort(
+      compareDebianVersions,
+    );
     return { kind: "pin-not-found", available };
   }
   let best = preferred[0] as Candidate;

@@ -4,10 +4,18 @@
 export type { DebianSourceConfig } from "../../config/types.js";
 
 /** Suites that have no `-security` companion. */
-const SUITES_WITHOUT_SECURITY: ReadonlySet<string> = new Set(["sid", "unstable", "experimental", "rc-buggy"]);
+const SUITES_WITHOUT_SECURITY: ReadonlySet<string> = new Set([
+  "sid",
+  "unstable",
+  "experimental",
+  "rc-buggy",
+]);
 
 /** Whether `<suite>-security` is consulted: the config's choice, else true for suites that have one. */
-export function securityEnabled(config: { readonly suite: string; readonly security?: boolean }): boolean {
+export function securityEnabled(config: {
+  readonly suite: string;
+  readonly security?: boolean;
+}): boolean {
   return config.security ?? !SUITES_WITHOUT_SECURITY.has(config.suite);
 }
 

@@ -39,7 +39,10 @@ const FIELD_LINE = /^([!-9;-~][!-9;-~]*):[ \t]*(.*)$/s;
  * Parses deb822 text into stanzas. `#` comment lines are skipped when `allowComments` (APT's
  * *.sources files allow them; Release and Packages do not contain any).
  */
-export function parseDeb822(text: string, options: { readonly allowComments?: boolean } = {}): Deb822Stanza[] {
+export function parseDeb822(
+  text: string,
+  options: { readonly allowComments?: boolean } = {},
+): Deb822Stanza[] {
   const stanzas: Deb822Stanza[] = [];
   let current: Deb822Stanza | null = null;
   let lastField: string | null = null;
@@ -63,7 +66,11 @@ export function parseDeb822(text: string, options: { readonly allowComments?: bo
       continue;
     }
     const field = FIELD_LINE.exec(line);
-    if (field === null) throw new Deb822SyntaxError(`expected "Field: value", got ${JSON.stringify(line.slice(0, 60))}`, lineNumber);
+    if (field === null)
+      throw new Deb822SyntaxError(
+        `expected "Field: value", got ${JSON.stringify(line.slice(0, 60))}`,
+        lineNumber,
+      );
     if (current === null) {
       current = new Deb822Stanza();
       stanzas.push(current);

@@ -3,7 +3,12 @@
 // signed text, fetched by hash when the archive offers it) -> the stanzas qus needs.
 import { createReadStream } from "node:fs";
 import { SourceError } from "../../errors.js";
-import { decompress, DecompressionError, type Compression, type DecompressOptions } from "../archive/decompress.js";
+import {
+  decompress,
+  DecompressionError,
+  type Compression,
+  type DecompressOptions,
+} from "../archive/decompress.js";
 import type { BlobCache } from "../cache.js";
 import { downloadToCache, fetchBytes, HttpStatusError, type DownloadPolicy } from "../download.js";
 import type { ProgressEvent } from "../types.js";
@@ -44,11 +49,18 @@ export function mirrorUrl(mirror: string, path: string): string {
 }
 
 /** Downloads and verifies `dists/<dist>/InRelease`; checks the suite name and Valid-Until. */
-export async function fetchVerifiedDist(mirror: string, dist: string, options: DistOptions): Promise<VerifiedDist> {
+export async function fetchVerifiedDist(
+  mirror: string,
+  dist: string,
+  options: DistOptions,
+): Promise<VerifiedDist> {
   const url = mirrorUrl(mirror, `dists/${dist}/InRelease`);
   let bytes: Uint8Array;
   try {
-    bytes = await fetchBytes({ url, label: `${dist} InRelease`, onProgress: options.onProgress }, { ...options.policy, maxBytes: Math.min(options.policy.maxBytes, MAX_INRELEASE_BYTES) });
+    bytes = await fetchBytes(
+      { url, label: `${dist} InRelease`, onProgress: options.onProgress },
+      { ...options.policy, maxBytes: Math.min(options.policy.maxBytes, MAX_INRELEASE_BYTES) },
+    );
   } catch (error) {
     if (error instanceof HttpStatusError && error.status === 404) {
       throw new DistNotFoundError(`Unknown suite ${dist}: the mirror has no ${url}`, {
@@ -58,18 +70,26 @@ export async function fetchVerifiedDist(mirror: string, dist: string, options: D
     }
     throw error;
   }
-  const text = await verifyClearSigned(Buffer.from(bytes).toString("utf8"), await options.keyring(), url);
+  const text = await verifyClearSigned(
+    Buffer.from(bytes).toString("utf8"),
+    await options.keyring(),
+    url,
+  );
   let release: ReleaseInfo;
   try {
     release = parseRelease(text);
   } catch (error) {
-    if (error instanceof ReleaseFormatError) throw new SourceError(`${url} is signed but unreadable: ${error.message}`, { cause: error });
+    if (error instanceof ReleaseFormatError)
+      throw new SourceError(`${url} is signed but unreadable: ${error.message}`, { cause: error });
     throw error;
   }
   if (release.codename !== dist && release.suite !== dist) {
-    throw new SourceError(`${url} describes suite ${release.codename ?? release.suite ?? "(unnamed)"}, not ${dist}; refusing it`, {
-      hint: "the mirror serves another suite's metadata under this name",
-    });
+    throw new SourceError(
+      `${url} describes suite ${release.codename ?? release.suite ?? "(unnamed)"}, not ${dist}; refusing it`,
+      {
+        hint: "the mirror serves another suite's metadata under this name",
+      },
+    );
   }
   if (release.validUntil !== undefined && options.now.getTime() > release.validUntil.getTime()) {
     const expired = `${url} expired on ${release.validUntil.toISOString()} (Valid-Until)`;
@@ -90,7 +110,10 @@ const INDEX_CANDIDATES: ReadonlyArray<{ suffix: string; compression: Compression
 ];
 
 /** Where the binary index for `architecture` is, per the Release's own list; null when absent. */
-export function findIndex(release: ReleaseInfo, architecture: string): { path: string; digest: IndexDigest; compression: Compression } | null {
+export function findIndex(
+  release: ReleaseInfo,
+  architecture: string,
+): { path: string; digest: IndexDigest; compression: Compression } | null {
   for (const component of ["main", "updates/main"]) {
     for (const { suffix, compression } of INDEX_CANDIDATES) {
       const path = `${component}/binary-${architecture}/Packages${suffix}`;
@@ -120,7 +143,10 @@ export async function fetchPackageStanzas(
   let blob;
   if (dist.release.acquireByHash) {
     const directory = index.path.slice(0, index.path.lastIndexOf("/"));
-    const byHashUrl = mirrorUrl(dist.mirror, `${base}${directory}/by-hash/SHA256/${index.digest.sha256}`);
+    const byHashUrl = mirrorUrl(
+      dist.mirror,
+      `${base}${directory}/by-hash/SHA256/${index.digest.sha256}`,
+    );
     try {
       blob = await downloadToCache(target(byHashUrl), options.cache, index.digest, options.policy);
     } catch (error) {
@@ -129,10 +155,15 @@ export async function fetchPackageStanzas(
   }
   blob ??= await downloadToCache(target(plainUrl), options.cache, index.digest, options.policy);
   try {
-    return await findPackageStanzas(decompress(createReadStream(blob.path), index.compression, options.decompress), names);
+    return await findPackageStanzas(
+      decompress(createReadStream(blob.path), index.compression, options.decompress),
+      names,
+    );
   } catch (error) {
     if (error instanceof PackagesFormatError || error instanceof DecompressionError) {
-      throw new SourceError(`${plainUrl} (verified) cannot be read: ${error.message}`, { cause: error });
+      throw new SourceError(`${plainUrl} (verified) cannot be read: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   }

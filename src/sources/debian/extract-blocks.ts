@@ -13,7 +13,12 @@ import { Readable } from "node:stream";
 import type { HostCpu } from "../../catalog/host.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
 import type { DebLayout } from "../archive/deb.js";
-import { DecompressionError, decompress, findExecutable, type DecompressOptions } from "../archive/decompress.js";
+import {
+  DecompressionError,
+  decompress,
+  findExecutable,
+  type DecompressOptions,
+} from "../archive/decompress.js";
 import type { FileByteSource } from "../archive/byte-source.js";
 import { isTarHeader, readTar, TarFormatError } from "../archive/tar.js";
 import { readXzLayout, xzRun, XzIndexError, type XzLayout } from "../archive/xz-index.js";
@@ -48,13 +53,18 @@ function normalise(path: string): string {
   return path.replace(/^(\.?\/+)+/, "");
 }
 
-async function* md5Checked(body: AsyncIterable<Uint8Array>, expected: string, path: string): AsyncGenerator<Uint8Array> {
+async function* md5Checked(
+  body: AsyncIterable<Uint8Array>,
+  expected: string,
+  path: string,
+): AsyncGenerator<Uint8Array> {
   const hash = createHash("md5");
   for await (const chunk of body) {
     hash.update(chunk);
     yield chunk;
   }
-  if (hash.digest("hex") !== expected) throw new GiveUp(`${path} found mid-archive does not match md5sums`);
+  if (hash.digest("hex") !== expected)
+    throw new GiveUp(`${path} found mid-archive does not match md5sums`);
 }
 
 interface Context {
@@ -77,7 +87,11 @@ interface Context {
 async function* runInput(context: Context, from: number): AsyncGenerator<Uint8Array> {
   const run = xzRun(context.layout, from);
   yield run.head;
-  for await (const chunk of createReadStream(context.debPath, { start: run.start, end: run.end - 1, highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of createReadStream(context.debPath, {
+    start: run.start,
+    end: run.end - 1,
+    highWaterMark: 1024 * 1024,
+  })) {
     context.compressedBytes += (chunk as Buffer).length;
     yield chunk as Buffer;
   }
@@ -86,7 +100,12 @@ async function* runInput(context: Context, from: number): AsyncGenerator<Uint8Ar
 
 /** Decodes with system `xz -T1` processes (one per run; the dictionary is all their memory). */
 function systemDecoder(context: () => Context, options: DecompressOptions): Context["decode"] {
-  return (from, signal) => decompress(Readable.from(runInput(context(), from), { objectMode: false }), "xz", { ...options, threads: 1, signal });
+  return (from, signal) =>
+    decompress(Readable.from(runInput(context(), from), { objectMode: false }), "xz", {
+      ...options,
+      threads: 1,
+      signal,
+    });
 }
 
 /** Decodes with the bundled decoder in worker threads, which read the file themselves. */
@@ -101,7 +120,10 @@ function workerDecoder(context: () => Context, pool: XzWasmPool): Context["decod
   };
 }
 
-async function* countedOutput(context: Context, decoded: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* countedOutput(
+  context: Context,
+  decoded: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of decoded) {
     context.tarBytes += chunk.length;
     yield chunk;
@@ -109,11 +131,17 @@ async function* countedOutput(context: Context, decoded: AsyncIterable<Uint8Arra
 }
 
 /** One decoder: from the start of block `run.block`, to the first header, then entry by entry while useful. */
-async function runDecoder(context: Context, run: RunPosition & { readonly stop: AbortController }, schedule: () => void): Promise<void> {
+async function runDecoder(
+  context: Context,
+  run: RunPosition & { readonly stop: AbortController },
+  schedule: () => void,
+): Promise<void> {
   const { search } = context;
   const from = run.block;
   const base = search.starts[from] as number;
-  const reader = new ChunkReader(countedOutput(context, context.decode(from, run.stop.signal))[Symbol.asyncIterator]());
+  const reader = new ChunkReader(
+    countedOutput(context, context.decode(from, run.stop.signal))[Symbol.asyncIterator](),
+  );
   try {
     await reader.skip((BLOCK - (base % BLOCK)) % BLOCK);
     // Find the first header: in this block, or later when a member covers all of it.
@@ -139,7 +167,12 @@ async function runDecoder(context: Context, run: RunPosition & { readonly stop: 
         search.pending.delete(path);
         search.capturing.add(path);
         const label = `Emulator /${path} from ${context.where}`;
-        const blob = await storeEmulatorBlob(context.cache, md5Checked(body, wanted.md5, path), label, context.host);
+        const blob = await storeEmulatorBlob(
+          context.cache,
+          md5Checked(body, wanted.md5, path),
+          label,
+          context.host,
+        );
         search.capturing.delete(path);
         context.found.set(wanted.emulator, blob);
       }
@@ -171,7 +204,11 @@ export async function extractByBlocks(
   layout: DebLayout,
   wanted: readonly WantedMember[],
   cache: BlobCache,
-  options: { readonly host: HostCpu; readonly where: string; readonly decompress?: DecompressOptions },
+  options: {
+    readonly host: HostCpu;
+    readonly where: string;
+    readonly decompress?: DecompressOptions;
+  },
 ): Promise<BlockExtraction | BlocksNotUsed> {
   if (layout.compression !== "xz") return { notUsed: `${layout.data.name} is not xz` };
   if (layout.control === null) return { notUsed: "no readable control member" };
@@ -185,7 +222,10 @@ export async function extractByBlocks(
     throw error;
   }
   if (xz.blocks.length < 2) return { notUsed: "one xz block" };
-  const tool = options.decompress?.useSystemTools === false ? null : findExecutable("xz", options.decompress?.env);
+  const tool =
+    options.decompress?.useSystemTools === false
+      ? null
+      : findExecutable("xz", options.decompress?.env);
   let pool: XzWasmPool | null = null;
   if (tool === null) {
     try {
@@ -200,20 +240,25 @@ export async function extractByBlocks(
     const byPath = new Map<string, { emulator: string; md5: string }>();
     for (const w of wanted) {
       const md5 = md5sums?.get(w.member);
-      if (md5 === undefined) return { notUsed: md5sums === null ? "no md5sums" : `md5sums does not list ${w.member}` };
+      if (md5 === undefined)
+        return { notUsed: md5sums === null ? "no md5sums" : `md5sums does not list ${w.member}` };
       byPath.set(w.member, { emulator: w.emulator, md5 });
     }
     const self = (): Context => context;
     const context: Context = {
       debPath,
-      search: new SearchState(xz.blocks.map((block) => block.uncompressedOffset), byPath.keys()),
+      search: new SearchState(
+        xz.blocks.map((block) => block.uncompressedOffset),
+        byPath.keys(),
+      ),
       layout: xz,
       found: new Map(),
       byPath,
       cache,
       host: options.host,
       where: options.where,
-      decode: pool === null ? systemDecoder(self, options.decompress ?? {}) : workerDecoder(self, pool),
+      decode:
+        pool === null ? systemDecoder(self, options.decompress ?? {}) : workerDecoder(self, pool),
       compressedBytes: 0,
       tarBytes: 0,
     };
@@ -232,13 +277,28 @@ export async function extractByBlocks(
 }
 
 /** The control member's tar bytes; through a decoder thread when there is one (no decoder instance in this thread). */
-function controlTar(debPath: string, control: NonNullable<DebLayout["control"]>, pool: XzWasmPool | null, options?: DecompressOptions): AsyncIterable<Uint8Array> {
+function controlTar(
+  debPath: string,
+  control: NonNullable<DebLayout["control"]>,
+  pool: XzWasmPool | null,
+  options?: DecompressOptions,
+): AsyncIterable<Uint8Array> {
   const { member, compression } = control;
   if (member.size === 0) return Readable.from([]);
   if (pool !== null && compression === "xz") {
-    return pool.decode({ path: debPath, head: new Uint8Array(0), start: member.offset, end: member.offset + member.size, tail: new Uint8Array(0) });
+    return pool.decode({
+      path: debPath,
+      head: new Uint8Array(0),
+      start: member.offset,
+      end: member.offset + member.size,
+      tail: new Uint8Array(0),
+    });
   }
-  return decompress(createReadStream(debPath, { start: member.offset, end: member.offset + member.size - 1 }), compression, options);
+  return decompress(
+    createReadStream(debPath, { start: member.offset, end: member.offset + member.size - 1 }),
+    compression,
+    options,
+  );
 }
 
 /** Runs decoders as the search directs until every wanted path is found (the run count) or it gives up (why). */
@@ -261,15 +321,26 @@ function searchWithDecoders(context: Context, slots: number): Promise<number | s
       if (outcome === null && search.pending.size === 0 && search.capturing.size === 0) stopAll({});
       while (outcome === null && search.active.size < slots) {
         const step = nextStep(search.view());
-        if (step.kind === "give-up") return stopAll({ gaveUp: step.reason });
+        if (step.kind === "give-up") {
+          stopAll({ gaveUp: step.reason });
+          return;
+        }
         if (step.kind === "wait") break;
-        const run = { id: started++, start: step.block, block: step.block, stop: new AbortController() };
+        const run = {
+          id: started++,
+          start: step.block,
+          block: step.block,
+          stop: new AbortController(),
+        };
         search.active.set(run.id, run);
         stops.set(run.id, run.stop);
         runDecoder(context, run, schedule)
           .catch((error: unknown) => {
             if (run.stop.signal.aborted) return; // stopped on purpose: its error is the stop
-            const searchFailed = error instanceof GiveUp || error instanceof TarFormatError || error instanceof DecompressionError;
+            const searchFailed =
+              error instanceof GiveUp ||
+              error instanceof TarFormatError ||
+              error instanceof DecompressionError;
             stopAll(searchFailed ? { gaveUp: (error as Error).message } : { error });
           })
           .finally(() => {

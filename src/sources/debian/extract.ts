@@ -13,7 +13,12 @@ import { ArFormatError } from "../archive/ar.js";
 import { openFileSource } from "../archive/byte-source.js";
 import { ChunkReader } from "../archive/chunk-reader.js";
 import { readDebLayout } from "../archive/deb.js";
-import { decoderFor, decompress, DecompressionError, type DecompressOptions } from "../archive/decompress.js";
+import {
+  decoderFor,
+  decompress,
+  DecompressionError,
+  type DecompressOptions,
+} from "../archive/decompress.js";
 import { readTar, TarFormatError } from "../archive/tar.js";
 import type { BlobCache, CachedBlob } from "../cache.js";
 import { extractByBlocks } from "./extract-blocks.js";
@@ -53,7 +58,10 @@ function normalisePath(path: string): string | null {
   return parts.join("/");
 }
 
-async function* counted(stream: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+async function* counted(
+  stream: AsyncIterable<Uint8Array>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of stream) {
     onBytes(chunk.length);
     yield chunk;
@@ -86,9 +94,15 @@ export async function extractEmulators(
   let byBlocks;
   try {
     layout = await readDebLayout(file);
-    byBlocks = options.byBlocks === false ? { notUsed: "turned off" } : await extractByBlocks(debPath, file, layout, wanted, cache, options);
+    byBlocks =
+      options.byBlocks === false
+        ? { notUsed: "turned off" }
+        : await extractByBlocks(debPath, file, layout, wanted, cache, options);
   } catch (error) {
-    if (error instanceof ArFormatError) throw new SourceError(`${where} is not a valid Debian package: ${error.message}`, { cause: error });
+    if (error instanceof ArFormatError)
+      throw new SourceError(`${where} is not a valid Debian package: ${error.message}`, {
+        cause: error,
+      });
     throw error;
   } finally {
     await file.close();
@@ -96,31 +110,65 @@ export async function extractEmulators(
   const { data, compression } = layout;
   if (!("notUsed" in byBlocks)) {
     const { blobs: found, decoder, runs, tarBytesRead } = byBlocks;
-    return { blobs: found, stats: { decoder, dataMemberBytes: data.size, compressedBytesRead: byBlocks.compressedBytesRead, tarBytesRead, blockRuns: runs } };
+    return {
+      blobs: found,
+      stats: {
+        decoder,
+        dataMemberBytes: data.size,
+        compressedBytesRead: byBlocks.compressedBytesRead,
+        tarBytesRead,
+        blockRuns: runs,
+      },
+    };
   }
-  const raw = data.size === 0 ? Readable.from([]) : createReadStream(debPath, { start: data.offset, end: data.offset + data.size - 1, highWaterMark: 1024 * 1024 });
-  const input = Readable.from(counted(raw, (n) => (compressedBytesRead += n)), { objectMode: false });
-  const reader = new ChunkReader(decompress(input, compression, options.decompress)[Symbol.asyncIterator]());
+  const raw =
+    data.size === 0
+      ? Readable.from([])
+      : createReadStream(debPath, {
+          start: data.offset,
+          end: data.offset + data.size - 1,
+          highWaterMark: 1024 * 1024,
+        });
+  const input = Readable.from(
+    counted(raw, (n) => (compressedBytesRead += n)),
+    { objectMode: false },
+  );
+  const reader = new ChunkReader(
+    decompress(input, compression, options.decompress)[Symbol.asyncIterator](),
+  );
   try {
     for await (const { entry, body } of readTar(reader)) {
       if (blobs.size === byMember.size) break;
       const path = normalisePath(entry.path);
-      if (path === null) throw new SourceError(`${where} contains an unsafe path ${JSON.stringify(entry.path)}; refusing the package`);
+      if (path === null)
+        throw new SourceError(
+          `${where} contains an unsafe path ${JSON.stringify(entry.path)}; refusing the package`,
+        );
       const emulator = byMember.get(path);
       if (emulator === undefined) continue;
       if (entry.type !== "file") {
-        const link = entry.type === "symlink" || entry.type === "hardlink" ? ` -> ${entry.linkTarget}` : "";
-        throw new SourceError(`${where}: /${path} is a ${entry.type}${link}, not a regular file; qus does not follow links`, {
-          hint: "this package only links to the emulators in another package (trixie's qemu-user-static links into qemu-user)",
-        });
+        const link =
+          entry.type === "symlink" || entry.type === "hardlink" ? ` -> ${entry.linkTarget}` : "";
+        throw new SourceError(
+          `${where}: /${path} is a ${entry.type}${link}, not a regular file; qus does not follow links`,
+          {
+            hint: "this package only links to the emulators in another package (trixie's qemu-user-static links into qemu-user)",
+          },
+        );
       }
-      if (blobs.has(emulator)) throw new SourceError(`${where}: /${path} appears twice in the package; refusing it`);
-      blobs.set(emulator, await storeEmulatorBlob(cache, body, `Emulator /${path} from ${where}`, host));
+      if (blobs.has(emulator))
+        throw new SourceError(`${where}: /${path} appears twice in the package; refusing it`);
+      blobs.set(
+        emulator,
+        await storeEmulatorBlob(cache, body, `Emulator /${path} from ${where}`, host),
+      );
       if (blobs.size === byMember.size) break;
     }
   } catch (error) {
     if (error instanceof TarFormatError || error instanceof DecompressionError) {
-      throw new SourceError(`${where}: cannot read ${data.name}: ${error.message}`, { cause: error });
+      throw new SourceError(`${where}: cannot read ${data.name}: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {
@@ -129,6 +177,13 @@ export async function extractEmulators(
   refuseMissingMembers(wanted, blobs, where, "another suite");
   return {
     blobs,
-    stats: { decoder: decoderFor(compression, options.decompress), dataMemberBytes: data.size, compressedBytesRead, tarBytesRead: reader.consumed, blockRuns: 0, blocksNotUsed: byBlocks.notUsed },
+    stats: {
+      decoder: decoderFor(compression, options.decompress),
+      dataMemberBytes: data.size,
+      compressedBytesRead,
+      tarBytesRead: reader.consumed,
+      blockRuns: 0,
+      blocksNotUsed: byBlocks.notUsed,
+    },
   };
 }

@@ -23,7 +23,9 @@ export function parseMd5sums(text: string): Map<string, string> {
  * Finds md5sums in a package's control.tar, given as its decompressed bytes; null when it has
  * none or cannot be read (callers then do without). Stops reading once md5sums is found.
  */
-export async function readMd5sums(controlTar: AsyncIterable<Uint8Array>): Promise<Map<string, string> | null> {
+export async function readMd5sums(
+  controlTar: AsyncIterable<Uint8Array>,
+): Promise<Map<string, string> | null> {
   const reader = new ChunkReader(controlTar[Symbol.asyncIterator]());
   try {
     for await (const { entry, body } of readTar(reader)) {

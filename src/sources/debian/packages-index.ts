@@ -26,11 +26,12 @@ export class PackagesFormatError extends Error {
   }
 }
 
-const SAFE_FILENAME = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._+~%:@\/-]+\.deb$/;
+const SAFE_FILENAME = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._+~%:@/-]+\.deb$/;
 
 function required(stanza: Deb822Stanza, field: string, name: string): string {
   const value = stanza.get(field);
-  if (value === undefined || value.trim() === "") throw new PackagesFormatError(`package ${name} has no ${field} field`);
+  if (value === undefined || value.trim() === "")
+    throw new PackagesFormatError(`package ${name} has no ${field} field`);
   return value.trim();
 }
 
@@ -38,11 +39,16 @@ function required(stanza: Deb822Stanza, field: string, name: string): string {
 export function toPackageStanza(stanza: Deb822Stanza): PackageStanza {
   const name = required(stanza, "Package", "(unnamed)");
   const filename = required(stanza, "Filename", name);
-  if (!SAFE_FILENAME.test(filename)) throw new PackagesFormatError(`package ${name} has an unsafe Filename ${JSON.stringify(filename)}`);
+  if (!SAFE_FILENAME.test(filename))
+    throw new PackagesFormatError(
+      `package ${name} has an unsafe Filename ${JSON.stringify(filename)}`,
+    );
   const size = required(stanza, "Size", name);
-  if (!/^\d+$/.test(size)) throw new PackagesFormatError(`package ${name} has an invalid Size ${JSON.stringify(size)}`);
+  if (!/^\d+$/.test(size))
+    throw new PackagesFormatError(`package ${name} has an invalid Size ${JSON.stringify(size)}`);
   const sha256 = required(stanza, "SHA256", name).toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new PackagesFormatError(`package ${name} has an invalid SHA256`);
+  if (!/^[0-9a-f]{64}$/.test(sha256))
+    throw new PackagesFormatError(`package ${name} has an invalid SHA256`);
   const installed = stanza.get("Installed-Size")?.trim();
   return {
     package: name,
@@ -52,7 +58,8 @@ export function toPackageStanza(stanza: Deb822Stanza): PackageStanza {
     size: Number(size),
     sha256,
     depends: stanza.get("Depends") ?? "",
-    installedSizeKiB: installed !== undefined && /^\d+$/.test(installed) ? Number(installed) : undefined,
+    installedSizeKiB:
+      installed !== undefined && /^\d+$/.test(installed) ? Number(installed) : undefined,
   };
 }
 
@@ -65,7 +72,8 @@ function stanzaIfWanted(text: string, names: ReadonlySet<string>): PackageStanza
   try {
     stanzas = parseDeb822(text);
   } catch (error) {
-    if (error instanceof Deb822SyntaxError) throw new PackagesFormatError(`stanza of ${match[1]}: ${error.message}`);
+    if (error instanceof Deb822SyntaxError)
+      throw new PackagesFormatError(`stanza of ${match[1]}: ${error.message}`);
     throw error;
   }
   const stanza = stanzas[0];
@@ -73,7 +81,10 @@ function stanzaIfWanted(text: string, names: ReadonlySet<string>): PackageStanza
 }
 
 /** Streams an uncompressed Packages index and returns the stanzas of the named packages. */
-export async function findPackageStanzas(chunks: AsyncIterable<Uint8Array>, names: ReadonlySet<string>): Promise<PackageStanza[]> {
+export async function findPackageStanzas(
+  chunks: AsyncIterable<Uint8Array>,
+  names: ReadonlySet<string>,
+): Promise<PackageStanza[]> {
   const found: PackageStanza[] = [];
   const decoder = new TextDecoder("utf-8");
   let buffer = "";

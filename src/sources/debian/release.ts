@@ -31,7 +31,8 @@ export class ReleaseFormatError extends Error {
 }
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const RFC2822_DATE = /^(?:[A-Za-z]{3},\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s+(UTC|GMT|Z|[+-]\d{4})$/;
+const RFC2822_DATE =
+  /^(?:[A-Za-z]{3},\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s+(UTC|GMT|Z|[+-]\d{4})$/;
 
 /** Parses a Release date (`Sat, 10 Jun 2023 08:48:06 UTC`); undefined when it is not one. */
 export function parseReleaseDate(text: string): Date | undefined {
@@ -45,7 +46,14 @@ export function parseReleaseDate(text: string): Date | undefined {
     const magnitude = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5));
     offsetMinutes = zone.startsWith("-") ? -magnitude : magnitude;
   }
-  const utc = Date.UTC(Number(year), month, Number(day), Number(hours), Number(minutes), Number(seconds));
+  const utc = Date.UTC(
+    Number(year),
+    month,
+    Number(day),
+    Number(hours),
+    Number(minutes),
+    Number(seconds),
+  );
   const date = new Date(utc - offsetMinutes * 60_000);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
@@ -57,10 +65,14 @@ function parseDigestList(value: string): Map<string, IndexDigest> {
     if (parts.length === 1 && parts[0] === "") continue;
     const [sha256, size, path] = parts;
     if (parts.length !== 3 || sha256 === undefined || size === undefined || path === undefined) {
-      throw new ReleaseFormatError(`malformed SHA256 line ${JSON.stringify(line.trim().slice(0, 100))}`);
+      throw new ReleaseFormatError(
+        `malformed SHA256 line ${JSON.stringify(line.trim().slice(0, 100))}`,
+      );
     }
     if (!/^[0-9a-f]{64}$/i.test(sha256) || !/^\d+$/.test(size)) {
-      throw new ReleaseFormatError(`malformed SHA256 line ${JSON.stringify(line.trim().slice(0, 100))}`);
+      throw new ReleaseFormatError(
+        `malformed SHA256 line ${JSON.stringify(line.trim().slice(0, 100))}`,
+      );
     }
     digests.set(path, { sha256: sha256.toLowerCase(), size: Number(size) });
   }
@@ -74,7 +86,8 @@ function words(value: string | undefined): string[] {
 function optionalDate(value: string | undefined, field: string): Date | undefined {
   if (value === undefined) return undefined;
   const date = parseReleaseDate(value);
-  if (date === undefined) throw new ReleaseFormatError(`unreadable ${field} date ${JSON.stringify(value)}`);
+  if (date === undefined)
+    throw new ReleaseFormatError(`unreadable ${field} date ${JSON.stringify(value)}`);
   return date;
 }
 
@@ -90,7 +103,8 @@ export function parseRelease(text: string): ReleaseInfo {
   const release = stanzas[0];
   if (release === undefined) throw new ReleaseFormatError("empty Release file");
   const sha256 = release.get("SHA256");
-  if (sha256 === undefined) throw new ReleaseFormatError("no SHA256 field (qus does not trust MD5 or SHA1 lists)");
+  if (sha256 === undefined)
+    throw new ReleaseFormatError("no SHA256 field (qus does not trust MD5 or SHA1 lists)");
   return {
     suite: release.get("Suite"),
     codename: release.get("Codename"),

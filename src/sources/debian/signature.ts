@@ -30,7 +30,10 @@ export async function loadKeyring(path: string): Promise<Keyring> {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new SourceError(`Cannot read the keyring ${path} (${code})`, {
       cause: error,
-      hint: code === "ENOENT" ? "install debian-archive-keyring, or set source.keyring to a keyring with Debian's archive keys" : undefined,
+      hint:
+        code === "ENOENT"
+          ? "install debian-archive-keyring, or set source.keyring to a keyring with Debian's archive keys"
+          : undefined,
     });
   }
   const openpgp = await loadOpenPgp();
@@ -42,7 +45,10 @@ export async function loadKeyring(path: string): Promise<Keyring> {
     if (keys.length === 0) throw new Error("no keys");
     return { path, keys };
   } catch (error) {
-    throw new SourceError(`The keyring ${path} holds no readable OpenPGP public keys (${(error as Error).message})`, { cause: error });
+    throw new SourceError(
+      `The keyring ${path} holds no readable OpenPGP public keys (${(error as Error).message})`,
+      { cause: error },
+    );
   }
 }
 
@@ -50,19 +56,33 @@ export async function loadKeyring(path: string): Promise<Keyring> {
  * Verifies clear-signed text against the keyring and returns the signed text. `where` (a URL or
  * path) names the file in the error when no signature verifies.
  */
-export async function verifyClearSigned(text: string, keyring: Keyring, where: string): Promise<string> {
+export async function verifyClearSigned(
+  text: string,
+  keyring: Keyring,
+  where: string,
+): Promise<string> {
   const openpgp = await loadOpenPgp();
   let message;
   try {
     message = await openpgp.readCleartextMessage({ cleartextMessage: text });
   } catch (error) {
-    throw new SourceError(`${where} is not a clear-signed OpenPGP message (${(error as Error).message})`, { cause: error });
+    throw new SourceError(
+      `${where} is not a clear-signed OpenPGP message (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   let result;
   try {
-    result = await openpgp.verify({ message, verificationKeys: [...keyring.keys], expectSigned: false });
+    result = await openpgp.verify({
+      message,
+      verificationKeys: [...keyring.keys],
+      expectSigned: false,
+    });
   } catch (error) {
-    throw new SourceError(`The signature of ${where} cannot be checked (${(error as Error).message})`, { cause: error });
+    throw new SourceError(
+      `The signature of ${where} cannot be checked (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const problems: string[] = [];
   for (const signature of result.signatures) {
@@ -73,7 +93,13 @@ export async function verifyClearSigned(text: string, keyring: Keyring, where: s
       problems.push(`key ${signature.keyID.toHex()}: ${(error as Error).message}`);
     }
   }
-  throw new SourceError(`No valid signature from a trusted key on ${where} (keyring ${keyring.path})`, {
-    hint: problems.length > 0 ? `signatures found: ${problems.join("; ")}` : "the file carries no signature",
-  });
+  throw new SourceError(
+    `No valid signature from a trusted key on ${where} (keyring ${keyring.path})`,
+    {
+      hint:
+        problems.length > 0
+          ? `signatures found: ${problems.join("; ")}`
+          : "the file carries no signature",
+    },
+  );
 }

@@ -6,8 +6,21 @@ import { SourceError } from "../../errors.js";
 import type { DecompressOptions } from "../archive/decompress.js";
 import { hostDebianMirrors } from "../apt-sources.js";
 import { BlobCache, type CachedBlob } from "../cache.js";
-import { DEFAULT_DOWNLOAD_POLICY, downloadToCache, HttpStatusError, type DownloadPolicy } from "../download.js";
-import { LOCKFILE_VERSION, readLockFile, sameLockSource, writeLockFile, type LockedEmulator, type LockedPackage, type SourceLock } from "../lock.js";
+import {
+  DEFAULT_DOWNLOAD_POLICY,
+  downloadToCache,
+  HttpStatusError,
+  type DownloadPolicy,
+} from "../download.js";
+import {
+  LOCKFILE_VERSION,
+  readLockFile,
+  sameLockSource,
+  writeLockFile,
+  type LockedEmulator,
+  type LockedPackage,
+  type SourceLock,
+} from "../lock.js";
 import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
 import { debianArchitecture } from "./architecture.js";
 import { memberPathFor } from "./choose-package.js";
@@ -36,11 +49,17 @@ const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+_-]*$/;
 const EMULATOR_NAME = /^qemu-[a-z0-9_]+$/;
 
 function validateConfig(config: DebianSourceConfig): void {
-  if (!SUITE_NAME.test(config.suite)) throw new SourceError(`source.suite ${JSON.stringify(config.suite)} is not a Debian suite name`);
+  if (!SUITE_NAME.test(config.suite))
+    throw new SourceError(
+      `source.suite ${JSON.stringify(config.suite)} is not a Debian suite name`,
+    );
   if (config.version !== undefined && !isValidDebianVersion(config.version)) {
-    throw new SourceError(`source.version ${JSON.stringify(config.version)} is not a valid Debian version`, {
-      hint: 'write the exact version as apt shows it, e.g. "1:7.2+dfsg-7+deb12u18+b3"',
-    });
+    throw new SourceError(
+      `source.version ${JSON.stringify(config.version)} is not a valid Debian version`,
+      {
+        hint: 'write the exact version as apt shows it, e.g. "1:7.2+dfsg-7+deb12u18+b3"',
+      },
+    );
   }
   for (const url of [config.mirror, config.securityMirror]) {
     if (url !== undefined && !/^https?:\/\/[^/]/i.test(url)) {
@@ -51,8 +70,12 @@ function validateConfig(config: DebianSourceConfig): void {
 
 /** The lock's `source` record: what must be equal for a lock to apply (not the mirror). */
 function lockSourceFor(config: DebianSourceConfig): Record<string, string | boolean> {
-  const source: Record<string, string | boolean> = { type: "debian", suite: config.suite, security: securityEnabled(config) };
-  if (config.version !== undefined) source["version"] = config.version;
+  const source: Record<string, string | boolean> = {
+    type: "debian",
+    suite: config.suite,
+    security: securityEnabled(config),
+  };
+  if (config.version !== undefined) source.version = config.version;
   return source;
 }
 
@@ -77,14 +100,21 @@ class DebianSource implements EmulatorSource {
   private mirrors(): Promise<DebianMirrors> {
     this.mirrorsPromise ??= (async () => {
       const { config } = this;
-      if (config.mirror !== undefined) return { mirror: config.mirror, securityMirror: config.securityMirror ?? config.mirror };
+      if (config.mirror !== undefined)
+        return { mirror: config.mirror, securityMirror: config.securityMirror ?? config.mirror };
       const host = await hostDebianMirrors(config.suite, this.options.aptRoot ?? "/");
       if (host.mirror === null) {
-        throw new SourceError("No Debian mirror configured and none found in this host's APT sources", {
-          hint: "set source.mirror to a Debian mirror URL (the directory that holds dists/ and pool/)",
-        });
+        throw new SourceError(
+          "No Debian mirror configured and none found in this host's APT sources",
+          {
+            hint: "set source.mirror to a Debian mirror URL (the directory that holds dists/ and pool/)",
+          },
+        );
       }
-      return { mirror: host.mirror, securityMirror: config.securityMirror ?? host.securityMirror ?? host.mirror };
+      return {
+        mirror: host.mirror,
+        securityMirror: config.securityMirror ?? host.securityMirror ?? host.mirror,
+      };
     })();
     return this.mirrorsPromise;
   }
@@ -98,7 +128,8 @@ class DebianSource implements EmulatorSource {
     validateConfig(this.config);
     const wanted = [...new Set(emulators)];
     for (const emulator of wanted) {
-      if (!EMULATOR_NAME.test(emulator)) throw new SourceError(`${JSON.stringify(emulator)} is not a QEMU emulator program name`);
+      if (!EMULATOR_NAME.test(emulator))
+        throw new SourceError(`${JSON.stringify(emulator)} is not a QEMU emulator program name`);
     }
     if (wanted.length === 0) return [];
     const architecture = debianArchitecture(context.host);
@@ -110,13 +141,23 @@ class DebianSource implements EmulatorSource {
     });
     const source = lockSourceFor(this.config);
     const lockApplies =
-      lock !== null && !context.upgrade && sameLockSource(lock.source, source) && lock.packages.length === 1 && lock.packages.every((p) => p.architecture === architecture);
+      lock !== null &&
+      !context.upgrade &&
+      sameLockSource(lock.source, source) &&
+      lock.packages.length === 1 &&
+      lock.packages.every((p) => p.architecture === architecture);
     const { pkg, blobs, previous } = lockApplies
       ? await this.resolveFromLock(lock, wanted, cache, context)
       : await this.resolveFromMirror(wanted, architecture, cache, context, lock);
     const emulatorsRecord: Record<string, LockedEmulator> = { ...previous };
-    for (const [emulator, blob] of blobs) emulatorsRecord[emulator] = { sha256: blob.sha256, size: blob.size, package: pkg.package };
-    await writeLockFile(context.lockFile, { lockfileVersion: LOCKFILE_VERSION, source, packages: [pkg], emulators: emulatorsRecord });
+    for (const [emulator, blob] of blobs)
+      emulatorsRecord[emulator] = { sha256: blob.sha256, size: blob.size, package: pkg.package };
+    await writeLockFile(context.lockFile, {
+      lockfileVersion: LOCKFILE_VERSION,
+      source,
+      packages: [pkg],
+      emulators: emulatorsRecord,
+    });
     const description = describePackage(pkg, this.config.suite);
     return wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
@@ -125,14 +166,23 @@ class DebianSource implements EmulatorSource {
   }
 
   /** Uses the locked package: cached blobs as they are, the rest extracted from the locked .deb. */
-  private async resolveFromLock(lock: SourceLock, wanted: readonly string[], cache: BlobCache, context: SourceContext) {
+  private async resolveFromLock(
+    lock: SourceLock,
+    wanted: readonly string[],
+    cache: BlobCache,
+    context: SourceContext,
+  ) {
     const pkg = lock.packages[0] as LockedPackage;
     const blobs = new Map<string, CachedBlob>();
     const missing: string[] = [];
     for (const emulator of wanted) {
       const locked = lock.emulators[emulator];
-      const path = locked === undefined || locked.package !== pkg.package ? null : await cache.get(locked.sha256, locked.size);
-      if (path !== null && locked !== undefined) blobs.set(emulator, { path, sha256: locked.sha256, size: locked.size });
+      const path =
+        locked === undefined || locked.package !== pkg.package
+          ? null
+          : await cache.get(locked.sha256, locked.size);
+      if (path !== null && locked !== undefined)
+        blobs.set(emulator, { path, sha256: locked.sha256, size: locked.size });
       else missing.push(emulator);
     }
     if (missing.length > 0) {
@@ -143,38 +193,75 @@ class DebianSource implements EmulatorSource {
         if (locked !== undefined && locked.sha256 !== blob.sha256) {
           throw new SourceError(
             `${emulator} extracted from ${pkg.filename} has SHA-256 ${blob.sha256}, but ${context.lockFile} records ${locked.sha256}`,
-            { hint: "the lock file was edited or comes from another package: run with --upgrade to resolve again" },
+            {
+              hint: "the lock file was edited or comes from another package: run with --upgrade to resolve again",
+            },
           );
         }
         blobs.set(emulator, blob);
       }
     }
     // Emulators locked but not wanted now stay recorded: the lock changes only where needed.
-    const previous = Object.fromEntries(Object.entries(lock.emulators).filter(([name, e]) => !blobs.has(name) && e.package === pkg.package));
+    const previous = Object.fromEntries(
+      Object.entries(lock.emulators).filter(
+        ([name, e]) => !blobs.has(name) && e.package === pkg.package,
+      ),
+    );
     return { pkg, blobs, previous };
   }
 
   /** Re-downloads exactly the locked .deb (verified by size and SHA-256) from whichever mirror has it. */
-  private async downloadLockedPackage(pkg: LockedPackage, cache: BlobCache, context: SourceContext): Promise<CachedBlob> {
+  private async downloadLockedPackage(
+    pkg: LockedPackage,
+    cache: BlobCache,
+    context: SourceContext,
+  ): Promise<CachedBlob> {
     const cached = await cache.get(pkg.sha256, pkg.size);
     if (cached !== null) return { path: cached, sha256: pkg.sha256, size: pkg.size };
     const { mirror, securityMirror } = await this.mirrors();
-    const bases = [...new Set(pkg.filename.startsWith("pool/updates/") ? [securityMirror, mirror] : [mirror, securityMirror])];
+    const bases = [
+      ...new Set(
+        pkg.filename.startsWith("pool/updates/")
+          ? [securityMirror, mirror]
+          : [mirror, securityMirror],
+      ),
+    ];
     for (const base of bases) {
       const url = mirrorUrl(base, pkg.filename);
       try {
-        return await downloadToCache({ url, label: pkg.filename.split("/").pop() ?? pkg.filename, onProgress: context.onProgress }, cache, pkg, this.policy);
+        return await downloadToCache(
+          {
+            url,
+            label: pkg.filename.split("/").pop() ?? pkg.filename,
+            onProgress: context.onProgress,
+          },
+          cache,
+          pkg,
+          this.policy,
+        );
       } catch (error) {
         if (!(error instanceof HttpStatusError && error.status === 404)) throw error;
       }
     }
-    throw new SourceError(`The locked package ${pkg.package} ${pkg.version} (${pkg.filename}) is no longer on ${bases.join(" or ")}`, {
-      hint: `run with --upgrade to resolve the current version and update ${context.lockFile}`,
-    });
+    throw new SourceError(
+      `The locked package ${pkg.package} ${pkg.version} (${pkg.filename}) is no longer on ${bases.join(" or ")}`,
+      {
+        hint: `run with --upgrade to resolve the current version and update ${context.lockFile}`,
+      },
+    );
   }
 
-  private async extract(debPath: string, pkg: LockedPackage, emulators: readonly string[], cache: BlobCache, context: SourceContext) {
-    const wanted: WantedMember[] = emulators.map((emulator) => ({ emulator, member: memberPathFor(pkg.package, emulator) }));
+  private async extract(
+    debPath: string,
+    pkg: LockedPackage,
+    emulators: readonly string[],
+    cache: BlobCache,
+    context: SourceContext,
+  ) {
+    const wanted: WantedMember[] = emulators.map((emulator) => ({
+      emulator,
+      member: memberPathFor(pkg.package, emulator),
+    }));
     const result = await extractEmulators(debPath, wanted, cache, {
       host: context.host,
       where: `${pkg.package} ${pkg.version} (${pkg.filename})`,
@@ -186,7 +273,13 @@ class DebianSource implements EmulatorSource {
   }
 
   /** Resolves through the signed archive: newest (or pinned) version across the suite and its security suite. */
-  private async resolveFromMirror(wanted: readonly string[], architecture: string, cache: BlobCache, context: SourceContext, lock: SourceLock | null) {
+  private async resolveFromMirror(
+    wanted: readonly string[],
+    architecture: string,
+    cache: BlobCache,
+    context: SourceContext,
+    lock: SourceLock | null,
+  ) {
     const { config } = this;
     const { mirror, securityMirror } = await this.mirrors();
     const distOptions: DistOptions = {
@@ -199,7 +292,12 @@ class DebianSource implements EmulatorSource {
       onProgress: context.onProgress,
       onWarning: context.onWarning,
     };
-    const choice = await findPackageInArchive(config, { mirror, securityMirror }, architecture, distOptions);
+    const choice = await findPackageInArchive(
+      config,
+      { mirror, securityMirror },
+      architecture,
+      distOptions,
+    );
     const { stanza } = choice;
     const pkg: LockedPackage = {
       package: stanza.package,
@@ -211,34 +309,52 @@ class DebianSource implements EmulatorSource {
     };
     // Emulators already extracted from this very package are reused: the .deb is fetched only if needed.
     const blobs = new Map<string, CachedBlob>();
-    const reusable = lock?.packages.some((p) => p.sha256 === pkg.sha256) === true ? lock.emulators : {};
+    const reusable =
+      lock?.packages.some((p) => p.sha256 === pkg.sha256) === true ? lock.emulators : {};
     const missing: string[] = [];
     for (const emulator of wanted) {
       const locked = reusable[emulator];
       const path = locked === undefined ? null : await cache.get(locked.sha256, locked.size);
-      if (path !== null && locked !== undefined) blobs.set(emulator, { path, sha256: locked.sha256, size: locked.size });
+      if (path !== null && locked !== undefined)
+        blobs.set(emulator, { path, sha256: locked.sha256, size: locked.size });
       else missing.push(emulator);
     }
     if (missing.length === 0) return { pkg, blobs, previous: {} };
     const url = mirrorUrl(choice.mirror, stanza.filename);
     let deb: CachedBlob;
     try {
-      deb = await downloadToCache({ url, label: stanza.filename.split("/").pop() ?? stanza.filename, onProgress: context.onProgress }, cache, pkg, this.policy);
+      deb = await downloadToCache(
+        {
+          url,
+          label: stanza.filename.split("/").pop() ?? stanza.filename,
+          onProgress: context.onProgress,
+        },
+        cache,
+        pkg,
+        this.policy,
+      );
     } catch (error) {
       if (error instanceof HttpStatusError && error.status === 404) {
-        throw new SourceError(`The mirror's ${choice.dist} index lists ${stanza.filename}, but ${url} does not exist`, {
-          cause: error,
-          hint: "the mirror is being updated or is incomplete; try again later or use another mirror",
-        });
+        throw new SourceError(
+          `The mirror's ${choice.dist} index lists ${stanza.filename}, but ${url} does not exist`,
+          {
+            cause: error,
+            hint: "the mirror is being updated or is incomplete; try again later or use another mirror",
+          },
+        );
       }
       throw error;
     }
-    for (const [emulator, blob] of await this.extract(deb.path, pkg, missing, cache, context)) blobs.set(emulator, blob);
+    for (const [emulator, blob] of await this.extract(deb.path, pkg, missing, cache, context))
+      blobs.set(emulator, blob);
     return { pkg, blobs, previous: {} };
   }
 }
 
 /** Creates the Debian source for a config; `options` only matter to tests and benchmarks. */
-export function createDebianSource(config: DebianSourceConfig, options: DebianSourceOptions = {}): EmulatorSource {
+export function createDebianSource(
+  config: DebianSourceConfig,
+  options: DebianSourceOptions = {},
+): EmulatorSource {
   return new DebianSource(config, options);
 }

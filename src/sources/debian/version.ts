@@ -32,7 +32,8 @@ export function parseDebianVersion(version: string): DebianVersion {
     rest = rest.slice(colon + 1);
   }
   const hyphen = rest.lastIndexOf("-");
-  if (hyphen >= 0) return { epoch, upstream: rest.slice(0, hyphen), revision: rest.slice(hyphen + 1) };
+  if (hyphen >= 0)
+    return { epoch, upstream: rest.slice(0, hyphen), revision: rest.slice(hyphen + 1) };
   return { epoch, upstream: rest, revision: "" };
 }
 
@@ -58,7 +59,10 @@ function compareFragment(a: string, b: string): number {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    while ((i < a.length && !isDigit(a.charCodeAt(i))) || (j < b.length && !isDigit(b.charCodeAt(j)))) {
+    while (
+      (i < a.length && !isDigit(a.charCodeAt(i))) ||
+      (j < b.length && !isDigit(b.charCodeAt(j)))
+    ) {
       const ac = i < a.length && !isDigit(a.charCodeAt(i)) ? order(a.charCodeAt(i)) : 0;
       const bc = j < b.length && !isDigit(b.charCodeAt(j)) ? order(b.charCodeAt(j)) : 0;
       if (ac !== bc) return ac - bc;
@@ -88,5 +92,9 @@ function sign(n: number): -1 | 0 | 1 {
 export function compareDebianVersions(a: string, b: string): -1 | 0 | 1 {
   const x = parseDebianVersion(a);
   const y = parseDebianVersion(b);
-  return sign(compareFragment(x.epoch, y.epoch) || compareFragment(x.upstream, y.upstream) || compareFragment(x.revision, y.revision));
+  return sign(
+    compareFragment(x.epoch, y.epoch) ||
+      compareFragment(x.upstream, y.upstream) ||
+      compareFragment(x.revision, y.revision),
+  );
 }

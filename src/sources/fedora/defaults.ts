@@ -10,9 +10,16 @@ export function defaultFedoraKeyPath(release: number): string {
 }
 
 /** The repositories of a release, relative to the mirror: the release itself, then its updates. */
-export function fedoraRepositories(release: number, arch: string): ReadonlyArray<{ readonly name: string; readonly path: string; readonly optional: boolean }> {
+export function fedoraRepositories(
+  release: number,
+  arch: string,
+): ReadonlyArray<{ readonly name: string; readonly path: string; readonly optional: boolean }> {
   return [
-    { name: `releases/${release}`, path: `releases/${release}/Everything/${arch}/os/`, optional: false },
+    {
+      name: `releases/${release}`,
+      path: `releases/${release}/Everything/${arch}/os/`,
+      optional: false,
+    },
     { name: `updates/${release}`, path: `updates/${release}/Everything/${arch}/`, optional: true },
   ];
 }

@@ -38,32 +38,49 @@ export async function extractFromRpm(
   verified: VerifiedPackage,
   wanted: readonly WantedEmulator[],
   cache: BlobCache,
-  options: { readonly host: HostCpu; readonly where: string; readonly decompress?: DecompressOptions },
+  options: {
+    readonly host: HostCpu;
+    readonly where: string;
+    readonly decompress?: DecompressOptions;
+  },
 ): Promise<Map<string, CachedBlob>> {
   const { where, host } = options;
   const byMember = new Map(wanted.map((w) => [w.member, w.emulator]));
   const blobs = new Map<string, CachedBlob>();
   const raw = createReadStream(path, { start: verified.payloadOffset, highWaterMark: 1024 * 1024 });
-  const reader = new ChunkReader(decompress(raw, verified.compression, options.decompress)[Symbol.asyncIterator]());
+  const reader = new ChunkReader(
+    decompress(raw, verified.compression, options.decompress)[Symbol.asyncIterator](),
+  );
   try {
     for await (const { entry, body } of readCpio(reader)) {
       const member = normaliseMemberPath(entry.path);
-      if (member === null) throw new SourceError(`${where} contains a file outside the package's tree, ${JSON.stringify(entry.path)}; refusing the package`);
+      if (member === null)
+        throw new SourceError(
+          `${where} contains a file outside the package's tree, ${JSON.stringify(entry.path)}; refusing the package`,
+        );
       const emulator = byMember.get(member);
       if (emulator === undefined) continue;
       if (entry.type !== "file") {
-        throw new SourceError(`${where}: /${member} is a ${entry.type}, not a regular file; qus does not follow links`);
+        throw new SourceError(
+          `${where}: /${member} is a ${entry.type}, not a regular file; qus does not follow links`,
+        );
       }
-      if (blobs.has(emulator)) throw new SourceError(`${where}: /${member} appears twice in the package; refusing it`);
+      if (blobs.has(emulator))
+        throw new SourceError(`${where}: /${member} appears twice in the package; refusing it`);
       // A hard-linked file's data comes with its last link; an empty earlier link is not the program.
       if (entry.size === 0 && entry.nlink > 1) continue;
-      blobs.set(emulator, await storeEmulatorBlob(cache, body, `Emulator /${member} from ${where}`, host));
+      blobs.set(
+        emulator,
+        await storeEmulatorBlob(cache, body, `Emulator /${member} from ${where}`, host),
+      );
     }
   } catch (error) {
     // Nothing from a refused package stays in the cache.
     await Promise.all([...blobs.values()].map((blob) => rm(blob.path, { force: true })));
     if (error instanceof CpioFormatError || error instanceof DecompressionError) {
-      throw new SourceError(`${where}: cannot read its payload: ${error.message}`, { cause: error });
+      throw new SourceError(`${where}: cannot read its payload: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {

@@ -26,7 +26,9 @@ export const FEDORA_FAMILIES: Readonly<Record<string, readonly string[]>> = {
 const PACKAGE_PREFIX = "qemu-user-static-";
 
 const FAMILY_OF_TARGET: ReadonlyMap<string, string> = new Map(
-  Object.entries(FEDORA_FAMILIES).flatMap(([family, targets]) => targets.map((target) => [target, family] as const)),
+  Object.entries(FEDORA_FAMILIES).flatMap(([family, targets]) =>
+    targets.map((target) => [target, family] as const),
+  ),
 );
 
 /** The subpackage holding emulator program `emulator` (qemu-ppc64le -> qemu-user-static-ppc); null if none. */

@@ -38,10 +38,13 @@ export async function parseKeys(bytes: Uint8Array, origin: string): Promise<Trus
     if (keys.length === 0) throw new Error("no keys");
     return { origin, keys };
   } catch (error) {
-    throw new SourceError(`${origin} holds no readable OpenPGP public key (${(error as Error).message})`, {
-      cause: error,
-      hint: "set source.key to Fedora's release key file (RPM-GPG-KEY-fedora-<N>-primary) or its armored text",
-    });
+    throw new SourceError(
+      `${origin} holds no readable OpenPGP public key (${(error as Error).message})`,
+      {
+        cause: error,
+        hint: "set source.key to Fedora's release key file (RPM-GPG-KEY-fedora-<N>-primary) or its armored text",
+      },
+    );
   }
 }
 

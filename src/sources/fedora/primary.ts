@@ -41,18 +41,35 @@ export function parsePackageBlock(block: string): PrimaryPackage {
   const epochText = version.get("epoch") ?? "0";
   const ver = version.get("ver");
   const rel = version.get("rel");
-  if (!/^\d+$/.test(epochText) || ver === undefined || rel === undefined || ver === "" || rel === "") fail("an invalid <version>");
+  if (
+    !/^\d+$/.test(epochText) ||
+    ver === undefined ||
+    rel === undefined ||
+    ver === "" ||
+    rel === ""
+  )
+    fail("an invalid <version>");
   const checksum = attributesOf(block, "checksum") ?? fail("no <checksum>");
-  if (checksum.get("type") !== "sha256") fail(`checksum type ${JSON.stringify(checksum.get("type") ?? null)}; qus verifies sha256 only`);
+  if (checksum.get("type") !== "sha256")
+    fail(`checksum type ${JSON.stringify(checksum.get("type") ?? null)}; qus verifies sha256 only`);
   const sha256 = (textOf(block, "checksum") ?? "").toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(sha256)) fail("an invalid SHA-256");
   const size = attributesOf(block, "size")?.get("package");
   if (size === undefined || !/^\d+$/.test(size)) fail("no <size package=...>");
   const location = attributesOf(block, "location") ?? fail("no <location>");
-  if (location.has("xml:base")) fail("a location with xml:base; qus reads packages from the repository itself only");
+  if (location.has("xml:base"))
+    fail("a location with xml:base; qus reads packages from the repository itself only");
   const href = location.get("href") ?? "";
-  if (!isSafeRelativePath(href) || !href.endsWith(".rpm")) fail(`an unsafe location ${JSON.stringify(href)}`);
-  return { name, arch, evr: { epoch: Number(epochText), version: ver as string, release: rel as string }, sha256, size: Number(size), href };
+  if (!isSafeRelativePath(href) || !href.endsWith(".rpm"))
+    fail(`an unsafe location ${JSON.stringify(href)}`);
+  return {
+    name,
+    arch,
+    evr: { epoch: Number(epochText), version: ver as string, release: rel as string },
+    sha256,
+    size: Number(size),
+    href,
+  };
 }
 
 function wantedBlock(block: string, names: ReadonlySet<string>): PrimaryPackage | null {
@@ -63,7 +80,10 @@ function wantedBlock(block: string, names: ReadonlySet<string>): PrimaryPackage 
 }
 
 /** Streams an uncompressed primary.xml and returns the entries of the named packages. */
-export async function findPrimaryPackages(chunks: AsyncIterable<Uint8Array>, names: ReadonlySet<string>): Promise<PrimaryPackage[]> {
+export async function findPrimaryPackages(
+  chunks: AsyncIterable<Uint8Array>,
+  names: ReadonlySet<string>,
+): Promise<PrimaryPackage[]> {
   const found: PrimaryPackage[] = [];
   const decoder = new TextDecoder("utf-8");
   let buffer = "";
@@ -79,7 +99,8 @@ export async function findPrimaryPackages(chunks: AsyncIterable<Uint8Array>, nam
       start = end + END.length;
     }
     buffer = buffer.slice(start);
-    if (buffer.length > MAX_BLOCK_CHARS) throw new PrimaryFormatError(`a package entry longer than ${MAX_BLOCK_CHARS} characters`);
+    if (buffer.length > MAX_BLOCK_CHARS)
+      throw new PrimaryFormatError(`a package entry longer than ${MAX_BLOCK_CHARS} characters`);
   };
   for await (const chunk of chunks) {
     buffer += decoder.decode(chunk, { stream: true });
@@ -89,6 +110,7 @@ export async function findPrimaryPackages(chunks: AsyncIterable<Uint8Array>, nam
   buffer += decoder.decode();
   drain();
   if (!sawMetadata) throw new PrimaryFormatError("not a primary index (no <metadata> element)");
-  if (!/<\/metadata>\s*$/.test(buffer)) throw new PrimaryFormatError("the index ends early (no </metadata>)");
+  if (!/<\/metadata>\s*$/.test(buffer))
+    throw new PrimaryFormatError("the index ends early (no </metadata>)");
   return found;
 }

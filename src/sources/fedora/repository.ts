@@ -46,17 +46,28 @@ async function fileHead(path: string, length: number): Promise<Uint8Array> {
  * Lists the entries of `names` in the repository at `repoUrl` (ending in /). `label` names the
  * repository in messages (e.g. updates/41).
  */
-export async function fetchRepositoryPackages(repoUrl: string, label: string, names: ReadonlySet<string>, options: RepositoryOptions): Promise<PrimaryPackage[]> {
+export async function fetchRepositoryPackages(
+  repoUrl: string,
+  label: string,
+  names: ReadonlySet<string>,
+  options: RepositoryOptions,
+): Promise<PrimaryPackage[]> {
   const repomdUrl = joinUrl(repoUrl, "repodata/repomd.xml");
   let repomdBytes: Uint8Array;
   try {
-    repomdBytes = await fetchBytes({ url: repomdUrl, label: `${label} repomd.xml`, onProgress: options.onProgress }, { ...options.policy, maxBytes: Math.min(options.policy.maxBytes, MAX_REPOMD_BYTES) });
+    repomdBytes = await fetchBytes(
+      { url: repomdUrl, label: `${label} repomd.xml`, onProgress: options.onProgress },
+      { ...options.policy, maxBytes: Math.min(options.policy.maxBytes, MAX_REPOMD_BYTES) },
+    );
   } catch (error) {
     if (error instanceof HttpStatusError && error.status === 404) {
-      throw new RepositoryNotFoundError(`The mirror has no ${label} repository (${repomdUrl} does not exist)`, {
-        cause: error,
-        hint: "check source.release (a Fedora release number such as 41) and source.mirror (the directory holding releases/ and updates/)",
-      });
+      throw new RepositoryNotFoundError(
+        `The mirror has no ${label} repository (${repomdUrl} does not exist)`,
+        {
+          cause: error,
+          hint: "check source.release (a Fedora release number such as 41) and source.mirror (the directory holding releases/ and updates/)",
+        },
+      );
     }
     throw error;
   }
@@ -64,28 +75,44 @@ export async function fetchRepositoryPackages(repoUrl: string, label: string, na
   try {
     primary = parseRepomd(Buffer.from(repomdBytes).toString("utf8"));
   } catch (error) {
-    if (error instanceof RepomdFormatError) throw new SourceError(`${repomdUrl} cannot be used: ${error.message}`, { cause: error });
+    if (error instanceof RepomdFormatError)
+      throw new SourceError(`${repomdUrl} cannot be used: ${error.message}`, { cause: error });
     throw error;
   }
   const primaryUrl = joinUrl(repoUrl, primary.href);
-  const blob = await downloadToCache({ url: primaryUrl, label: `${label} ${primary.href.split("/").pop() ?? "primary"}`, onProgress: options.onProgress }, options.cache, primary, options.policy).catch(
-    (error: unknown) => {
-      if (error instanceof SourceError && /SHA-256 mismatch|expected \d+ bytes/.test(error.message)) {
-        throw new SourceError(`${primaryUrl} does not match the checksum ${label}'s repomd.xml lists for it (${error.message})`, {
+  const blob = await downloadToCache(
+    {
+      url: primaryUrl,
+      label: `${label} ${primary.href.split("/").pop() ?? "primary"}`,
+      onProgress: options.onProgress,
+    },
+    options.cache,
+    primary,
+    options.policy,
+  ).catch((error: unknown) => {
+    if (error instanceof SourceError && /SHA-256 mismatch|expected \d+ bytes/.test(error.message)) {
+      throw new SourceError(
+        `${primaryUrl} does not match the checksum ${label}'s repomd.xml lists for it (${error.message})`,
+        {
           cause: error,
           hint: "the mirror is being updated or serves damaged files; try again later or use another mirror",
-        });
-      }
-      throw error;
-    },
-  );
+        },
+      );
+    }
+    throw error;
+  });
   const compression = sniffCompression(await fileHead(blob.path, 8));
   try {
-    const chunks = compression === null ? createReadStream(blob.path) : decompress(createReadStream(blob.path), compression, options.decompress);
+    const chunks =
+      compression === null
+        ? createReadStream(blob.path)
+        : decompress(createReadStream(blob.path), compression, options.decompress);
     return await findPrimaryPackages(chunks, names);
   } catch (error) {
     if (error instanceof PrimaryFormatError || error instanceof DecompressionError) {
-      throw new SourceError(`${primaryUrl} (verified) cannot be read: ${error.message}`, { cause: error });
+      throw new SourceError(`${primaryUrl} (verified) cannot be read: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -10,15 +10,32 @@ import type { FedoraSourceConfig } from "../../config/types.js";
 import { SourceError } from "../../errors.js";
 import type { DecompressOptions } from "../archive/decompress.js";
 import { BlobCache, type CachedBlob } from "../cache.js";
-import { DEFAULT_DOWNLOAD_POLICY, downloadToCache, HttpStatusError, type DownloadPolicy } from "../download.js";
-import { readLockFile, sameLockSource, writeLockFile, type LockedEmulator, type LockedPackage, type SourceLock } from "../lock.js";
+import {
+  DEFAULT_DOWNLOAD_POLICY,
+  downloadToCache,
+  HttpStatusError,
+  type DownloadPolicy,
+} from "../download.js";
+import {
+  readLockFile,
+  sameLockSource,
+  writeLockFile,
+  type LockedEmulator,
+  type LockedPackage,
+  type SourceLock,
+} from "../lock.js";
 import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
 import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
 import { extractFromRpm } from "./extract.js";
 import { fedoraArchitecture, fedoraMemberPath, fedoraPackageFor } from "./families.js";
 import { loadTrustedKeys, type TrustedKeys } from "./keys.js";
 import type { PrimaryPackage } from "./primary.js";
-import { fetchRepositoryPackages, joinUrl, RepositoryNotFoundError, type RepositoryOptions } from "./repository.js";
+import {
+  fetchRepositoryPackages,
+  joinUrl,
+  RepositoryNotFoundError,
+  type RepositoryOptions,
+} from "./repository.js";
 import { compareEvr, formatEvr, parseEvr } from "./version.js";
 import { verifyPackage } from "./verify-package.js";
 
@@ -38,17 +55,29 @@ interface Choice {
 }
 
 function validateConfig(config: FedoraSourceConfig): void {
-  if (!Number.isSafeInteger(config.release) || config.release < 1) throw new SourceError(`source.release ${JSON.stringify(config.release)} is not a Fedora release number`);
+  if (!Number.isSafeInteger(config.release) || config.release < 1)
+    throw new SourceError(
+      `source.release ${JSON.stringify(config.release)} is not a Fedora release number`,
+    );
   if (config.version !== undefined && parseEvr(config.version) === null) {
-    throw new SourceError(`source.version ${JSON.stringify(config.version)} is not an RPM version-release`, { hint: 'write it as dnf shows it, e.g. "9.1.2-3.fc41" (with "2:" in front for an epoch)' });
+    throw new SourceError(
+      `source.version ${JSON.stringify(config.version)} is not an RPM version-release`,
+      { hint: 'write it as dnf shows it, e.g. "9.1.2-3.fc41" (with "2:" in front for an epoch)' },
+    );
   }
-  if (config.mirror !== undefined && !/^https?:\/\/[^/]/i.test(config.mirror)) throw new SourceError(`Mirror ${JSON.stringify(config.mirror)} is not an http:// or https:// URL`);
+  if (config.mirror !== undefined && !/^https?:\/\/[^/]/i.test(config.mirror))
+    throw new SourceError(
+      `Mirror ${JSON.stringify(config.mirror)} is not an http:// or https:// URL`,
+    );
 }
 
 /** The lock's `source` record: what must be equal for a lock to apply (not the mirror or key). */
 function lockSourceFor(config: FedoraSourceConfig): Record<string, string | boolean> {
-  const source: Record<string, string | boolean> = { type: "fedora", release: String(config.release) };
-  if (config.version !== undefined) source["version"] = config.version;
+  const source: Record<string, string | boolean> = {
+    type: "fedora",
+    release: String(config.release),
+  };
+  if (config.version !== undefined) source.version = config.version;
   return source;
 }
 
@@ -57,19 +86,41 @@ function matchesPin(entry: PrimaryPackage, pin: string): boolean {
   const wanted = parseEvr(pin);
   if (wanted === null) return false;
   const epochGiven = /^\d+:/.test(pin.trim());
-  return entry.evr.version === wanted.version && entry.evr.release === wanted.release && (!epochGiven || entry.evr.epoch === wanted.epoch);
+  return (
+    entry.evr.version === wanted.version &&
+    entry.evr.release === wanted.release &&
+    (!epochGiven || entry.evr.epoch === wanted.epoch)
+  );
 }
 
 function toLocked(choice: Choice): LockedPackage {
   const { entry } = choice;
-  return { package: entry.name, version: formatEvr(entry.evr), architecture: entry.arch, filename: choice.filename, size: entry.size, sha256: entry.sha256 };
+  return {
+    package: entry.name,
+    version: formatEvr(entry.evr),
+    architecture: entry.arch,
+    filename: choice.filename,
+    size: entry.size,
+    sha256: entry.sha256,
+  };
 }
 
 /** The index entry a locked package stands for (to verify a re-download against). */
 function fromLocked(pkg: LockedPackage): PrimaryPackage {
   const evr = parseEvr(pkg.version);
-  if (evr === null) throw new SourceError(`The lock file records ${pkg.package} with version ${JSON.stringify(pkg.version)}, which is not an RPM version`, { hint: "run with --upgrade to resolve again" });
-  return { name: pkg.package, arch: pkg.architecture, evr, sha256: pkg.sha256, size: pkg.size, href: pkg.filename };
+  if (evr === null)
+    throw new SourceError(
+      `The lock file records ${pkg.package} with version ${JSON.stringify(pkg.version)}, which is not an RPM version`,
+      { hint: "run with --upgrade to resolve again" },
+    );
+  return {
+    name: pkg.package,
+    arch: pkg.architecture,
+    evr,
+    sha256: pkg.sha256,
+    size: pkg.size,
+    href: pkg.filename,
+  };
 }
 
 class FedoraSource implements EmulatorSource {
@@ -93,7 +144,10 @@ class FedoraSource implements EmulatorSource {
     this.keysPromise ??= (async () => {
       if (this.config.key !== undefined) return loadTrustedKeys(this.config.key);
       const fallback = defaultFedoraKeyPath(this.config.release);
-      const present = await access(fallback).then(() => true, () => false);
+      const present = await access(fallback).then(
+        () => true,
+        () => false,
+      );
       return present ? loadTrustedKeys(fallback) : null;
     })();
     return this.keysPromise;
@@ -104,14 +158,23 @@ class FedoraSource implements EmulatorSource {
     const wanted = [...new Set(emulators)];
     const packageOf = new Map<string, string>();
     for (const emulator of wanted) {
-      if (!EMULATOR_NAME.test(emulator)) throw new SourceError(`${JSON.stringify(emulator)} is not a QEMU emulator program name`);
+      if (!EMULATOR_NAME.test(emulator))
+        throw new SourceError(`${JSON.stringify(emulator)} is not a QEMU emulator program name`);
       const name = fedoraPackageFor(emulator);
-      if (name === null) throw new SourceError(`Fedora ships no static emulator for ${emulator.replace(/^qemu-/, "")} (no qemu-user-static-<family> package holds ${emulator}-static)`);
+      if (name === null)
+        throw new SourceError(
+          `Fedora ships no static emulator for ${emulator.replace(/^qemu-/, "")} (no qemu-user-static-<family> package holds ${emulator}-static)`,
+        );
       packageOf.set(emulator, name);
     }
     const arch = fedoraArchitecture(context.host.target);
     if (arch === null) {
-      throw new SourceError(`Fedora publishes no packages for this host's architecture (${context.host.machine})`, { hint: "Fedora builds for x86_64, aarch64, ppc64le and s390x; use a local or Debian source here" });
+      throw new SourceError(
+        `Fedora publishes no packages for this host's architecture (${context.host.machine})`,
+        {
+          hint: "Fedora builds for x86_64, aarch64, ppc64le and s390x; use a local or Debian source here",
+        },
+      );
     }
     const cache = new BlobCache(context.cacheDir, context.hashFile);
     const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
@@ -119,28 +182,57 @@ class FedoraSource implements EmulatorSource {
       throw error;
     });
     const source = lockSourceFor(this.config);
-    const lockApplies = lock !== null && !context.upgrade && sameLockSource(lock.source, source) && lock.packages.every((p) => p.architecture === arch);
+    const lockApplies =
+      lock !== null &&
+      !context.upgrade &&
+      sameLockSource(lock.source, source) &&
+      lock.packages.every((p) => p.architecture === arch);
 
     const blobs = new Map<string, CachedBlob>();
     const used = new Map<string, LockedPackage>();
     let fromMirror = wanted;
-    if (lockApplies) fromMirror = await this.resolveFromLock(lock, wanted, packageOf, cache, context, blobs, used);
-    if (fromMirror.length > 0) await this.resolveFromMirror(fromMirror, packageOf, arch, cache, context, lock, blobs, used);
+    if (lockApplies)
+      fromMirror = await this.resolveFromLock(lock, wanted, packageOf, cache, context, blobs, used);
+    if (fromMirror.length > 0)
+      await this.resolveFromMirror(fromMirror, packageOf, arch, cache, context, lock, blobs, used);
 
     // With a lock that applies, what it records and is not wanted now stays: the lock changes only where needed.
-    const packages = new Map<string, LockedPackage>(lockApplies ? lock.packages.map((p) => [p.package, p]) : []);
+    const packages = new Map<string, LockedPackage>(
+      lockApplies ? lock.packages.map((p) => [p.package, p]) : [],
+    );
     for (const [name, pkg] of used) packages.set(name, pkg);
     const emulatorsRecord: Record<string, LockedEmulator> = {};
     if (lockApplies) {
-      for (const [name, entry] of Object.entries(lock.emulators)) if (packages.get(entry.package)?.sha256 === lock.packages.find((p) => p.package === entry.package)?.sha256) emulatorsRecord[name] = entry;
+      for (const [name, entry] of Object.entries(lock.emulators))
+        if (
+          packages.get(entry.package)?.sha256 ===
+          lock.packages.find((p) => p.package === entry.package)?.sha256
+        )
+          emulatorsRecord[name] = entry;
     }
-    for (const [emulator, blob] of blobs) emulatorsRecord[emulator] = { sha256: blob.sha256, size: blob.size, package: packageOf.get(emulator) as string };
+    for (const [emulator, blob] of blobs)
+      emulatorsRecord[emulator] = {
+        sha256: blob.sha256,
+        size: blob.size,
+        package: packageOf.get(emulator) as string,
+      };
     const kept = new Set(Object.values(emulatorsRecord).map((e) => e.package));
-    await writeLockFile(context.lockFile, { lockfileVersion: 1, source, packages: [...packages.values()].filter((p) => kept.has(p.package)), emulators: emulatorsRecord });
+    await writeLockFile(context.lockFile, {
+      lockfileVersion: 1,
+      source,
+      packages: [...packages.values()].filter((p) => kept.has(p.package)),
+      emulators: emulatorsRecord,
+    });
     return wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       const pkg = used.get(packageOf.get(emulator) as string) as LockedPackage;
-      return { emulator, path: blob.path, sha256: blob.sha256, size: blob.size, description: `${pkg.package} ${pkg.version} (fedora ${this.config.release})` };
+      return {
+        emulator,
+        path: blob.path,
+        sha256: blob.sha256,
+        size: blob.size,
+        description: `${pkg.package} ${pkg.version} (fedora ${this.config.release})`,
+      };
     });
   }
 
@@ -173,13 +265,22 @@ class FedoraSource implements EmulatorSource {
     }
     for (const [name, emulators] of toExtract) {
       const pkg = used.get(name) as LockedPackage;
-      const extracted = await this.fetchVerifyExtract({ entry: fromLocked(pkg), filename: pkg.filename, repository: "the lock file" }, emulators, cache, context, true);
+      const extracted = await this.fetchVerifyExtract(
+        { entry: fromLocked(pkg), filename: pkg.filename, repository: "the lock file" },
+        emulators,
+        cache,
+        context,
+        true,
+      );
       for (const [emulator, blob] of extracted) {
         const locked = lock.emulators[emulator] as LockedEmulator;
         if (locked.sha256 !== blob.sha256) {
-          throw new SourceError(`${emulator} extracted from ${pkg.filename} has SHA-256 ${blob.sha256}, but ${context.lockFile} records ${locked.sha256}`, {
-            hint: "the lock file was edited or comes from another package: run with --upgrade to resolve again",
-          });
+          throw new SourceError(
+            `${emulator} extracted from ${pkg.filename} has SHA-256 ${blob.sha256}, but ${context.lockFile} records ${locked.sha256}`,
+            {
+              hint: "the lock file was edited or comes from another package: run with --upgrade to resolve again",
+            },
+          );
         }
         blobs.set(emulator, blob);
       }
@@ -199,13 +300,31 @@ class FedoraSource implements EmulatorSource {
     used: Map<string, LockedPackage>,
   ): Promise<void> {
     const names = new Set(emulators.map((e) => packageOf.get(e) as string));
-    const repositoryOptions: RepositoryOptions = { cache, policy: this.policy, decompress: { env: context.env, ...this.options.decompress }, onProgress: context.onProgress };
+    const repositoryOptions: RepositoryOptions = {
+      cache,
+      policy: this.policy,
+      decompress: { env: context.env, ...this.options.decompress },
+      onProgress: context.onProgress,
+    };
     const repositories = fedoraRepositories(this.config.release, arch);
     const settled = await Promise.allSettled(
       repositories.map(async (repository) => {
         try {
-          const entries = await fetchRepositoryPackages(joinUrl(this.mirror, repository.path), repository.name, names, repositoryOptions);
-          return entries.filter((e) => e.arch === arch).map((entry): Choice => ({ entry, filename: posix.join(repository.path, entry.href), repository: repository.name }));
+          const entries = await fetchRepositoryPackages(
+            joinUrl(this.mirror, repository.path),
+            repository.name,
+            names,
+            repositoryOptions,
+          );
+          return entries
+            .filter((e) => e.arch === arch)
+            .map(
+              (entry): Choice => ({
+                entry,
+                filename: posix.join(repository.path, entry.href),
+                repository: repository.name,
+              }),
+            );
         } catch (error) {
           if (repository.optional && error instanceof RepositoryNotFoundError) {
             context.onWarning?.(`${error.message}; continuing with ${repositories[0]?.name} only`);
@@ -216,9 +335,13 @@ class FedoraSource implements EmulatorSource {
       }),
     );
     // Wait for every repository before failing, so no download is left running behind an error.
-    const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    const failed = settled.find(
+      (result): result is PromiseRejectedResult => result.status === "rejected",
+    );
     if (failed !== undefined) throw failed.reason;
-    const candidates = settled.flatMap((result) => (result.status === "fulfilled" ? result.value : []));
+    const candidates = settled.flatMap((result) =>
+      result.status === "fulfilled" ? result.value : [],
+    );
     const where = `Fedora ${this.config.release} (${repositories.map((r) => r.name).join(" and ")}, ${arch})`;
     for (const name of [...names].sort()) {
       const ofName = candidates.filter((c) => c.entry.name === name);
@@ -227,60 +350,115 @@ class FedoraSource implements EmulatorSource {
       if (pin !== undefined) {
         choice = ofName.find((c) => matchesPin(c.entry, pin));
         if (choice === undefined) {
-          const available = [...new Set(ofName.map((c) => formatEvr(c.entry.evr)))].join(", ") || "none";
-          throw new SourceError(`${where} has no ${name} version ${pin}`, { hint: `available: ${available}; change source.version or remove it` });
+          const available =
+            [...new Set(ofName.map((c) => formatEvr(c.entry.evr)))].join(", ") || "none";
+          throw new SourceError(`${where} has no ${name} version ${pin}`, {
+            hint: `available: ${available}; change source.version or remove it`,
+          });
         }
       } else {
-        for (const candidate of ofName) if (choice === undefined || compareEvr(candidate.entry.evr, choice.entry.evr) > 0) choice = candidate;
-        if (choice === undefined) throw new SourceError(`${where} has no package ${name}`, { hint: "check source.release; Fedora splits the static emulators into qemu-user-static-<family> packages since Fedora 37" });
+        for (const candidate of ofName)
+          if (choice === undefined || compareEvr(candidate.entry.evr, choice.entry.evr) > 0)
+            choice = candidate;
+        if (choice === undefined)
+          throw new SourceError(`${where} has no package ${name}`, {
+            hint: "check source.release; Fedora splits the static emulators into qemu-user-static-<family> packages since Fedora 37",
+          });
       }
       const pkg = toLocked(choice);
       used.set(name, pkg);
       const mine = emulators.filter((e) => packageOf.get(e) === name);
       // Emulators already extracted from this very package are reused from the cache.
-      const reusable = lock?.packages.some((p) => p.package === name && p.sha256 === pkg.sha256) === true ? lock.emulators : {};
+      const reusable =
+        lock?.packages.some((p) => p.package === name && p.sha256 === pkg.sha256) === true
+          ? lock.emulators
+          : {};
       const missing: string[] = [];
       for (const emulator of mine) {
         const locked = reusable[emulator];
         const path = locked === undefined ? null : await cache.get(locked.sha256, locked.size);
-        if (path !== null && locked !== undefined) blobs.set(emulator, { path, sha256: locked.sha256, size: locked.size });
+        if (path !== null && locked !== undefined)
+          blobs.set(emulator, { path, sha256: locked.sha256, size: locked.size });
         else missing.push(emulator);
       }
-      if (missing.length > 0) for (const [emulator, blob] of await this.fetchVerifyExtract(choice, missing, cache, context, false)) blobs.set(emulator, blob);
+      if (missing.length > 0)
+        for (const [emulator, blob] of await this.fetchVerifyExtract(
+          choice,
+          missing,
+          cache,
+          context,
+          false,
+        ))
+          blobs.set(emulator, blob);
     }
   }
 
   /** Downloads a package (checked against its index size and SHA-256), verifies it, extracts `emulators`. */
-  private async fetchVerifyExtract(choice: Choice, emulators: readonly string[], cache: BlobCache, context: SourceContext, locked: boolean): Promise<Map<string, CachedBlob>> {
+  private async fetchVerifyExtract(
+    choice: Choice,
+    emulators: readonly string[],
+    cache: BlobCache,
+    context: SourceContext,
+    locked: boolean,
+  ): Promise<Map<string, CachedBlob>> {
     const { entry, filename } = choice;
     const url = joinUrl(this.mirror, filename);
     const fileName = posix.basename(filename);
     let rpm: CachedBlob;
     try {
-      rpm = await downloadToCache({ url, label: fileName, onProgress: context.onProgress }, cache, entry, this.policy);
+      rpm = await downloadToCache(
+        { url, label: fileName, onProgress: context.onProgress },
+        cache,
+        entry,
+        this.policy,
+      );
     } catch (error) {
       if (error instanceof HttpStatusError && error.status === 404) {
-        throw new SourceError(locked ? `The locked package ${fileName} is no longer at ${url}` : `The ${choice.repository} index lists ${filename}, but ${url} does not exist`, {
-          cause: error,
-          hint: locked ? "run with --upgrade to resolve the current version and update the lock file" : "the mirror is being updated or is incomplete; try again later or use another mirror",
-        });
+        throw new SourceError(
+          locked
+            ? `The locked package ${fileName} is no longer at ${url}`
+            : `The ${choice.repository} index lists ${filename}, but ${url} does not exist`,
+          {
+            cause: error,
+            hint: locked
+              ? "run with --upgrade to resolve the current version and update the lock file"
+              : "the mirror is being updated or is incomplete; try again later or use another mirror",
+          },
+        );
       }
       throw error;
     }
     const where = `${entry.name}-${formatEvr(entry.evr)}.${entry.arch} (${filename})`;
     const pinnedSha256 = this.config.sha256?.[fileName] ?? this.config.sha256?.[entry.name];
     const keys = pinnedSha256 === undefined ? await this.keys() : null;
-    const verified = await verifyPackage(rpm.path, entry, { keys, pinnedSha256, fileSha256: rpm.sha256 }, where);
-    if (verified.trust === "pin") context.onWarning?.(`${where} was accepted by its SHA-256 pin in source.sha256, without a signature check`);
-    return extractFromRpm(rpm.path, verified, emulators.map((emulator) => ({ emulator, member: fedoraMemberPath(emulator) })), cache, {
-      host: context.host,
+    const verified = await verifyPackage(
+      rpm.path,
+      entry,
+      { keys, pinnedSha256, fileSha256: rpm.sha256 },
       where,
-      decompress: { env: context.env, ...this.options.decompress },
-    });
+    );
+    if (verified.trust === "pin")
+      context.onWarning?.(
+        `${where} was accepted by its SHA-256 pin in source.sha256, without a signature check`,
+      );
+    return extractFromRpm(
+      rpm.path,
+      verified,
+      emulators.map((emulator) => ({ emulator, member: fedoraMemberPath(emulator) })),
+      cache,
+      {
+        host: context.host,
+        where,
+        decompress: { env: context.env, ...this.options.decompress },
+      },
+    );
   }
 }
 
 /** Creates the Fedora source for a config; `options` only matter to tests. */
-export function createFedoraSource(config: FedoraSourceConfig, options: FedoraSourceOptions = {}): EmulatorSource {
+export function createFedoraSource(
+  config: FedoraSourceConfig,
+  options: FedoraSourceOptions = {},
+): EmulatorSource {
   return new FedoraSource(config, options);
 }

@@ -15,7 +15,11 @@ const EVR_TEXT = /^(?:(\d+):)?([A-Za-z0-9._+~^]+)-([A-Za-z0-9._+~^]+)$/;
 export function parseEvr(text: string): Evr | null {
   const match = EVR_TEXT.exec(text.trim());
   if (match === null) return null;
-  return { epoch: match[1] === undefined ? 0 : Number(match[1]), version: match[2] as string, release: match[3] as string };
+  return {
+    epoch: match[1] === undefined ? 0 : Number(match[1]),
+    version: match[2] as string,
+    release: match[3] as string,
+  };
 }
 
 /** `version-release`, with `epoch:` in front only when the epoch is not 0 (as dnf prints it). */

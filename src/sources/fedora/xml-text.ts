@@ -16,7 +16,9 @@ export function attributesOf(xml: string, element: string): Map<string, string> 
   const match = new RegExp(`<${element}(\\s[^>]*)?/?>`).exec(xml);
   if (match === null) return null;
   const attributes = new Map<string, string>();
-  for (const attr of (match[1] ?? "").matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+  for (const attr of (match[1] ?? "").matchAll(
+    /([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g,
+  )) {
     attributes.set(attr[1] as string, decodeXmlText(attr[2] ?? attr[3] ?? ""));
   }
   return attributes;

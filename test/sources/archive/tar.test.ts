@@ -4,7 +4,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { ChunkReader } from "../../../src/sources/archive/chunk-reader.js";
-import { isTarHeader, readTar, TarFormatError, type TarEntry } from "../../../src/sources/archive/tar.js";
+import {
+  isTarHeader,
+  readTar,
+  TarFormatError,
+  type TarEntry,
+} from "../../../src/sources/archive/tar.js";
 import { tempDirs } from "../temp-dirs.js";
 
 const makeDir = tempDirs();
@@ -13,7 +18,10 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-async function collect(bytes: Uint8Array, size = 4096): Promise<Array<{ entry: TarEntry; content: Buffer }>> {
+async function collect(
+  bytes: Uint8Array,
+  size = 4096,
+): Promise<Array<{ entry: TarEntry; content: Buffer }>> {
   const out = [];
   for await (const { entry, body } of readTar(chunked(bytes, size))) {
     const parts: Uint8Array[] = [];
@@ -36,23 +44,41 @@ beforeAll(async () => {
   await mkdir(join(tree, "d".repeat(120)), { recursive: true });
   await writeFile(join(tree, longName), "long name content");
   for (const format of ["gnu", "pax", "ustar"]) {
-    const args = ["--sort=name", "--owner=0", "--group=0", `--format=${format}`, "-cf", join(dir, `${format}.tar`), "-C", tree, "."];
+    const args = [
+      "--sort=name",
+      "--owner=0",
+      "--group=0",
+      `--format=${format}`,
+      "-cf",
+      join(dir, `${format}.tar`),
+      "-C",
+      tree,
+      ".",
+    ];
     if (format === "ustar") args.splice(args.indexOf("."), 1, "./usr");
     execFileSync("tar", args);
   }
 });
 
 describe("readTar", () => {
-  test.each(["gnu", "pax"])("reads files, links and long names from a GNU tar --format=%s archive", async (format) => {
-    const entries = await collect(await readFile(join(dir, `${format}.tar`)));
-    const byPath = new Map(entries.map((e) => [e.entry.path.replace(/^\.\//, "").replace(/\/$/, ""), e]));
-    expect(byPath.get("usr/bin/qemu-aarch64")?.entry.type).toBe("file");
-    expect(byPath.get("usr/bin/qemu-aarch64")?.content).toEqual(Buffer.alloc(70_000, 0x61));
-    expect(byPath.get("usr/bin/qemu-aarch64-static")?.entry).toMatchObject({ type: "symlink", linkTarget: "qemu-aarch64" });
-    expect(byPath.get("usr/bin/qemu-hard")?.entry.type).toBe("hardlink");
-    expect(byPath.get(longName)?.content.toString()).toBe("long name content");
-    expect(byPath.get("usr/bin")?.entry.type).toBe("directory");
-  });
+  test.each(["gnu", "pax"])(
+    "reads files, links and long names from a GNU tar --format=%s archive",
+    async (format) => {
+      const entries = await collect(await readFile(join(dir, `${format}.tar`)));
+      const byPath = new Map(
+        entries.map((e) => [e.entry.path.replace(/^\.\//, "").replace(/\/$/, ""), e]),
+      );
+      expect(byPath.get("usr/bin/qemu-aarch64")?.entry.type).toBe("file");
+      expect(byPath.get("usr/bin/qemu-aarch64")?.content).toEqual(Buffer.alloc(70_000, 0x61));
+      expect(byPath.get("usr/bin/qemu-aarch64-static")?.entry).toMatchObject({
+        type: "symlink",
+        linkTarget: "qemu-aarch64",
+      });
+      expect(byPath.get("usr/bin/qemu-hard")?.entry.type).toBe("hardlink");
+      expect(byPath.get(longName)?.content.toString()).toBe("long name content");
+      expect(byPath.get("usr/bin")?.entry.type).toBe("directory");
+    },
+  );
 
   test("reads a ustar archive with prefix-split names", async () => {
     const entries = await collect(await readFile(join(dir, "ustar.tar")), 1);
@@ -81,11 +107,13 @@ describe("readTar", () => {
 
   test("never throws anything but TarFormatError on random input (property)", async () => {
     const base = await readFile(join(dir, "ustar.tar"));
-    const input = fc.tuple(fc.nat(base.length), fc.uint8Array({ maxLength: 1200 }), fc.nat(2048)).map(([cut, noise, flip]) => {
-      const bytes = Buffer.concat([base.subarray(0, cut), Buffer.from(noise)]);
-      if (flip < bytes.length) bytes[flip] = (bytes[flip] as number) ^ 0x5a;
-      return bytes;
-    });
+    const input = fc
+      .tuple(fc.nat(base.length), fc.uint8Array({ maxLength: 1200 }), fc.nat(2048))
+      .map(([cut, noise, flip]) => {
+        const bytes = Buffer.concat([base.subarray(0, cut), Buffer.from(noise)]);
+        if (flip < bytes.length) bytes[flip] = (bytes[flip] as number) ^ 0x5a;
+        return bytes;
+      });
     await fc.assert(
       fc.asyncProperty(input, async (bytes) => {
         try {
@@ -107,7 +135,8 @@ describe("isTarHeader", () => {
       const entryHeaders: number[] = [];
       for await (const _ of readTar(reader)) entryHeaders.push(reader.consumed - 512);
       const found: number[] = [];
-      for (let at = 0; at + 512 <= bytes.length; at += 512) if (isTarHeader(bytes.subarray(at, at + 512))) found.push(at);
+      for (let at = 0; at + 512 <= bytes.length; at += 512)
+        if (isTarHeader(bytes.subarray(at, at + 512))) found.push(at);
       // GNU long names and pax records have headers of their own, before their entry's.
       if (format === "ustar") expect(found).toEqual(entryHeaders);
       else expect(found).toEqual(expect.arrayContaining(entryHeaders));

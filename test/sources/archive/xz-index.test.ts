@@ -10,14 +10,22 @@ import { describe, expect, test } from "vitest";
 import { bytesSource, openFileSource } from "../../../src/sources/archive/byte-source.js";
 import { crc32 } from "../../../src/sources/archive/crc32.js";
 import { readDebLayout } from "../../../src/sources/archive/deb.js";
-import { checkSize, readXzLayout, xzRun, XzIndexError, type XzLayout } from "../../../src/sources/archive/xz-index.js";
+import {
+  checkSize,
+  readXzLayout,
+  xzRun,
+  XzIndexError,
+  type XzLayout,
+} from "../../../src/sources/archive/xz-index.js";
 import { qemuDeb } from "../../helpers/fixtures.js";
 
 /** Compressible, not trivial: `size` bytes of hex text from a seed. */
 function text(size: number, seed = 0): Buffer {
   const parts: string[] = [];
   for (let i = 0, length = 0; length < size; i++) {
-    const part = createHash("sha256").update(`${seed}:${i % 3000}`).digest("hex");
+    const part = createHash("sha256")
+      .update(`${seed}:${i % 3000}`)
+      .digest("hex");
     parts.push(part);
     length += part.length;
   }
@@ -30,7 +38,10 @@ function xz(data: Buffer, args: string[]): Buffer {
 
 /** The blocks as `xz --robot -lv` lists them: [compressed offset, uncompressed offset, total size, uncompressed size]. */
 function xzListsBlocks(file: Buffer): number[][] {
-  const path = join(tmpdir(), `qus-xz-list-${process.pid}-${Math.random().toString(16).slice(2)}.xz`);
+  const path = join(
+    tmpdir(),
+    `qus-xz-list-${process.pid}-${Math.random().toString(16).slice(2)}.xz`,
+  );
   writeFileSync(path, file);
   let listing: string;
   try {
@@ -50,7 +61,11 @@ function xzListsBlocks(file: Buffer): number[][] {
 /** Decodes a run stream with xz(1), which also checks the index made for it. */
 function decodeRun(file: Buffer, layout: XzLayout, from: number, base = 0): Buffer {
   const run = xzRun(layout, from);
-  const input = Buffer.concat([run.head, file.subarray(run.start - base, run.end - base), run.tail]);
+  const input = Buffer.concat([
+    run.head,
+    file.subarray(run.start - base, run.end - base),
+    run.tail,
+  ]);
   return execFileSync("xz", ["-dc"], { input, maxBuffer: 256 * 1024 * 1024 });
 }
 
@@ -67,7 +82,14 @@ describe("readXzLayout", () => {
 
   test("lists the blocks xz(1) lists, and the total size", async () => {
     const layout = await readXzLayout(bytesSource(file), 0, file.length);
-    expect(layout.blocks.map((b) => [b.compressedOffset, b.uncompressedOffset, b.totalSize, b.uncompressedSize])).toEqual(xzListsBlocks(file));
+    expect(
+      layout.blocks.map((b) => [
+        b.compressedOffset,
+        b.uncompressedOffset,
+        b.totalSize,
+        b.uncompressedSize,
+      ]),
+    ).toEqual(xzListsBlocks(file));
     expect(layout.blocks.length).toBe(10);
     expect(layout.uncompressedSize).toBe(original.length);
     expect(layout.streamHeader).toEqual(Uint8Array.from(file.subarray(0, 12)));
@@ -82,10 +104,17 @@ describe("readXzLayout", () => {
   });
 
   test("reads a stream in the middle of a bigger file (a .deb member), and tolerates stream padding", async () => {
-    const padded = Buffer.concat([Buffer.from("some ar header bytes"), file, Buffer.alloc(8), Buffer.from("\n")]);
+    const padded = Buffer.concat([
+      Buffer.from("some ar header bytes"),
+      file,
+      Buffer.alloc(8),
+      Buffer.from("\n"),
+    ]);
     const layout = await readXzLayout(bytesSource(padded), 20, file.length + 8);
     expect(layout.blocks[0]?.compressedOffset).toBe(20 + 12);
-    expect(decodeRun(padded, layout, 3).equals(original.subarray(layout.blocks[3]?.uncompressedOffset))).toBe(true);
+    expect(
+      decodeRun(padded, layout, 3).equals(original.subarray(layout.blocks[3]?.uncompressedOffset)),
+    ).toBe(true);
   });
 
   test("the real bookworm package: 16 blocks of 24 MiB, 388 MB of tar", async () => {
@@ -95,7 +124,9 @@ describe("readXzLayout", () => {
       const layout = await readXzLayout(deb, data.offset, data.size);
       expect(layout.blocks).toHaveLength(16);
       expect(layout.uncompressedSize).toBe(388321280);
-      expect(layout.blocks.slice(0, 15).every((b) => b.uncompressedSize === 24 * 1024 * 1024)).toBe(true);
+      expect(layout.blocks.slice(0, 15).every((b) => b.uncompressedSize === 24 * 1024 * 1024)).toBe(
+        true,
+      );
       expect(layout.blocks.at(-1)?.compressedOffset).toBe(data.offset + 60837948);
     } finally {
       await deb.close();
@@ -104,7 +135,9 @@ describe("readXzLayout", () => {
 
   test("refuses what it cannot use: damage, truncation, several streams, not xz", async () => {
     const refuse = async (bytes: Buffer, pattern: RegExp) => {
-      const error = await readXzLayout(bytesSource(bytes), 0, bytes.length).catch((e: unknown) => e);
+      const error = await readXzLayout(bytesSource(bytes), 0, bytes.length).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(XzIndexError);
       expect((error as Error).message).toMatch(pattern);
     };
@@ -136,9 +169,20 @@ describe("readXzLayout", () => {
           const data = text(size, seed);
           const compressed = xz(data, ["-T2", `--block-size=${blockKiB}KiB`, `--check=${check}`]);
           const layout = await readXzLayout(bytesSource(compressed), 0, compressed.length);
-          expect(layout.blocks.map((b) => [b.compressedOffset, b.uncompressedOffset, b.totalSize, b.uncompressedSize])).toEqual(xzListsBlocks(compressed));
+          expect(
+            layout.blocks.map((b) => [
+              b.compressedOffset,
+              b.uncompressedOffset,
+              b.totalSize,
+              b.uncompressedSize,
+            ]),
+          ).toEqual(xzListsBlocks(compressed));
           const from = seed % layout.blocks.length;
-          expect(decodeRun(compressed, layout, from).equals(data.subarray(layout.blocks[from]?.uncompressedOffset))).toBe(true);
+          expect(
+            decodeRun(compressed, layout, from).equals(
+              data.subarray(layout.blocks[from]?.uncompressedOffset),
+            ),
+          ).toBe(true);
         },
       ),
       { numRuns: 25 },

@@ -13,8 +13,17 @@ import { tempDirs } from "../temp-dirs.js";
 
 const makeDir = tempDirs();
 
-const ORIGINAL = Buffer.from(Array.from({ length: 40_000 }, (_, i) => createHash("sha256").update(String(i % 7000)).digest("hex")).join(""));
-const COMPRESSED = execFileSync("xz", ["-c", "-0", "-T2", "--block-size=256KiB"], { input: ORIGINAL, maxBuffer: 64 * 1024 * 1024 });
+const ORIGINAL = Buffer.from(
+  Array.from({ length: 40_000 }, (_, i) =>
+    createHash("sha256")
+      .update(String(i % 7000))
+      .digest("hex"),
+  ).join(""),
+);
+const COMPRESSED = execFileSync("xz", ["-c", "-0", "-T2", "--block-size=256KiB"], {
+  input: ORIGINAL,
+  maxBuffer: 64 * 1024 * 1024,
+});
 
 let path: string;
 let layout: XzLayout;
@@ -39,14 +48,34 @@ const suffixFrom = (from: number) => ORIGINAL.subarray(layout.blocks[from]?.unco
 describe("XzWasmPool", () => {
   test("the module taken from xz-decompress is a compiled module with the exports the worker drives", async () => {
     const module = await loadXzWasmModule();
-    const wasm = (globalThis as unknown as { WebAssembly: { Module: { exports(m: unknown): Array<{ name: string }> } } }).WebAssembly;
+    const wasm = (
+      globalThis as unknown as {
+        WebAssembly: { Module: { exports(m: unknown): Array<{ name: string }> } };
+      }
+    ).WebAssembly;
     const names = wasm.Module.exports(module).map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(["memory", "create_context", "destroy_context", "supply_input", "get_next_output"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "memory",
+        "create_context",
+        "destroy_context",
+        "supply_input",
+        "get_next_output",
+      ]),
+    );
   });
 
   test("decodes a whole file and runs from any block, several at once on two threads, like xz(1)", async () => {
     expect(layout.blocks.length).toBeGreaterThan(5);
-    const whole = drain(pool.decode({ path, head: new Uint8Array(0), start: 0, end: COMPRESSED.length, tail: new Uint8Array(0) }));
+    const whole = drain(
+      pool.decode({
+        path,
+        head: new Uint8Array(0),
+        start: 0,
+        end: COMPRESSED.length,
+        tail: new Uint8Array(0),
+      }),
+    );
     const runs = [1, 3, layout.blocks.length - 1].map((from) => drain(pool.decode(runFrom(from))));
     expect((await whole).equals(ORIGINAL)).toBe(true);
     const decoded = await Promise.all(runs);
@@ -97,8 +126,12 @@ describe("XzWasmPool", () => {
     for (let i = 2000; i < bad.length - 100; i += 5000) bad[i] = (bad[i] as number) ^ 0x55;
     const badPath = join(await makeDir("qus-xz-bad-"), "bad.xz");
     await writeFile(badPath, bad);
-    await expect(drain(pool.decode({ ...runFrom(0), path: badPath }))).rejects.toThrow(DecompressionError);
-    await expect(drain(pool.decode({ ...runFrom(0), path: `${badPath}.missing` }))).rejects.toThrow(/cannot open the package/);
+    await expect(drain(pool.decode({ ...runFrom(0), path: badPath }))).rejects.toThrow(
+      DecompressionError,
+    );
+    await expect(drain(pool.decode({ ...runFrom(0), path: `${badPath}.missing` }))).rejects.toThrow(
+      /cannot open the package/,
+    );
     expect((await drain(pool.decode(runFrom(1)))).equals(suffixFrom(1))).toBe(true);
   });
 

@@ -7,9 +7,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { blockAt, candidateBlocks, comparePaths, nextStep, SearchState, shouldReadOn, type FirstEntry, type SearchView } from "../../../src/sources/debian/block-search.js";
+import {
+  blockAt,
+  candidateBlocks,
+  comparePaths,
+  nextStep,
+  SearchState,
+  shouldReadOn,
+  type FirstEntry,
+  type SearchView,
+} from "../../../src/sources/debian/block-search.js";
 
-const view = (first: FirstEntry[], pending: string[], extra: Partial<SearchView> = {}): SearchView => ({
+const view = (
+  first: FirstEntry[],
+  pending: string[],
+  extra: Partial<SearchView> = {},
+): SearchView => ({
   first,
   scanned: first.map(() => false),
   pending,
@@ -19,18 +32,47 @@ const view = (first: FirstEntry[], pending: string[], extra: Partial<SearchView>
 
 describe("comparePaths", () => {
   test("orders as a sorted tree walk (dpkg-deb, tar --sort=name): a directory's entries before a longer sibling", () => {
-    const paths = ["usr/bin-extra", "usr/bin/zz", "", "usr/bin", "usr", "usr/bin/a", "usr/share/doc/x", "usr/bin.d/y"];
-    expect([...paths].sort(comparePaths)).toEqual(["", "usr", "usr/bin", "usr/bin/a", "usr/bin/zz", "usr/bin-extra", "usr/bin.d/y", "usr/share/doc/x"]);
+    const paths = [
+      "usr/bin-extra",
+      "usr/bin/zz",
+      "",
+      "usr/bin",
+      "usr",
+      "usr/bin/a",
+      "usr/share/doc/x",
+      "usr/bin.d/y",
+    ];
+    expect([...paths].sort(comparePaths)).toEqual([
+      "",
+      "usr",
+      "usr/bin",
+      "usr/bin/a",
+      "usr/bin/zz",
+      "usr/bin-extra",
+      "usr/bin.d/y",
+      "usr/share/doc/x",
+    ]);
     expect(comparePaths("a/b", "a/b")).toBe(0);
   });
 
   test("agrees with GNU tar --sort=name on a tree with such names", () => {
     const dir = mkdtempSync(join(tmpdir(), "qus-order-"));
     try {
-      for (const d of ["usr/bin", "usr/bin.d", "usr/bin-extra", "usr/share/doc"]) mkdirSync(join(dir, d), { recursive: true });
-      for (const f of ["usr/bin/zz", "usr/bin/a", "usr/bin.d/y", "usr/bin-extra/q", "usr/share/doc/x", "usr/bin0"]) writeFileSync(join(dir, f), "");
+      for (const d of ["usr/bin", "usr/bin.d", "usr/bin-extra", "usr/share/doc"])
+        mkdirSync(join(dir, d), { recursive: true });
+      for (const f of [
+        "usr/bin/zz",
+        "usr/bin/a",
+        "usr/bin.d/y",
+        "usr/bin-extra/q",
+        "usr/share/doc/x",
+        "usr/bin0",
+      ])
+        writeFileSync(join(dir, f), "");
       const tar = execFileSync("tar", ["-cf", "-", "--sort=name", "-C", dir, "."]);
-      const listed = execFileSync("tar", ["-tf", "-"], { input: tar, encoding: "utf8" }).trim().split("\n");
+      const listed = execFileSync("tar", ["-tf", "-"], { input: tar, encoding: "utf8" })
+        .trim()
+        .split("\n");
       const paths = listed.map((p) => p.replace(/^\.\/?/, "").replace(/\/$/, ""));
       expect(paths).toContain("usr/bin-extra/q");
       expect([...paths].sort(comparePaths)).toEqual(paths);
@@ -46,7 +88,11 @@ describe("candidateBlocks", () => {
     expect(candidateBlocks(first, "b")).toEqual({ lo: 0, hi: 1, unknown: [1] });
     expect(candidateBlocks(first, "m")).toEqual({ lo: 2, hi: 4, unknown: [4] });
     expect(candidateBlocks(first, "z")).toEqual({ lo: 5, hi: 5, unknown: [] });
-    expect(candidateBlocks([undefined, undefined, undefined], "q")).toEqual({ lo: 0, hi: 2, unknown: [1, 2] });
+    expect(candidateBlocks([undefined, undefined, undefined], "q")).toEqual({
+      lo: 0,
+      hi: 2,
+      unknown: [1, 2],
+    });
   });
 
   test("a path sorting before a block it must be after gives an empty range (not sorted)", () => {
@@ -66,20 +112,39 @@ describe("nextStep", () => {
   test("decodes a block known to hold a wanted path first, unless a decoder is in it or just before it", () => {
     const first: FirstEntry[] = ["", "c", "h", "q", undefined];
     expect(nextStep(view(first, ["d"]))).toEqual({ kind: "start", block: 1 });
-    expect(nextStep(view(first, ["d"], { active: [{ id: 0, start: 0, block: 0 }] }))).toEqual({ kind: "wait" });
+    expect(nextStep(view(first, ["d"], { active: [{ id: 0, start: 0, block: 0 }] }))).toEqual({
+      kind: "wait",
+    });
   });
 
   test("probes the unknown range of the last pending path", () => {
-    const first: FirstEntry[] = ["", undefined, undefined, "k", undefined, undefined, undefined, undefined];
+    const first: FirstEntry[] = [
+      "",
+      undefined,
+      undefined,
+      "k",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ];
     const next = nextStep(view(first, ["b", "m"], { active: [{ id: 0, start: 0, block: 0 }] }));
     expect(next).toEqual({ kind: "start", block: 6 });
   });
 
   test("gives up when the archive is not sorted, or a path is not where sorting puts it", () => {
-    expect(nextStep(view(["m", "c"], ["d"]))).toMatchObject({ kind: "give-up", reason: expect.stringMatching(/not sorted/) });
+    expect(nextStep(view(["m", "c"], ["d"]))).toMatchObject({
+      kind: "give-up",
+      reason: expect.stringMatching(/not sorted/),
+    });
     const scanned = view(["", "c", "h"], ["d"], { scanned: [true, true, false] });
-    expect(nextStep(scanned)).toMatchObject({ kind: "give-up", reason: expect.stringMatching(/not in blocks 1..1/) });
-    expect(nextStep(view(["", "c", "h"], ["d"], { scanned: [true, false, true], active: [] }))).toEqual({ kind: "start", block: 1 });
+    expect(nextStep(scanned)).toMatchObject({
+      kind: "give-up",
+      reason: expect.stringMatching(/not in blocks 1..1/),
+    });
+    expect(
+      nextStep(view(["", "c", "h"], ["d"], { scanned: [true, false, true], active: [] })),
+    ).toEqual({ kind: "start", block: 1 });
   });
 
   test("waits when nothing is pending", () => {
@@ -114,7 +179,9 @@ describe("shouldReadOn", () => {
 describe("blockAt and SearchState", () => {
   test("blockAt finds the block of an offset", () => {
     const starts = [0, 100, 200, 300];
-    expect([0, 99, 100, 250, 300, 10_000].map((o) => blockAt(starts, o))).toEqual([0, 0, 1, 2, 3, 3]);
+    expect([0, 99, 100, 250, 300, 10_000].map((o) => blockAt(starts, o))).toEqual([
+      0, 0, 1, 2, 3, 3,
+    ]);
   });
 
   test("a decoder's headers tell each block's first entry, blocks without one, and what was fully seen", () => {
@@ -148,12 +215,21 @@ function archive(paths: readonly string[], sizes: readonly number[]): Entry[] {
 }
 
 /** Runs decoders round-robin, an entry per turn, exactly as runDecoder does; returns what was found. */
-function simulate(entries: readonly Entry[], blockSize: number, wanted: readonly string[], slots: number) {
-  const end = (entries.at(-1)?.header ?? 0) + 512 + Math.ceil((entries.at(-1)?.size ?? 0) / 512) * 512 + 1024;
+function simulate(
+  entries: readonly Entry[],
+  blockSize: number,
+  wanted: readonly string[],
+  slots: number,
+) {
+  const end =
+    (entries.at(-1)?.header ?? 0) + 512 + Math.ceil((entries.at(-1)?.size ?? 0) / 512) * 512 + 1024;
   const starts = Array.from({ length: Math.ceil(end / blockSize) }, (_, k) => k * blockSize);
   const state = new SearchState(starts, wanted);
   const found = new Set<string>();
-  const runs = new Map<number, { id: number; start: number; block: number; index: number; current: number; first: boolean }>();
+  const runs = new Map<
+    number,
+    { id: number; start: number; block: number; index: number; current: number; first: boolean }
+  >();
   let nextId = 0;
   let gaveUp = false;
   let decoded = 0;
@@ -166,7 +242,14 @@ function simulate(entries: readonly Entry[], blockSize: number, wanted: readonly
       }
       if (step.kind === "wait") return;
       const index = entries.findIndex((e) => e.header >= (starts[step.block] as number));
-      const run = { id: nextId++, start: step.block, block: step.block, index, current: step.block, first: true };
+      const run = {
+        id: nextId++,
+        start: step.block,
+        block: step.block,
+        index,
+        current: step.block,
+        first: true,
+      };
       runs.set(run.id, run);
       state.active.set(run.id, run);
       if (index < 0) {
@@ -208,15 +291,56 @@ function simulate(entries: readonly Entry[], blockSize: number, wanted: readonly
   return { found, gaveUp, decoded, total: end };
 }
 
-const names = fc.uniqueArray(fc.stringMatching(/^[a-z0-9_-]{1,12}$/), { minLength: 2, maxLength: 60 });
+const names = fc.uniqueArray(fc.stringMatching(/^[a-z0-9_-]{1,12}$/), {
+  minLength: 2,
+  maxLength: 60,
+});
 
 describe("the search, simulated", () => {
   test("the real bookworm layout: five targets in about a third of what reading from the start decodes", () => {
-    const targets = ["aarch64", "aarch64_be", "alpha", "arm", "armeb", "cris", "hexagon", "hppa", "i386", "loongarch64", "m68k", "microblaze", "microblazeel", "mips", "mips64", "mips64el", "mipsel", "mipsn32", "mipsn32el", "nios2", "or1k", "ppc", "ppc64", "ppc64le", "riscv32", "riscv64", "s390x", "sh4", "sh4eb", "sparc", "sparc32plus", "sparc64", "x86_64", "xtensa", "xtensaeb"];
+    const targets = [
+      "aarch64",
+      "aarch64_be",
+      "alpha",
+      "arm",
+      "armeb",
+      "cris",
+      "hexagon",
+      "hppa",
+      "i386",
+      "loongarch64",
+      "m68k",
+      "microblaze",
+      "microblazeel",
+      "mips",
+      "mips64",
+      "mips64el",
+      "mipsel",
+      "mipsn32",
+      "mipsn32el",
+      "nios2",
+      "or1k",
+      "ppc",
+      "ppc64",
+      "ppc64le",
+      "riscv32",
+      "riscv64",
+      "s390x",
+      "sh4",
+      "sh4eb",
+      "sparc",
+      "sparc32plus",
+      "sparc64",
+      "x86_64",
+      "xtensa",
+      "xtensaeb",
+    ];
     const paths = ["", "usr/", "usr/bin/", ...targets.map((t) => `usr/bin/qemu-${t}-static`)];
     const sizes = [0, 0, 0, ...targets.map((_, i) => 10_000_000 + ((i * 7919) % 3_000_000))];
     const entries = archive(paths, sizes);
-    const wanted = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"].map((t) => `usr/bin/qemu-${t}-static`);
+    const wanted = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"].map(
+      (t) => `usr/bin/qemu-${t}-static`,
+    );
     const result = simulate(entries, 24 * 1024 * 1024, wanted, 2);
     expect(result.gaveUp).toBe(false);
     expect([...result.found].sort()).toEqual([...wanted].sort());
@@ -235,32 +359,26 @@ describe("the search, simulated", () => {
 
   test("property: in a sorted archive every wanted path is found, whatever the sizes, blocks and decoder count", () => {
     fc.assert(
-      fc.property(
-        ...scenario,
-        (unsorted, sizes, blockKiB, slots, picks) => {
-          const paths = [...unsorted].sort();
-          const entries = archive(paths, sizes);
-          const wanted = [...new Set(picks.map((p) => paths[p % paths.length] as string))];
-          const result = simulate(entries, blockKiB * 1024, wanted, slots);
-          expect(result.gaveUp).toBe(false);
-          expect([...result.found].sort()).toEqual([...wanted].sort());
-        },
-      ),
+      fc.property(...scenario, (unsorted, sizes, blockKiB, slots, picks) => {
+        const paths = [...unsorted].sort();
+        const entries = archive(paths, sizes);
+        const wanted = [...new Set(picks.map((p) => paths[p % paths.length] as string))];
+        const result = simulate(entries, blockKiB * 1024, wanted, slots);
+        expect(result.gaveUp).toBe(false);
+        expect([...result.found].sort()).toEqual([...wanted].sort());
+      }),
       { numRuns: 300 },
     );
   });
 
   test("property: in an unsorted archive it finds every wanted path or gives up, and always ends", () => {
     fc.assert(
-      fc.property(
-        ...scenario,
-        (paths, sizes, blockKiB, slots, picks) => {
-          const entries = archive(paths, sizes);
-          const wanted = [...new Set(picks.map((p) => paths[p % paths.length] as string))];
-          const result = simulate(entries, blockKiB * 1024, wanted, slots);
-          if (!result.gaveUp) expect([...result.found].sort()).toEqual([...wanted].sort());
-        },
-      ),
+      fc.property(...scenario, (paths, sizes, blockKiB, slots, picks) => {
+        const entries = archive(paths, sizes);
+        const wanted = [...new Set(picks.map((p) => paths[p % paths.length] as string))];
+        const result = simulate(entries, blockKiB * 1024, wanted, slots);
+        if (!result.gaveUp) expect([...result.found].sort()).toEqual([...wanted].sort());
+      }),
       { numRuns: 300 },
     );
   });

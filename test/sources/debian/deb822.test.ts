@@ -28,13 +28,20 @@ describe("parseDeb822", () => {
   });
 
   test("keeps a multi-line field whose first line is empty (Release SHA256 lists)", () => {
-    const [release] = parseDeb822("Codename: bookworm\nSHA256:\n abc 12 main/binary-amd64/Packages\n def  3 main/binary-amd64/Packages.xz\n");
-    expect(release?.get("SHA256")).toBe("abc 12 main/binary-amd64/Packages\ndef  3 main/binary-amd64/Packages.xz");
+    const [release] = parseDeb822(
+      "Codename: bookworm\nSHA256:\n abc 12 main/binary-amd64/Packages\n def  3 main/binary-amd64/Packages.xz\n",
+    );
+    expect(release?.get("SHA256")).toBe(
+      "abc 12 main/binary-amd64/Packages\ndef  3 main/binary-amd64/Packages.xz",
+    );
   });
 
   test("skips comments only when asked (APT .sources files)", () => {
-    const text = "# a comment\nTypes: deb\n# URIs: http://commented.invalid/\nURIs: http://mirror.invalid/debian\n";
-    expect(parseDeb822(text, { allowComments: true })[0]?.get("URIs")).toBe("http://mirror.invalid/debian");
+    const text =
+      "# a comment\nTypes: deb\n# URIs: http://commented.invalid/\nURIs: http://mirror.invalid/debian\n";
+    expect(parseDeb822(text, { allowComments: true })[0]?.get("URIs")).toBe(
+      "http://mirror.invalid/debian",
+    );
     expect(() => parseDeb822(text)).toThrow(Deb822SyntaxError);
   });
 
@@ -49,12 +56,16 @@ describe("parseDeb822", () => {
   });
 
   test("never throws anything but Deb822SyntaxError on random input (property)", () => {
-    const lines = fc.array(fc.oneof(fc.string(), fc.constantFrom("", " x", "A: b", "#c", ":", "B:", "\t y")), { maxLength: 20 });
+    const lines = fc.array(
+      fc.oneof(fc.string(), fc.constantFrom("", " x", "A: b", "#c", ":", "B:", "\t y")),
+      { maxLength: 20 },
+    );
     fc.assert(
       fc.property(lines, fc.boolean(), (parts, comments) => {
         try {
           const stanzas = parseDeb822(parts.join("\n"), { allowComments: comments });
-          for (const stanza of stanzas) for (const name of stanza.names()) expect(typeof stanza.get(name)).toBe("string");
+          for (const stanza of stanzas)
+            for (const name of stanza.names()) expect(typeof stanza.get(name)).toBe("string");
         } catch (error) {
           expect(error).toBeInstanceOf(Deb822SyntaxError);
         }

@@ -30,10 +30,15 @@ const cacheFiles = async () => readdir(join(cacheDir, "sha256")).catch(() => [] 
 
 describe("extractEmulators", () => {
   test("takes aarch64 out of the real bookworm package and stops reading early", async () => {
-    const { blobs, stats } = await extractEmulators(qemuDeb(), [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64-static" }], cache, { host: HOST, where: "bookworm deb" });
+    const { blobs, stats } = await extractEmulators(
+      qemuDeb(),
+      [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64-static" }],
+      cache,
+      { host: HOST, where: "bookworm deb" },
+    );
     const blob = blobs.get("qemu-aarch64");
     expect(blob?.sha256).toBe((await sha256File(emulatorPath("aarch64"))).sha256);
-    expect(((await stat(blob!.path)).mode & 0o777)).toBe(0o755);
+    expect((await stat(blob!.path)).mode & 0o777).toBe(0o755);
     // aarch64 is the 4th of 183 entries: far less than the 388 MB tar is decoded.
     expect(stats.tarBytesRead).toBeLessThan(40 * 1024 * 1024);
     expect(stats.compressedBytesRead).toBeLessThan(stats.dataMemberBytes);
@@ -42,43 +47,70 @@ describe("extractEmulators", () => {
 
   test("reads trixie's qemu-user with data.tar.zst", async () => {
     const deb = join(mirror.root, mirror.trixieUser.filename);
-    const wanted = ["riscv64", "s390x"].map((t) => ({ emulator: `qemu-${t}`, member: `usr/bin/qemu-${t}` }));
-    const { blobs } = await extractEmulators(deb, wanted, cache, { host: HOST, where: "trixie deb" });
-    for (const t of ["riscv64", "s390x"]) expect(blobs.get(`qemu-${t}`)?.sha256).toBe((await sha256File(emulatorPath(t))).sha256);
+    const wanted = ["riscv64", "s390x"].map((t) => ({
+      emulator: `qemu-${t}`,
+      member: `usr/bin/qemu-${t}`,
+    }));
+    const { blobs } = await extractEmulators(deb, wanted, cache, {
+      host: HOST,
+      where: "trixie deb",
+    });
+    for (const t of ["riscv64", "s390x"])
+      expect(blobs.get(`qemu-${t}`)?.sha256).toBe((await sha256File(emulatorPath(t))).sha256);
   });
 
   test("reads data.tar.xz with the WebAssembly decoder when no system xz is used", async () => {
     const deb = join(mirror.root, mirror.trixieSecurityUser.filename);
-    const { blobs, stats } = await extractEmulators(deb, [{ emulator: "qemu-arm", member: "usr/bin/qemu-arm" }], cache, {
-      host: HOST,
-      where: "trixie-security deb",
-      decompress: { useSystemTools: false },
-    });
+    const { blobs, stats } = await extractEmulators(
+      deb,
+      [{ emulator: "qemu-arm", member: "usr/bin/qemu-arm" }],
+      cache,
+      {
+        host: HOST,
+        where: "trixie-security deb",
+        decompress: { useSystemTools: false },
+      },
+    );
     expect(stats.decoder).toBe("xz-decompress (WebAssembly)");
     expect(blobs.get("qemu-arm")?.sha256).toBe((await sha256File(emulatorPath("arm"))).sha256);
   });
 
   test("refuses trixie's qemu-user-static: its emulators are symlinks", async () => {
     const deb = join(mirror.root, mirror.trixieTransitional.filename);
-    const error = await extractEmulators(deb, [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64-static" }], cache, { host: HOST, where: "shim" }).catch((e: unknown) => e);
+    const error = await extractEmulators(
+      deb,
+      [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64-static" }],
+      cache,
+      { host: HOST, where: "shim" },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
-    expect((error as Error).message).toBe("shim: /usr/bin/qemu-aarch64-static is a symlink -> qemu-aarch64, not a regular file; qus does not follow links");
+    expect((error as Error).message).toBe(
+      "shim: /usr/bin/qemu-aarch64-static is a symlink -> qemu-aarch64, not a regular file; qus does not follow links",
+    );
     expect(await cacheFiles()).toEqual([]);
   });
 
   test("refuses a dynamically linked emulator (bookworm's qemu-user)", async () => {
     const deb = join(mirror.root, mirror.bookwormDynamicUser.filename);
-    await expect(extractEmulators(deb, [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64" }], cache, { host: HOST, where: "dynamic" })).rejects.toThrow(
-      /is dynamically linked \(it has a PT_INTERP loader\)/,
-    );
+    await expect(
+      extractEmulators(deb, [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64" }], cache, {
+        host: HOST,
+        where: "dynamic",
+      }),
+    ).rejects.toThrow(/is dynamically linked \(it has a PT_INTERP loader\)/);
     expect(await cacheFiles()).toEqual([]);
   });
 
   test("refuses emulators built for another host CPU", async () => {
     const deb = join(mirror.root, mirror.trixieUser.filename);
     await expect(
-      extractEmulators(deb, [{ emulator: "qemu-arm", member: "usr/bin/qemu-arm" }], cache, { host: describeHost("aarch64"), where: "trixie deb" }),
-    ).rejects.toThrow(/is built for x86-64 \(62\), 64-bit little-endian, but this host runs AArch64/);
+      extractEmulators(deb, [{ emulator: "qemu-arm", member: "usr/bin/qemu-arm" }], cache, {
+        host: describeHost("aarch64"),
+        where: "trixie deb",
+      }),
+    ).rejects.toThrow(
+      /is built for x86-64 \(62\), 64-bit little-endian, but this host runs AArch64/,
+    );
     expect(await cacheFiles()).toEqual([]);
   });
 
@@ -88,26 +120,51 @@ describe("extractEmulators", () => {
       { emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64" },
       { emulator: "qemu-hexagon", member: "usr/bin/qemu-hexagon" },
     ];
-    await expect(extractEmulators(deb, wanted, cache, { host: HOST, where: "trixie deb" })).rejects.toThrow("trixie deb has no /usr/bin/qemu-hexagon");
+    await expect(
+      extractEmulators(deb, wanted, cache, { host: HOST, where: "trixie deb" }),
+    ).rejects.toThrow("trixie deb has no /usr/bin/qemu-hexagon");
   });
 
   test("refuses a package with a path that climbs out of its tree (uncompressed data.tar)", async () => {
     const dir = await makeDir("qus-evil-");
     await mkdir(join(dir, "tree", "usr", "bin"), { recursive: true });
     await copyFile(emulatorPath("aarch64"), join(dir, "tree", "usr", "bin", "qemu-aarch64"));
-    execFileSync("tar", ["-cf", join(dir, "data.tar"), "-P", "--transform", "s,^\\./usr,./../usr,", "-C", join(dir, "tree"), "./usr"]);
+    execFileSync("tar", [
+      "-cf",
+      join(dir, "data.tar"),
+      "-P",
+      "--transform",
+      "s,^\\./usr,./../usr,",
+      "-C",
+      join(dir, "tree"),
+      "./usr",
+    ]);
     await writeFile(join(dir, "debian-binary"), "2.0\n");
     execFileSync("tar", ["-czf", join(dir, "control.tar.gz"), "-C", join(dir, "tree"), "."]);
-    execFileSync("ar", ["rcD", join(dir, "evil.deb"), join(dir, "debian-binary"), join(dir, "control.tar.gz"), join(dir, "data.tar")]);
-    await expect(extractEmulators(join(dir, "evil.deb"), [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64" }], cache, { host: HOST, where: "evil" })).rejects.toThrow(
-      'evil contains an unsafe path "./../usr/"',
-    );
+    execFileSync("ar", [
+      "rcD",
+      join(dir, "evil.deb"),
+      join(dir, "debian-binary"),
+      join(dir, "control.tar.gz"),
+      join(dir, "data.tar"),
+    ]);
+    await expect(
+      extractEmulators(
+        join(dir, "evil.deb"),
+        [{ emulator: "qemu-aarch64", member: "usr/bin/qemu-aarch64" }],
+        cache,
+        { host: HOST, where: "evil" },
+      ),
+    ).rejects.toThrow('evil contains an unsafe path "./../usr/"');
     expect(await cacheFiles()).toEqual([]);
   });
 
   test("refuses a file that is not a Debian package", async () => {
-    await expect(extractEmulators(join(mirror.root, "dists", "trixie", "Release"), [], cache, { host: HOST, where: "not-a-deb" })).rejects.toThrow(
-      /not-a-deb is not a valid Debian package: not an ar archive/,
-    );
+    await expect(
+      extractEmulators(join(mirror.root, "dists", "trixie", "Release"), [], cache, {
+        host: HOST,
+        where: "not-a-deb",
+      }),
+    ).rejects.toThrow(/not-a-deb is not a valid Debian package: not an ar archive/);
   });
 });

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { describeHost, type HostCpu } from "../../../src/catalog/host.js";
 import type { DownloadPolicy } from "../../../src/sources/download.js";
 import type { DebianSourceConfig } from "../../../src/sources/debian/config.js";
-import { createDebianSource, type DebianSourceOptions } from "../../../src/sources/debian/source.js";
+import {
+  createDebianSource,
+  type DebianSourceOptions,
+} from "../../../src/sources/debian/source.js";
 import type { ProgressEvent, ResolvedEmulator, SourceContext } from "../../../src/sources/types.js";
 import type { DebianMirrorFixture, MirrorServer } from "../../helpers/debian-mirror.js";
 import { tempDirs } from "../temp-dirs.js";
@@ -15,7 +18,14 @@ import { tempDirs } from "../temp-dirs.js";
 const makeDir = tempDirs();
 
 /** Fast timeouts and retries: fault tests take well under a second each. */
-export const TEST_POLICY: DownloadPolicy = { responseTimeoutMs: 400, idleTimeoutMs: 400, retries: 2, retryDelayMs: 5, maxBytes: 256 * 1024 * 1024, progressIntervalMs: 0 };
+export const TEST_POLICY: DownloadPolicy = {
+  responseTimeoutMs: 400,
+  idleTimeoutMs: 400,
+  retries: 2,
+  retryDelayMs: 5,
+  maxBytes: 256 * 1024 * 1024,
+  progressIntervalMs: 0,
+};
 
 /** One test's working directory, context and collected messages. */
 export interface Workspace {
@@ -61,7 +71,10 @@ export function fixtureSource(
   config: Partial<DebianSourceConfig> & { suite: string },
   options: DebianSourceOptions = {},
 ) {
-  return createDebianSource({ type: "debian", mirror: server.url, keyring: mirror.trustedKeyring, ...config }, { downloadPolicy: TEST_POLICY, ...options });
+  return createDebianSource(
+    { type: "debian", mirror: server.url, keyring: mirror.trustedKeyring, ...config },
+    { downloadPolicy: TEST_POLICY, ...options },
+  );
 }
 
 /** Resolves and returns emulator -> sha256, for compact assertions. */

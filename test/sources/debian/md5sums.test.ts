@@ -38,14 +38,28 @@ describe("readMd5sums", () => {
     await file.close();
     expect(control?.compression).toBe("xz");
     const member = control?.member as { offset: number; size: number };
-    const sums = await readMd5sums(decompress(createReadStream(deb, { start: member.offset, end: member.offset + member.size - 1 }), "xz"));
-    const expected = parseMd5sums(execFileSync("dpkg-deb", ["--info", deb, "md5sums"], { encoding: "utf8" }));
+    const sums = await readMd5sums(
+      decompress(
+        createReadStream(deb, { start: member.offset, end: member.offset + member.size - 1 }),
+        "xz",
+      ),
+    );
+    const expected = parseMd5sums(
+      execFileSync("dpkg-deb", ["--info", deb, "md5sums"], { encoding: "utf8" }),
+    );
     expect(sums?.size).toBeGreaterThan(30);
     expect(sums).toEqual(expected);
   });
 
   test("null for a control member without md5sums, or one that is not a tar", async () => {
-    const tar = execFileSync("tar", ["-cf", "-", "--format=gnu", "-C", projectRoot, "package.json"]);
+    const tar = execFileSync("tar", [
+      "-cf",
+      "-",
+      "--format=gnu",
+      "-C",
+      projectRoot,
+      "package.json",
+    ]);
     expect(await readMd5sums(Readable.from([tar]))).toBeNull();
     expect(await readMd5sums(Readable.from([Buffer.from("x".repeat(1024))]))).toBeNull();
   });

@@ -1,7 +1,11 @@
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { findPackageStanzas, PackagesFormatError, toPackageStanza } from "../../../src/sources/debian/packages-index.js";
+import {
+  findPackageStanzas,
+  PackagesFormatError,
+  toPackageStanza,
+} from "../../../src/sources/debian/packages-index.js";
 import { parseDeb822 } from "../../../src/sources/debian/deb822.js";
 import { debianMirror } from "../../helpers/debian-mirror.js";
 
@@ -18,7 +22,12 @@ async function* inChunks(text: string, size: number): AsyncGenerator<Uint8Array>
 
 describe("findPackageStanzas", () => {
   test("finds only the wanted packages, whatever the chunk boundaries", async () => {
-    const text = [stanzaText("hello"), stanzaText("qemu-user", "Depends: libc6\n"), stanzaText("qemu-system-x86"), stanzaText("qemu-user-static")].join("\n");
+    const text = [
+      stanzaText("hello"),
+      stanzaText("qemu-user", "Depends: libc6\n"),
+      stanzaText("qemu-system-x86"),
+      stanzaText("qemu-user-static"),
+    ].join("\n");
     for (const size of [1, 7, 64, 100_000]) {
       const found = await findPackageStanzas(inChunks(text, size), WANTED);
       expect(found.map((s) => s.package)).toEqual(["qemu-user", "qemu-user-static"]);
@@ -35,12 +44,18 @@ describe("findPackageStanzas", () => {
       ["qemu-user-static", mirror.trixieTransitional.version],
     ]);
     const user = found.find((s) => s.package === "qemu-user");
-    expect(user).toMatchObject({ filename: mirror.trixieUser.filename, size: mirror.trixieUser.size, sha256: mirror.trixieUser.sha256 });
+    expect(user).toMatchObject({
+      filename: mirror.trixieUser.filename,
+      size: mirror.trixieUser.size,
+      sha256: mirror.trixieUser.sha256,
+    });
   });
 
   test("refuses a wanted stanza whose Filename could escape the mirror", async () => {
     const evil = stanzaText("qemu-user").replace(/Filename: .*/, "Filename: pool/../../etc/x.deb");
-    await expect(findPackageStanzas(inChunks(evil, 16), WANTED)).rejects.toThrow(PackagesFormatError);
+    await expect(findPackageStanzas(inChunks(evil, 16), WANTED)).rejects.toThrow(
+      PackagesFormatError,
+    );
   });
 
   test("refuses a wanted stanza without a SHA256 or with a bad Size", () => {

@@ -1,5 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { parseRelease, parseReleaseDate, ReleaseFormatError } from "../../../src/sources/debian/release.js";
+import {
+  parseRelease,
+  parseReleaseDate,
+  ReleaseFormatError,
+} from "../../../src/sources/debian/release.js";
 
 const RELEASE = `Origin: Debian
 Label: Debian-Security
@@ -35,20 +39,30 @@ describe("parseRelease", () => {
   });
 
   test("refuses a Release without SHA256 (MD5 alone is not trusted)", () => {
-    expect(() => parseRelease("Codename: x\nMD5Sum:\n 0123456789abcdef0123456789abcdef 1 a\n")).toThrow(/no SHA256/);
+    expect(() =>
+      parseRelease("Codename: x\nMD5Sum:\n 0123456789abcdef0123456789abcdef 1 a\n"),
+    ).toThrow(/no SHA256/);
   });
 
   test("refuses malformed digest lines and unreadable dates instead of ignoring them", () => {
     expect(() => parseRelease("SHA256:\n nothex 12 main/x\n")).toThrow(ReleaseFormatError);
-    expect(() => parseRelease(`Valid-Until: someday\nSHA256:\n ${"a".repeat(64)} 1 x\n`)).toThrow(/Valid-Until/);
+    expect(() => parseRelease(`Valid-Until: someday\nSHA256:\n ${"a".repeat(64)} 1 x\n`)).toThrow(
+      /Valid-Until/,
+    );
   });
 });
 
 describe("parseReleaseDate", () => {
   test("reads RFC 2822 dates with UTC and numeric zones", () => {
-    expect(parseReleaseDate("Sat, 11 Jul 2026 10:16:37 UTC")?.toISOString()).toBe("2026-07-11T10:16:37.000Z");
-    expect(parseReleaseDate("11 Jul 2026 12:16:37 +0200")?.toISOString()).toBe("2026-07-11T10:16:37.000Z");
-    expect(parseReleaseDate("Sat, 11 Jul 2026 05:16:37 -0500")?.toISOString()).toBe("2026-07-11T10:16:37.000Z");
+    expect(parseReleaseDate("Sat, 11 Jul 2026 10:16:37 UTC")?.toISOString()).toBe(
+      "2026-07-11T10:16:37.000Z",
+    );
+    expect(parseReleaseDate("11 Jul 2026 12:16:37 +0200")?.toISOString()).toBe(
+      "2026-07-11T10:16:37.000Z",
+    );
+    expect(parseReleaseDate("Sat, 11 Jul 2026 05:16:37 -0500")?.toISOString()).toBe(
+      "2026-07-11T10:16:37.000Z",
+    );
   });
 
   test("returns undefined for anything else", () => {

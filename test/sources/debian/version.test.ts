@@ -1,7 +1,11 @@
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { compareDebianVersions, isValidDebianVersion, parseDebianVersion } from "../../../src/sources/debian/version.js";
+import {
+  compareDebianVersions,
+  isValidDebianVersion,
+  parseDebianVersion,
+} from "../../../src/sources/debian/version.js";
 
 // Pairs (older, newer) from Debian policy 5.6.12 and from qemu's own version history.
 const ORDERED_PAIRS: ReadonlyArray<readonly [string, string]> = [
@@ -45,8 +49,15 @@ describe("compareDebianVersions", () => {
 
   const versionPart = fc.stringMatching(/^[0-9][0-9a-z.+~]{0,8}$/);
   const version = fc
-    .tuple(fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), versionPart, fc.option(fc.stringMatching(/^[0-9a-z.+~]{1,6}$/), { nil: undefined }))
-    .map(([epoch, upstream, revision]) => `${epoch === undefined ? "" : `${epoch}:`}${upstream}${revision === undefined ? "" : `-${revision}`}`);
+    .tuple(
+      fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      versionPart,
+      fc.option(fc.stringMatching(/^[0-9a-z.+~]{1,6}$/), { nil: undefined }),
+    )
+    .map(
+      ([epoch, upstream, revision]) =>
+        `${epoch === undefined ? "" : `${epoch}:`}${upstream}${revision === undefined ? "" : `-${revision}`}`,
+    );
 
   test("is antisymmetric and reflexive (property)", () => {
     fc.assert(
@@ -61,9 +72,15 @@ describe("compareDebianVersions", () => {
     fc.assert(
       fc.property(version, version, version, (a, b, c) => {
         const sorted = [a, b, c].sort(compareDebianVersions);
-        expect(compareDebianVersions(sorted[0] as string, sorted[2] as string)).toBeLessThanOrEqual(0);
-        expect(compareDebianVersions(sorted[0] as string, sorted[1] as string)).toBeLessThanOrEqual(0);
-        expect(compareDebianVersions(sorted[1] as string, sorted[2] as string)).toBeLessThanOrEqual(0);
+        expect(compareDebianVersions(sorted[0] as string, sorted[2] as string)).toBeLessThanOrEqual(
+          0,
+        );
+        expect(compareDebianVersions(sorted[0] as string, sorted[1] as string)).toBeLessThanOrEqual(
+          0,
+        );
+        expect(compareDebianVersions(sorted[1] as string, sorted[2] as string)).toBeLessThanOrEqual(
+          0,
+        );
       }),
     );
   });
@@ -101,7 +118,11 @@ describe("compareDebianVersions", () => {
 
 describe("parseDebianVersion and isValidDebianVersion", () => {
   test("splits epoch, upstream and revision at the first colon and the last hyphen", () => {
-    expect(parseDebianVersion("1:7.2+dfsg-7+deb12u18+b3")).toEqual({ epoch: "1", upstream: "7.2+dfsg", revision: "7+deb12u18+b3" });
+    expect(parseDebianVersion("1:7.2+dfsg-7+deb12u18+b3")).toEqual({
+      epoch: "1",
+      upstream: "7.2+dfsg",
+      revision: "7+deb12u18+b3",
+    });
     expect(parseDebianVersion("2.0-1-2")).toEqual({ epoch: "0", upstream: "2.0-1", revision: "2" });
     expect(parseDebianVersion("1.0")).toEqual({ epoch: "0", upstream: "1.0", revision: "" });
   });

@@ -7,13 +7,23 @@ import { join } from "node:path";
 import { describeHost, type HostCpu } from "../../../src/catalog/host.js";
 import type { FedoraSourceConfig } from "../../../src/config/types.js";
 import type { DownloadPolicy } from "../../../src/sources/download.js";
-import { createFedoraSource, type FedoraSourceOptions } from "../../../src/sources/fedora/source.js";
+import {
+  createFedoraSource,
+  type FedoraSourceOptions,
+} from "../../../src/sources/fedora/source.js";
 import type { ResolvedEmulator, SourceContext } from "../../../src/sources/types.js";
 import type { MirrorServer } from "../../helpers/debian-mirror.js";
 import type { FedoraRepoFixture } from "../../helpers/fedora-repo.js";
 
 /** Fast timeouts and retries: fault tests take well under a second each. */
-export const TEST_POLICY: DownloadPolicy = { responseTimeoutMs: 400, idleTimeoutMs: 400, retries: 2, retryDelayMs: 5, maxBytes: 256 * 1024 * 1024, progressIntervalMs: 0 };
+export const TEST_POLICY: DownloadPolicy = {
+  responseTimeoutMs: 400,
+  idleTimeoutMs: 400,
+  retries: 2,
+  retryDelayMs: 5,
+  maxBytes: 256 * 1024 * 1024,
+  progressIntervalMs: 0,
+};
 
 /** One test's working directory, context and collected warnings. */
 export interface Workspace {
@@ -49,8 +59,16 @@ export async function workspace(host: HostCpu = describeHost("x86_64")): Promise
 }
 
 /** A Fedora source against the fixture server, trusting the fixture key unless told otherwise. */
-export function fixtureSource(repo: FedoraRepoFixture, server: MirrorServer, config: Partial<FedoraSourceConfig> = {}, options: FedoraSourceOptions = {}) {
-  return createFedoraSource({ type: "fedora", release: 41, mirror: server.url, key: repo.trustedKey, ...config }, { downloadPolicy: TEST_POLICY, ...options });
+export function fixtureSource(
+  repo: FedoraRepoFixture,
+  server: MirrorServer,
+  config: Partial<FedoraSourceConfig> = {},
+  options: FedoraSourceOptions = {},
+) {
+  return createFedoraSource(
+    { type: "fedora", release: 41, mirror: server.url, key: repo.trustedKey, ...config },
+    { downloadPolicy: TEST_POLICY, ...options },
+  );
 }
 
 /** emulator -> sha256, for compact assertions. */
