@@ -8,6 +8,7 @@ import { KernelError } from "../errors.js";
 import type { LiveEntry } from "../plan/types.js";
 import { CONTROL_FILES, entryNameProblem } from "./entry-name.js";
 import { parseEntry } from "./entry.js";
+import { isKernelBinfmtPath, KERNEL_BINFMT_DIR, proveBinfmtDir } from "./binfmt-dir.js";
 import { registerLineField, writeFailureError, type WriteFailure } from "./write-errors.js";
 
 /** What the kernel shows in a binfmt_misc directory. */
@@ -20,9 +21,13 @@ export interface BinfmtState {
   readonly entries: LiveEntry[];
 }
 
-/** Reads the status and every entry of the binfmt_misc instance mounted at `dir`, in parallel. */
+/**
+ * Reads the status and every entry of the binfmt_misc instance mounted at `dir`, in parallel,
+ * after proving `dir` is binfmt_misc (or the kernel's empty mount point: not mounted).
+ */
 export async function readBinfmt(dir: string): Promise<BinfmtState> {
   const unmounted: BinfmtState = { mounted: false, enabledGlobally: false, entries: [] };
+  if ((await proveBinfmtDir(dir)) === "unmounted") return unmounted;
   let names: string[];
   try {
     names = await readdir(dir);
@@ -112,8 +117,20 @@ export async function enableBinfmtGlobally(dir: string): Promise<void> {
   }));
 }
 
-/** Mounts binfmt_misc at `dir` with mount(8), as systemd's automount unit would. */
+/**
+ * Mounts binfmt_misc at `dir` with mount(8), as systemd's automount unit would: only at the
+ * kernel's own path and only when nothing is mounted there (an autofs point is triggered instead).
+ */
 export async function mountBinfmt(dir: string): Promise<void> {
+  if (!(await isKernelBinfmtPath(dir))) {
+    throw new KernelError(
+      `Refusing to mount binfmt_misc at ${dir}: qus mounts it only at ${KERNEL_BINFMT_DIR}, the kernel's own place.`,
+      dir,
+      "EINVAL",
+      { hint: `remove binfmtDir from the config, or mount binfmt_misc at ${dir} yourself` },
+    );
+  }
+  if ((await proveBinfmtDir(dir)) === "mounted") return;
   const args = ["-t", "binfmt_misc", "binfmt_misc", dir];
   // Loaded here: every plan imports this module, and only a host without binfmt_misc mounted runs mount.
   const { execFile } = await import("node:child_process");

@@ -52,9 +52,8 @@ describe("first apply and convergence", () => {
   it("mounts binfmt_misc when it is not mounted, and shows it in the plan", async () => {
     await h.close();
     h = await openHarness({ mount: false });
-    const binfmtDir = join(h.dir, "binfmt_misc");
-    await h.sh(`mkdir ${binfmtDir}`);
-    await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"], binfmtDir }));
+    const binfmtDir = "/proc/sys/fs/binfmt_misc";
+    await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
     const plan = await h.qus("plan");
     expect(plan.stdout).toContain(`binfmt_misc will be mounted at ${binfmtDir}`);
     expect(plan.stdout).toContain("Plan: 3 to add");
