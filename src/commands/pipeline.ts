@@ -1,5 +1,5 @@
 // The path every planning command shares: config -> desired (via the source) -> live -> plan.
-import { machine } from "node:os";
+import { endianness, machine } from "node:os";
 import { describeHost, type HostCpu } from "../catalog/host.js";
 import { loadConfig } from "../config/load.js";
 import { CONFIG_DEFAULTS, type QusConfig } from "../config/types.js";
@@ -23,9 +23,12 @@ export interface Planned {
   readonly plan: Plan;
 }
 
-/** The host qus runs on (QUS_HOST_MACHINE overrides uname -m, for tests of other hosts). */
-export function currentHost(env: NodeJS.ProcessEnv): HostCpu {
-  return describeHost(env.QUS_HOST_MACHINE || machine());
+/**
+ * The host qus runs on: the config's hostCpu, else uname -m (QUS_HOST_MACHINE stands for uname -m
+ * in tests of other hosts; it is a test hook, the user's way is hostCpu). Unknown CPUs are refused.
+ */
+export function currentHost(env: NodeJS.ProcessEnv, config: Pick<QusConfig, "hostCpu">): HostCpu {
+  return describeHost(env.QUS_HOST_MACHINE || machine(), endianness(), config.hostCpu ?? undefined);
 }
 
 /** Loads the config named on the command line (or found in the working directory). */
@@ -65,7 +68,7 @@ export async function planConfig(
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   await refuseUnsafePaths(settled);
-  const host = currentHost(io.env);
+  const host = currentHost(io.env, config);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
   const hashes = await openHashCache(hashCacheFile(config));
   const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);

@@ -29,7 +29,7 @@ export async function verifyCommand(
 
 /** Verifies every enabled target the config registers on this host. */
 export async function verifyConfig(config: QusConfig, io: CommandIO): Promise<VerifyDocument> {
-  const host = currentHost(io.env);
+  const host = currentHost(io.env, config);
   const kernel = await readBinfmt(config.binfmtDir);
   const checks = planChecks(config, host, { binfmtDir: config.binfmtDir, ...kernel });
   return projectVerify(await runChecks(checks, { env: io.env }), host);

@@ -35,6 +35,7 @@ export function normaliseConfig(raw: RawConfig, context: NormaliseContext): QusC
     source: normaliseSource(raw.source, path),
     installDir: path(raw.installDir ?? CONFIG_DEFAULTS.installDir),
     prefix: raw.prefix ?? CONFIG_DEFAULTS.prefix,
+    hostCpu: raw.hostCpu === undefined ? null : (resolveTargetName(raw.hostCpu)?.name ?? null),
     prune: raw.prune ?? CONFIG_DEFAULTS.prune,
     binfmtDir: path(raw.binfmtDir ?? CONFIG_DEFAULTS.binfmtDir),
     stateFile: path(raw.stateFile ?? CONFIG_DEFAULTS.stateFile),

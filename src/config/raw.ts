@@ -43,6 +43,7 @@ export interface RawConfig {
   source: RawLocalSource | RawDebianSource | RawFedoraSource;
   installDir?: string;
   prefix?: string;
+  hostCpu?: string;
   prune?: boolean;
   binfmtDir?: string;
   stateFile?: string;

@@ -32,6 +32,8 @@ export function semanticProblems(
   checkFlags(data.flags, "/flags", allowCredentials, report);
   if (Array.isArray(data.targets) && !oversized.has("/targets"))
     checkTargets(data.targets, allowCredentials, report);
+  if (typeof data.hostCpu === "string" && resolveTargetName(data.hostCpu) === undefined)
+    report("/hostCpu", unknownTargetMessage(data.hostCpu));
   if (isRecord(data.source)) {
     for (const key of ["mirror", "securityMirror"])
       checkUrl(data.source[key], joinPointer(["source", key]), report);

@@ -70,6 +70,8 @@ export interface QusConfig {
   readonly installDir: string;
   /** binfmt_misc entries whose name starts with this are qus's own. */
   readonly prefix: string;
+  /** The host's CPU as a catalog target, declared for a host whose uname -m qus does not know; null: from uname -m. */
+  readonly hostCpu: string | null;
   readonly prune: boolean;
   readonly binfmtDir: string;
   /** Where qus records what it installed and registered. */

@@ -16,6 +16,10 @@ export function skipReason(request: TargetRequest, host: HostCpu): string | null
   if (request.target === host.target) {
     return `${request.target} is this host's own CPU (${host.machine}); a handler for it would catch every native program, so qus never registers it`;
   }
+  // Compared by emulator too: i486's is qemu-i386, the one for an i386-class host's own programs.
+  if (info.emulator === catalogEntry(host.target).emulator) {
+    return `${request.target} runs on ${info.emulator}, the emulator of this host's own CPU (${host.machine}); a handler for it would catch native programs, so qus never registers it`;
+  }
   if (info.family === host.family && !request.allowHostFamily) {
     return `${request.target} is in the CPU family of this ${host.machine} host (${host.family}), which may run it natively; set "hostFamily": true on this target to register it anyway`;
   }

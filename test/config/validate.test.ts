@@ -18,7 +18,7 @@ async function problemsIn(name: string, content: string): Promise<string[]> {
 }
 
 const ROOT_KEYS =
-  "$schema, targets, flags, allowCredentials, source, installDir, prefix, prune, binfmtDir, stateFile, persist, binfmtDDir, cacheDir, lockFile";
+  "$schema, targets, flags, allowCredentials, source, installDir, prefix, hostCpu, prune, binfmtDir, stateFile, persist, binfmtDDir, cacheDir, lockFile";
 
 describe("a valid config", () => {
   test("gets every default", async () => {

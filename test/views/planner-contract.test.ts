@@ -43,6 +43,7 @@ const config: QusConfig = {
   source: { type: "local", path: "/srv/emu", patterns: ["qemu-{target}-static"] },
   installDir: "/opt/qus",
   prefix: "qemu-",
+  hostCpu: null,
   prune: true,
   binfmtDir: "/proc/sys/fs/binfmt_misc",
   stateFile: "/var/lib/qus/state.json",
