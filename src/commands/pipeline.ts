@@ -11,8 +11,15 @@ import type { ResolvedEmulator } from "../sources/types.js";
 import { readLive } from "../state/live.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
-import { inInitialUserNamespace, refuseUnsafePath, trustedOwners } from "../state/strict-modes.js";
+import { inInitialUserNamespace } from "../state/strict-modes.js";
+import {
+  markUntrusted,
+  refuseForeignFiles,
+  refuseUnsafeLocalEmulators,
+  refuseUnsafePaths,
+} from "../state/root-guards.js";
 import type { CommandIO } from "../cli/io.js";
+import { refuseSystemInstallDir } from "../state/install-dir.js";
 
 /** Everything a plan was computed from, kept for apply and for the JSON view. */
 export interface Planned {
@@ -48,18 +55,6 @@ export async function persistByDefault(): Promise<boolean> {
   return (await inInitialUserNamespace()) ? CONFIG_DEFAULTS.persist : false;
 }
 
-/** As root, refuses a config file, installDir or binfmtDDir that other users could change (like ssh's StrictModes). */
-export async function refuseUnsafePaths(config: QusConfig): Promise<void> {
-  if (process.geteuid?.() !== 0) return;
-  const trusted = await trustedOwners();
-  const guarded = [
-    ...(config.file === null ? [] : [{ path: config.file, what: "config file" }]),
-    { path: config.installDir, what: "installDir" },
-    ...(config.persist === true ? [{ path: config.binfmtDDir, what: "binfmtDDir" }] : []),
-  ];
-  for (const path of guarded) await refuseUnsafePath(path, trusted);
-}
-
 /** Plans the config, or, with `destroy`, the removal of everything qus owns. */
 export async function planConfig(
   config: QusConfig,
@@ -67,14 +62,17 @@ export async function planConfig(
   options: { destroy: boolean; upgrade?: boolean },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
-  await refuseUnsafePaths(settled);
+  await refuseSystemInstallDir(settled.installDir);
+  await refuseUnsafePaths(settled, io.env);
   const host = currentHost(io.env, config);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
   const hashes = await openHashCache(hashCacheFile(config));
   const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
+  await refuseUnsafeLocalEmulators(wanted, emulators, io.env);
   const desired = resolveDesired(wanted, host, emulators);
-  const live = await readLive(desired, config.stateFile, hashes.hash);
+  const live = await markUntrusted(await readLive(desired, config.stateFile, hashes.hash));
   await hashes.save();
+  refuseForeignFiles(desired, live, config.stateFile);
   return { config, host, desired, live, plan: plan(desired, live) };
 }
 

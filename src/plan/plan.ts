@@ -108,9 +108,17 @@ export function plan(desired: Desired, live: Live): Plan {
 function planEmulators(desired: Desired, live: Live): Change[] {
   const changes: Change[] = [];
   for (const want of desired.emulators) {
-    const onDisk = live.files.find((f) => f.path === want.path)?.sha256 ?? null;
-    if (onDisk === want.sha256) continue;
+    const file = live.files.find((f) => f.path === want.path);
+    const onDisk = file?.sha256 ?? null;
     const after = { sha256: want.sha256, size: want.size, origin: want.origin.description };
+    if (onDisk === want.sha256 && file?.untrusted !== undefined) {
+      changes.push({
+        ...emulatorChange(want, "replace", { sha256: onDisk }, after),
+        reasons: [untrustedReason(file.untrusted)],
+      });
+      continue;
+    }
+    if (onDisk === want.sha256) continue;
     if (onDisk === null) {
       changes.push({ ...emulatorChange(want, "create", null, after), reasons: [] });
       continue;
@@ -133,6 +141,17 @@ function planEmulators(desired: Desired, live: Live): Change[] {
     });
   }
   return changes;
+}
+
+/** Why a file with the wanted content is still reinstalled: root registers only files only root controls. */
+function untrustedReason(untrusted: string): Reason {
+  return {
+    attribute: "owner",
+    before: untrusted,
+    after: "root, mode 0755",
+    forcesReplacement: true,
+    note: "root registers only files that only root can change",
+  };
 }
 
 function emulatorChange(

@@ -102,6 +102,8 @@ export interface LiveTextFile {
 export interface LiveFile {
   readonly path: string;
   readonly sha256: string | null;
+  /** Set (as root) when users other than root control the file, e.g. "owned by uid 65534, mode 0755": it is reinstalled. */
+  readonly untrusted?: string;
 }
 
 /** Everything qus read from the kernel and the disk. */
