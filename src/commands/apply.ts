@@ -1,7 +1,8 @@
 // `qus apply` and `qus destroy`: take the apply lock, plan, ask (unless --auto-approve), then make
 // only those changes. `qus apply FILE` applies a saved plan exactly, after checking that neither
 // the configuration nor the live state changed since it was made (no prompt: it is the approval).
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { ATOMIC_TEMP_PATTERN, sweepTempLeftovers } from "../files/temp-files.js";
 import type { CliArgs } from "../cli/args.js";
 import type { QusConfig } from "../config/types.js";
 import { styleFor, writeLine, type CommandIO } from "../cli/io.js";
@@ -32,8 +33,10 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
     args.planFile === undefined ? null : await readSavedPlan(resolve(io.cwd, args.planFile));
   const config = await loadCommandConfig(args.configPath ?? configFileOf(saved, args), io);
   const lock = await takeLock(config, args, io);
+  const lockedAt = Date.now();
   try {
     const planned = await planConfig(config, io, { destroy, upgrade: args.upgrade });
+    await sweepLeftovers(config, lockedAt, io);
     if (saved !== null) refuseIfStale(saved, planned, args);
     const plan = saved?.plan ?? planned.plan;
     const doc = saved?.document ?? planDocument(planned);
@@ -71,6 +74,17 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Removes `.qus-tmp-*` files a killed apply left in the directories only apply writes (installDir,
+ * binfmtDDir, the state file's). This apply holds the lock, so none of them is still being written.
+ */
+async function sweepLeftovers(config: QusConfig, lockedAt: number, io: CommandIO): Promise<void> {
+  const dirs = [config.installDir, config.binfmtDDir, dirname(config.stateFile)];
+  const removed = await sweepTempLeftovers(dirs, ATOMIC_TEMP_PATTERN, lockedAt);
+  if (removed.length > 0)
+    io.stderr.write(`Removed temp files an interrupted run left: ${removed.join(", ")}\n`);
 }
 
 /** The config a saved plan was made from (unless -c names another). */

@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { QusError, SourceError } from "../errors.js";
 import type { FileDigest } from "./hash.js";
 import { nodeCrypto } from "./node-crypto.js";
+import { forgetTemp, trackTemp } from "./temp-files.js";
 
 /** A file could not be written where qus was asked to put it. */
 export class FileWriteError extends QusError {
@@ -81,6 +82,7 @@ async function replaceAtomically<T>(
     handle = await open(temp, "wx", 0o600).catch((error: unknown) => {
       throw new FileWriteError(target, error);
     });
+    trackTemp(temp);
     const result = await fill(handle);
     try {
       await handle.chmod(mode);
@@ -88,6 +90,7 @@ async function replaceAtomically<T>(
       await handle.close();
       handle = undefined;
       await rename(temp, target);
+      forgetTemp(temp);
       await syncDirectory(directory);
     } catch (error) {
       throw new FileWriteError(target, error);
@@ -96,6 +99,7 @@ async function replaceAtomically<T>(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
+    forgetTemp(temp);
     throw error;
   }
 }

@@ -44,9 +44,9 @@ export async function refuseSystemInstallDir(installDir: string): Promise<void> 
   const real = await realPathOfMaybeMissing(installDir);
   for (const system of SYSTEM_DIRECTORIES) {
     if (real !== (await realPathOfMaybeMissing(system))) continue;
-    const same = system === installDir ? "" : ` (it resolves to ${real})`;
+    const same = real === installDir ? "" : ` (${installDir} resolves to it)`;
     throw new QusError(
-      `Refusing installDir ${installDir}: it is the system directory ${system}${same}, whose files belong to the distribution, not to qus`,
+      `Refusing installDir ${installDir}: it is the system directory ${real}${same}, whose files belong to the distribution, not to qus`,
       {
         hint: `choose a directory of qus's own, such as ${CONFIG_DEFAULTS.installDir} (the default), or /usr/local/bin`,
       },
