@@ -63,6 +63,18 @@ export async function demoCommand(
   const scratch = await mkdtemp(join(tmpdir(), "qus-demo-"));
   try {
     await mkdir(join(scratch, "binfmt_misc"));
+    // qus itself mounts binfmt_misc only at the kernel's own path; the demo's private instance
+    // lives in its scratch directory, so the demo mounts it there (this namespace's own instance).
+    const mounted = spawnSync(
+      "mount",
+      ["-t", "binfmt_misc", "binfmt_misc", join(scratch, "binfmt_misc")],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    if (mounted.status !== 0) {
+      throw new QusError("Could not mount a private binfmt_misc instance for the demo", {
+        hint: "the demo needs Linux 6.7+ (binfmt_misc per user namespace)",
+      });
+    }
     const config = join(scratch, "qus.config.json");
     await writeFile(
       config,

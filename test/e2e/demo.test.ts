@@ -15,8 +15,8 @@ it("runs the whole job on the embedded default inside a private binfmt_misc", as
   expect(result.stderr).not.toMatch(/Error/);
   expect(result.code).toBe(0);
   const out = result.stdout;
-  expect(out).toContain("Plan: 11 to add, 0 to change, 0 to destroy.");
-  expect(out).toContain("Apply complete! Resources: 11 added, 0 changed, 0 destroyed.");
+  expect(out).toContain("Plan: 10 to add, 0 to change, 0 to destroy.");
+  expect(out).toContain("Apply complete! Resources: 10 added, 0 changed, 0 destroyed.");
   expect(out).toMatch(/uname -m[^\n]*\naarch64\n/);
   expect(out.trimEnd().endsWith("No changes. binfmt_misc matches the configuration.")).toBe(true);
   expect((await readdir(tmpdir())).filter((f) => f.startsWith("qus-demo-"))).toEqual(before);
