@@ -20,6 +20,7 @@ import {
 } from "../state/root-guards.js";
 import type { CommandIO } from "../cli/io.js";
 import { refuseSystemInstallDir } from "../state/install-dir.js";
+import { proveBinfmtDir } from "../kernel/binfmt-dir.js";
 
 /** Everything a plan was computed from, kept for apply and for the JSON view. */
 export interface Planned {
@@ -62,6 +63,8 @@ export async function planConfig(
   options: { destroy: boolean; upgrade?: boolean },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
+  // First of all: a binfmtDir that is not binfmt_misc stops the run before any download or write.
+  await proveBinfmtDir(settled.binfmtDir);
   await refuseSystemInstallDir(settled.installDir);
   await refuseUnsafePaths(settled, io.env);
   const host = currentHost(io.env, config);
