@@ -82,6 +82,19 @@ export function buildDeb({ arch, executable, docs, meta, root, outDir, date }) {
   try {
     cpSync(executable, join(stage, "usr/bin/qus"));
     chmodSync(join(stage, "usr/bin/qus"), 0o755);
+    // lintian finds Node's own statically linked copies of zlib and mbedtls in the executable:
+    // it is the official Node.js binary, which qus cannot relink against the system's libraries.
+    write(
+      stage,
+      "usr/share/lintian/overrides/qus",
+      [
+        "# /usr/bin/qus is the official Node.js binary (a single executable application), which",
+        "# links its own zlib and mbedtls statically; it cannot be rebuilt against the system's.",
+        "qus: embedded-library mbedtls [usr/bin/qus]",
+        "qus: embedded-library zlib [usr/bin/qus]",
+        "",
+      ].join("\n"),
+    );
     write(stage, "usr/share/man/man1/qus.1.gz", gzipSync(docs.man, { level: 9 }));
     write(stage, "usr/share/bash-completion/completions/qus", docs.bash);
     write(stage, "usr/share/zsh/vendor-completions/_qus", docs.zsh);

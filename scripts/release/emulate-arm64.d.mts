@@ -11,3 +11,9 @@ export function runWithArm64(
 ): string;
 /** The test fixtures folder. */
 export function fixturesDir(): string;
+/** Like runWithArm64, but returns the exit status and both outputs. */
+export function spawnWithArm64(
+  command: string,
+  args: readonly string[],
+  options?: { cwd?: string; env?: Record<string, string> },
+): { code: number | null; stdout: string; stderr: string };

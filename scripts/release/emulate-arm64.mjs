@@ -2,7 +2,7 @@
 // qemu-aarch64 registered in a PRIVATE binfmt_misc (a new user + mount namespace; the host's own
 // instance is never touched), with an arm64 C library root (Debian's libc6:arm64 and friends,
 // unpacked by scripts/setup.sh) as QEMU_LD_PREFIX for dynamically linked programs such as Node.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +38,38 @@ export function aarch64RegisterLine(qemu) {
     interpreter: qemu,
     flags: "F",
   });
+}
+
+const SETUP_SCRIPT =
+  'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97; printf "%s" "$1" > /proc/sys/fs/binfmt_misc/register || exit 98; shift; exec "$@"';
+
+/** The unshare command line that runs `command args` with qemu-aarch64 registered privately. */
+function unshareArgs(qemu, command, args) {
+  return [
+    "--user",
+    "--map-root-user",
+    "--mount",
+    "--",
+    "sh",
+    "-c",
+    SETUP_SCRIPT,
+    "sh",
+    aarch64RegisterLine(qemu),
+    command,
+    ...args,
+  ];
+}
+
+/** Like runWithArm64, but returns the exit status and both outputs instead of throwing. */
+export function spawnWithArm64(command, args, { cwd, env } = {}) {
+  const { qemu, sysroot } = arm64Emulation();
+  const r = spawnSync("unshare", unshareArgs(qemu, command, args), {
+    cwd,
+    env: { ...process.env, ...env, QEMU_LD_PREFIX: sysroot },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /**

@@ -1,34 +1,23 @@
 // The arm64 standalone executable as an arm64 host runs it: under the real qemu-aarch64,
 // registered in a private binfmt_misc, with Debian's arm64 C library as QEMU_LD_PREFIX. `uname -m`
-// says aarch64 there, so qus must treat aarch64 (and its family, arm) as the host.
+// says aarch64 there, so qus must treat aarch64 (and its family, arm) as the host. Each command
+// runs in new user + mount namespaces with their own binfmt_misc (spawnWithArm64): qemu-user
+// cannot report the working directory inside test/helpers/sandbox.ts's nsenter-entered ones.
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aarch64RegisterLine, arm64Emulation } from "../../scripts/release/emulate-arm64.mjs";
+import { spawnWithArm64 } from "../../scripts/release/emulate-arm64.mjs";
 import { foreignBusybox, requireFixtures } from "../helpers/fixtures.js";
-import { startSandbox, type Sandbox } from "../helpers/sandbox.js";
 import { releaseDir, VERSION } from "./artifacts.js";
 
-let sandbox: Sandbox;
 let dir: string;
 let qus: string;
-let sysroot: string;
 
 beforeAll(async () => {
   requireFixtures();
   qus = join(await releaseDir(), "qus-linux-arm64");
-  const emulation = arm64Emulation();
-  sysroot = emulation.sysroot;
   dir = await mkdtemp(join(tmpdir(), "qus-release-arm64-"));
-  sandbox = await startSandbox();
-  const register = await sandbox.run("sh", [
-    "-c",
-    'printf "%s" "$1" > /proc/sys/fs/binfmt_misc/register',
-    "sh",
-    aarch64RegisterLine(emulation.qemu),
-  ]);
-  expect(register.code).toBe(0);
   // A local "emulator" for x86_64 that is a real static arm64 executable: what an arm64 host's
   // qemu-x86_64-static is (qus checks the file is a static ELF for the host, it does not run it).
   await mkdir(join(dir, "emulators-src"));
@@ -44,38 +33,32 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(async () => {
-  await sandbox?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const run = (...args: string[]) =>
-  sandbox.run(qus, args, {
-    cwd: dir,
-    env: { QEMU_LD_PREFIX: sysroot, NO_COLOR: "1" },
-    timeoutMs: 120_000,
-  });
+const run = (...args: string[]) => spawnWithArm64(qus, args, { cwd: dir, env: { NO_COLOR: "1" } });
 
 describe("qus-linux-arm64 under qemu-aarch64", () => {
   it("is an arm64 program the emulator runs", async () => {
-    const uname = await sandbox.run(foreignBusybox(), ["uname", "-m"]);
+    const uname = spawnWithArm64(foreignBusybox(), ["uname", "-m"]);
     expect(uname.stdout.trim()).toBe("aarch64");
-    const r = await run("--version");
+    const r = run("--version");
     expect(r).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
   });
 
   it("validates a config", async () => {
-    const r = await run("validate");
+    const r = run("validate");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
 
   it("plans as an aarch64 host: skips aarch64 and arm, plans x86_64", async () => {
-    const r = await run("plan", "--json");
+    const r = run("plan", "--json");
     expect(r.stderr).not.toMatch(/Internal error/);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.host).toMatchObject({ machine: "aarch64", family: "arm" });
-    expect(doc.changes.map((c: { entry: string }) => c.entry)).toEqual(["qemu-x86_64"]);
+    expect(doc.changes.map((c: { name: string }) => c.name)).toEqual(["qemu-x86_64"]);
     expect(`${doc.notes} ${doc.warnings}`).toMatch(/aarch64/);
   });
 });
