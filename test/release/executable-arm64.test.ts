@@ -58,7 +58,12 @@ describe("qus-linux-arm64 under qemu-aarch64", () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.host).toMatchObject({ machine: "aarch64", family: "arm" });
-    expect(doc.changes.map((c: { name: string }) => c.name)).toEqual(["qemu-x86_64"]);
+    expect(entryNames(doc)).toEqual(["qemu-x86_64"]);
     expect(`${doc.notes} ${doc.warnings}`).toMatch(/aarch64/);
   });
 });
+
+/** The binfmt_misc entries a plan changes (its other changes are emulator files, named by path). */
+function entryNames(doc: { changes: { name: string }[] }): string[] {
+  return doc.changes.map((c) => c.name).filter((name) => !name.startsWith("/"));
+}
