@@ -1,10 +1,10 @@
 // Carries out a plan step by step, keeping the state file true enough after every change that
 // an interrupted apply leaves a host the next apply converges from.
-import { createHash } from "node:crypto";
 import type { Change, Plan, PlanSummary, StateRecord } from "../plan/types.js";
 import { orderSteps, type Step, type StepGroup } from "../plan/steps.js";
 import { summarise } from "../plan/plan.js";
 import { writeState } from "../state/state-file.js";
+import { nodeCrypto } from "../files/node-crypto.js";
 import { QusError } from "../errors.js";
 import type { ApplyEffects } from "./effects.js";
 
@@ -132,7 +132,7 @@ async function runStep(
     case "write-binfmtd":
       await effects.writeText(step.path, step.content);
       effectDone();
-      state.binfmtd[step.path] = { sha256: sha256Text(step.content) };
+      state.binfmtd[step.path] = { sha256: await sha256Text(step.content) };
       return;
     case "remove-binfmtd":
       await effects.removeFile(step.path);
@@ -142,8 +142,8 @@ async function runStep(
   }
 }
 
-function sha256Text(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+async function sha256Text(text: string): Promise<string> {
+  return (await nodeCrypto()).createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** The progress line for one change. */

@@ -103,4 +103,5 @@ async function main(): Promise<void> {
 }
 
 enableCompileCache();
-await main();
+// Not awaited at top level: the shipped CLI is CommonJS (main catches everything itself).
+void main();

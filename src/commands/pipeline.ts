@@ -9,6 +9,7 @@ import type { Desired, Live, Plan } from "../plan/types.js";
 import { sourceFor } from "../sources/index.js";
 import type { ResolvedEmulator } from "../sources/types.js";
 import { readLive } from "../state/live.js";
+import type { BinfmtState } from "../kernel/binfmt.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
 import { inInitialUserNamespace, refuseUnsafePath, trustedOwners } from "../state/strict-modes.js";
@@ -57,11 +58,14 @@ export async function refuseUnsafePaths(config: QusConfig): Promise<void> {
   for (const path of guarded) await refuseUnsafePath(path, trusted);
 }
 
-/** Plans the config, or, with `destroy`, the removal of everything qus owns. */
+/**
+ * Plans the config, or, with `destroy`, the removal of everything qus owns. `kernel` stands for
+ * the binfmt_misc instance when it is not readable yet (qus run's, created after planning).
+ */
 export async function planConfig(
   config: QusConfig,
   io: CommandIO,
-  options: { destroy: boolean; upgrade?: boolean },
+  options: { destroy: boolean; upgrade?: boolean; kernel?: BinfmtState },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   await refuseUnsafePaths(settled);
@@ -70,7 +74,7 @@ export async function planConfig(
   const hashes = await openHashCache(hashCacheFile(config));
   const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
   const desired = resolveDesired(wanted, host, emulators);
-  const live = await readLive(desired, config.stateFile, hashes.hash);
+  const live = await readLive(desired, config.stateFile, hashes.hash, options.kernel);
   await hashes.save();
   return { config, host, desired, live, plan: plan(desired, live) };
 }
