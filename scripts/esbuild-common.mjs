@@ -92,7 +92,7 @@ export const VENDOR = {
   fzstd: "fzstd",
   yaml: "yaml",
 };
-/** CommonJS packages: their bundle has only a default export (module.exports). */
+/** CommonJS packages: their bundle's only export, `default`, holds all of the package's exports. */
 const COMMONJS = new Set(["ajv-2020", "ajv-standalone", "cosmiconfig", "xz-decompress", "yaml"]);
 
 /** esbuild options for the vendor bundles (split, so packages they share load once). */
@@ -108,7 +108,7 @@ export function vendorBuildOptions() {
       b.onLoad({ filter: /.*/, namespace: "qus-vendor" }, (args) => {
         const pkg = JSON.stringify(VENDOR[args.path]);
         const contents = COMMONJS.has(args.path)
-          ? `export { default } from ${pkg};`
+          ? `import * as namespace from ${pkg};\nexport default namespace;`
           : `export * from ${pkg};`;
         return { contents, resolveDir: root, loader: "js" };
       });

@@ -27,6 +27,11 @@ export interface ExecuteOptions {
    * records it: the point where a crash leaves the most to reconcile. Fault-injection tests use it.
    */
   readonly afterEffect?: (stepNumber: number) => void;
+  /**
+   * false: kernel changes are not worth a state write of their own, because the instance dies
+   * with the run (qus run's private binfmt_misc); file changes are still recorded at once.
+   */
+  readonly recordKernelChanges?: boolean;
 }
 
 /** Applies the plan; returns the counts of what was done. */
@@ -51,12 +56,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         }
         done.push(group.change);
       } finally {
-        unsaved = true;
+        const writesFiles = group.steps.some((step) => WRITES_FILES.has(step.op));
+        if (writesFiles || options.recordKernelChanges !== false) unsaved = true;
         // A file's record is written at once: files outlive a reboot. Kernel entries do not, and
         // a missing record of one costs the next plan only a re-registration of a pinned entry,
         // so their records are written together (an atomic, fsynced write each was most of the
         // time of an apply of 30 registrations).
-        if (group.steps.some((step) => WRITES_FILES.has(step.op))) await save();
+        if (writesFiles) await save();
       }
     },
   }));

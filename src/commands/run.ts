@@ -51,6 +51,7 @@ export async function runCommand(
     stateFile: config.stateFile,
     state: planned.live.state,
     effects: collectingEffects(registerLines),
+    recordKernelChanges: false,
     runGroups: async (groups) => {
       for (const group of groups) await group.run();
     },
