@@ -26,16 +26,35 @@ export async function readEmulatorVersion(path: string): Promise<EmulatorVersion
       if (bytesRead === 0) return undefined;
       position += bytesRead;
       const filled = carried + bytesRead;
-      const text = buffer.toString("latin1", 0, filled);
-      const match = EMULATOR_VERSION_PATTERN.exec(text);
-      // A match that reaches the end of what was read may be cut short: read on, keeping the tail.
-      if (match !== null && match.index + match[0].length < filled) {
-        return parseEmulatorVersionText(match[0]);
-      }
+      const found = findInChunk(buffer, filled);
+      if (found !== undefined) return found;
       carried = Math.min(OVERLAP_BYTES, filled);
       buffer.copy(buffer, 0, filled - carried, filled);
     }
   } finally {
     await handle.close();
   }
+}
+
+const MARKER = Buffer.from(" version ", "latin1");
+/** The longest program name before the marker ("qemu-" and a target name). */
+const BEFORE_MARKER = 40;
+
+/**
+ * Looks for the version text around each " version " in the first `filled` bytes (a native byte
+ * search: decoding the whole chunk to text is ten times slower). A match that reaches the end of
+ * what was read may be cut short: it is left for the next chunk, which starts with the tail.
+ */
+function findInChunk(buffer: Buffer, filled: number): EmulatorVersion | undefined {
+  let at = buffer.indexOf(MARKER, 0);
+  while (at >= 0 && at < filled) {
+    const start = Math.max(0, at - BEFORE_MARKER);
+    const window = buffer.toString("latin1", start, Math.min(filled, at + OVERLAP_BYTES));
+    const match = EMULATOR_VERSION_PATTERN.exec(window);
+    if (match !== null && start + match.index + match[0].length < filled) {
+      return parseEmulatorVersionText(match[0]);
+    }
+    at = buffer.indexOf(MARKER, at + 1);
+  }
+  return undefined;
 }
