@@ -109,7 +109,7 @@ async function resolveEmulators(
 }
 
 function describeSource(source: QusConfig["source"]): string {
-  if (source.type === "debian") return `debian ${source.suite}`;
+  if (source.type === "debian") return `debian ${source.suites.join(", ")}`;
   if (source.type === "fedora") return `fedora ${source.release}`;
   return source.path;
 }

@@ -11,12 +11,23 @@ const SUITES_WITHOUT_SECURITY: ReadonlySet<string> = new Set([
   "rc-buggy",
 ]);
 
-/** Whether `<suite>-security` is consulted: the config's choice, else true for suites that have one. */
-export function securityEnabled(config: {
-  readonly suite: string;
-  readonly security?: boolean;
-}): boolean {
-  return config.security ?? !SUITES_WITHOUT_SECURITY.has(config.suite);
+/** Suite name endings that never have a `-security` companion (backports, updates...). */
+const COMPANION_SUFFIXES = [
+  "-backports",
+  "-backports-sloppy",
+  "-security",
+  "-updates",
+  "-proposed-updates",
+];
+
+/**
+ * Whether `<suite>-security` is consulted: never for suites that have none (sid, backports...);
+ * otherwise the config's choice, else true.
+ */
+export function securityEnabled(suite: string, security?: boolean): boolean {
+  if (security === false) return false;
+  if (COMPANION_SUFFIXES.some((suffix) => suite.endsWith(suffix))) return false;
+  return security ?? !SUITES_WITHOUT_SECURITY.has(suite);
 }
 
 /** The keyring used when the config names none (shipped by debian-archive-keyring). */

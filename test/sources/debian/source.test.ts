@@ -151,7 +151,7 @@ describe("Debian source: resolving through the signed archive", () => {
       `Types: deb\nURIs: ${server.url}\nSuites: trixie\nComponents: main\n`,
     );
     const source = createDebianSource(
-      { type: "debian", suite: "trixie", security: false, keyring: mirror.trustedKeyring },
+      { type: "debian", suites: ["trixie"], security: false, keyring: mirror.trustedKeyring },
       { downloadPolicy: TEST_POLICY, aptRoot },
     );
     expect(digests(await source.resolve(["qemu-arm"], ws.context()))).toEqual({
@@ -162,7 +162,7 @@ describe("Debian source: resolving through the signed archive", () => {
   test("without a mirror in the config or the APT sources, says to set source.mirror", async () => {
     const ws = await workspace();
     const source = createDebianSource(
-      { type: "debian", suite: "trixie", keyring: mirror.trustedKeyring },
+      { type: "debian", suites: ["trixie"], keyring: mirror.trustedKeyring },
       { aptRoot: ws.dir },
     );
     const error = await source.resolve(["qemu-arm"], ws.context()).catch((e: unknown) => e);
@@ -227,7 +227,7 @@ describe("Debian source: lock file and cache", () => {
     const own = await startMirrorServer(mirror);
     const config = {
       type: "debian" as const,
-      suite: "trixie",
+      suites: ["trixie"],
       mirror: own.url,
       keyring: mirror.trustedKeyring,
     };
