@@ -10,6 +10,8 @@ import { sourceFor } from "../sources/index.js";
 import type { ResolvedEmulator } from "../sources/types.js";
 import { readLive } from "../state/live.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
+import { openVersionCache } from "../currency/version-cache.js";
+import { withLiveQemuVersions, withQemuVersions } from "../currency/plan-versions.js";
 import { dirname, join } from "node:path";
 import { inInitialUserNamespace, refuseUnsafePath, trustedOwners } from "../state/strict-modes.js";
 import type { CommandIO } from "../cli/io.js";
@@ -67,12 +69,25 @@ export async function planConfig(
   await refuseUnsafePaths(settled);
   const host = currentHost(io.env);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
-  const hashes = await openHashCache(hashCacheFile(config));
-  const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
+  const [hashes, versions] = await Promise.all([
+    openHashCache(hashCacheFile(config)),
+    openVersionCache(versionCacheFile(config)),
+  ]);
+  const resolved = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
+  const emulators = await withQemuVersions(resolved, versions.versionOf);
   const desired = resolveDesired(wanted, host, emulators);
-  const live = await readLive(desired, config.stateFile, hashes.hash);
-  await hashes.save();
+  const live = await withLiveQemuVersions(
+    await readLive(desired, config.stateFile, hashes.hash),
+    desired,
+    versions.versionOf,
+  );
+  await Promise.all([hashes.save(), versions.save()]);
   return { config, host, desired, live, plan: plan(desired, live) };
+}
+
+/** Beside the state file: the QEMU version each emulator content reports, by SHA-256. */
+export function versionCacheFile(config: Pick<QusConfig, "stateFile">): string {
+  return join(dirname(config.stateFile), "emulator-versions.json");
 }
 
 /** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */

@@ -131,3 +131,16 @@ export function knownIssuesFor(
 export function knownIssueById(id: string): KnownIssue | undefined {
   return KNOWN_ISSUES.find((issue) => issue.id === id);
 }
+
+// Why: plan and status say the same words about an affected emulator.
+/**
+ * One warning per known issue of `emulator` (qemu-aarch64) at upstream `qemuVersion`, naming the
+ * issue, what the user sees, the range that avoids it and the public report.
+ */
+export function knownIssueWarnings(emulator: string, qemuVersion: string): string[] {
+  const target = emulator.replace(/^qemu-/, "");
+  return knownIssuesFor(qemuVersion, target).map(
+    (issue) =>
+      `${emulator} is QEMU ${qemuVersion}, affected by known issue ${issue.id}: ${issue.symptom}; QEMU ${issue.avoidedBy} avoids it (${issue.link})`,
+  );
+}
