@@ -2,6 +2,7 @@
 // keep the `-version` text (`qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)`)
 // in their read-only data. The file is scanned in chunks that overlap by more than the longest
 // text, and the scan stops at the first match. Parsing is `qemu-version.ts`.
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import {
   EMULATOR_VERSION_PATTERN,
@@ -16,8 +17,10 @@ const OVERLAP_BYTES = 320;
 // Why: the plan and status name the QEMU version of emulators already on disk.
 /** The version text found in the file, or undefined when it has none (not a QEMU emulator). */
 export async function readEmulatorVersion(path: string): Promise<EmulatorVersion | undefined> {
-  const handle = await open(path, "r");
+  // O_NONBLOCK: a path that is (or was swapped for) a named pipe cannot hang qus here.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!(await handle.stat()).isFile()) return undefined;
     const buffer = Buffer.alloc(CHUNK_BYTES + OVERLAP_BYTES);
     let carried = 0;
     let position = 0;
@@ -57,4 +60,18 @@ function findInChunk(buffer: Buffer, filled: number): EmulatorVersion | undefine
     at = buffer.indexOf(MARKER, at + 1);
   }
   return undefined;
+}
+
+// Why: `qus status` shows the QEMU version of every registered emulator, qus's own or not.
+/** Interpreter path -> upstream QEMU version, for the entries' interpreters that report one. */
+export async function interpreterVersions(
+  entries: readonly { readonly interpreter: string }[],
+): Promise<Map<string, string>> {
+  const versions = new Map<string, string>();
+  for (const path of new Set(entries.map((entry) => entry.interpreter))) {
+    // Unreadable or missing interpreters simply have no version to show.
+    const found = await readEmulatorVersion(path).catch(() => undefined);
+    if (found !== undefined) versions.set(path, found.upstream.text);
+  }
+  return versions;
 }

@@ -94,7 +94,7 @@ export const STATUS_GLOBALLY_DISABLED =
   "The kernel ignores every entry while binfmt_misc is disabled.";
 
 /** Column headings of the `qus status` table. */
-export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "INTERPRETER"] as const;
+export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "QEMU", "INTERPRETER"] as const;
 
 /** Closing line of `qus status`. */
 export function statusSummaryLine(total: number, owned: number, prefix: string): string {

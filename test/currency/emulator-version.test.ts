@@ -42,3 +42,13 @@ describe("readEmulatorVersion", () => {
     }
   });
 });
+
+describe("readEmulatorVersion on what is not a regular file", () => {
+  it("answers at once for a named pipe and a directory, without waiting for a writer", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(await readEmulatorVersion(fifo)).toBeUndefined();
+    expect(await readEmulatorVersion(dir)).toBeUndefined();
+  });
+});
