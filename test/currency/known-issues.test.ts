@@ -57,3 +57,13 @@ describe("the table", () => {
     expect(SYSCALL_ABSENCE.find((a) => a.syscall === "clone3")?.level).toBe("expected");
   });
 });
+
+describe("currentQemuRange", () => {
+  it("is the range that avoids every issue affecting all targets: 9.2 and later today", async () => {
+    const { currentQemuRange } = await import("../../src/currency/current.js");
+    const range = currentQemuRange();
+    expect(range).toBe(">=9.2.0");
+    for (const issue of KNOWN_ISSUES.filter((i) => i.targets === "all"))
+      expect(intersects(range, issue.affected), issue.id).toBe(false);
+  });
+});
