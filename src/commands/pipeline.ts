@@ -7,7 +7,9 @@ import { plan } from "../plan/plan.js";
 import { resolveDesired, wantedEmulators } from "../plan/desired.js";
 import type { Desired, Live, Plan } from "../plan/types.js";
 import { sourceFor } from "../sources/index.js";
-import type { ResolvedEmulator } from "../sources/types.js";
+import type { Resolution } from "../sources/types.js";
+import type { SourceLock } from "../sources/lock.js";
+import { lockChange, type LockChange } from "../sources/lock-change.js";
 import { readLive } from "../state/live.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
@@ -21,6 +23,10 @@ export interface Planned {
   readonly desired: Desired;
   readonly live: Live;
   readonly plan: Plan;
+  /** The lock the source resolved (null for sources without one), before anything writes it. */
+  readonly resolvedLock: SourceLock | null;
+  /** The lock file this resolution would write (null: none, or already the same); apply writes it. */
+  readonly lock: LockChange | null;
 }
 
 /** The host qus runs on (QUS_HOST_MACHINE overrides uname -m, for tests of other hosts). */
@@ -61,18 +67,27 @@ export async function refuseUnsafePaths(config: QusConfig): Promise<void> {
 export async function planConfig(
   config: QusConfig,
   io: CommandIO,
-  options: { destroy: boolean; upgrade?: boolean },
+  options: { destroy: boolean; upgrade?: boolean; lock?: SourceLock | null },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   await refuseUnsafePaths(settled);
   const host = currentHost(io.env);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
   const hashes = await openHashCache(hashCacheFile(config));
-  const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
-  const desired = resolveDesired(wanted, host, emulators);
+  const resolution = await resolveEmulators(wanted, host, io, hashes.hash, options);
+  const desired = resolveDesired(wanted, host, resolution.emulators);
   const live = await readLive(desired, config.stateFile, hashes.hash);
   await hashes.save();
-  return { config, host, desired, live, plan: plan(desired, live) };
+  const lock = resolution.lock === null ? null : await lockChange(config.lockFile, resolution.lock);
+  return {
+    config,
+    host,
+    desired,
+    live,
+    plan: plan(desired, live),
+    resolvedLock: resolution.lock,
+    lock,
+  };
 }
 
 /** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */
@@ -84,19 +99,20 @@ async function resolveEmulators(
   config: QusConfig,
   host: HostCpu,
   io: CommandIO,
-  upgrade: boolean,
   hashFile: FileHasher,
-): Promise<ResolvedEmulator[]> {
+  options: { upgrade?: boolean; lock?: SourceLock | null },
+): Promise<Resolution> {
   const names = wantedEmulators(config, host);
-  if (names.length === 0) return [];
+  if (names.length === 0) return { emulators: [], lock: null };
   const source = await sourceFor(config.source);
   const context = {
     host,
     requireStatic: config.targets.some((t) => t.flags.includes("F")),
     env: io.env,
     lockFile: config.lockFile,
+    lock: options.lock,
     cacheDir: config.cacheDir,
-    upgrade,
+    upgrade: options.upgrade ?? false,
     hashFile,
     onWarning: (message: string) => io.stderr.write(`Warning: ${message}\n`),
   };

@@ -29,6 +29,7 @@ export async function planCommand(
       savePlan(planned, planned.plan, doc, {
         qusVersion: QUS_VERSION,
         createdAt: new Date().toISOString(),
+        resolvedLock: planned.resolvedLock,
       }),
     );
     const message = `\nSaved the plan to: ${path}\nTo perform exactly these actions, run: qus apply ${args.out}\n`;

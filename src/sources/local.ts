@@ -6,7 +6,7 @@ import { SourceError } from "../errors.js";
 import { checkEmulatorFile } from "../files/check-emulator.js";
 import { sha256File } from "../files/hash.js";
 import type { LocalSourceConfig } from "../config/types.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "./types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "./types.js";
 
 /** The target part of an emulator program name: qemu-aarch64 -> aarch64. */
 export function emulatorTarget(emulator: string): string {
@@ -16,10 +16,7 @@ export function emulatorTarget(emulator: string): string {
 /** Creates a source that finds `qemu-<target>-static` or `qemu-<target>` files in a directory. */
 export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
   return {
-    async resolve(
-      emulators: readonly string[],
-      context: SourceContext,
-    ): Promise<ResolvedEmulator[]> {
+    async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
       const found = await Promise.all(emulators.map((emulator) => findEmulator(config, emulator)));
       const missing = emulators.filter((_, i) => found[i] === null);
       if (missing.length > 0) {
@@ -31,7 +28,7 @@ export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
           },
         );
       }
-      return Promise.all(
+      const resolved = await Promise.all(
         emulators.map(async (emulator, i) => {
           const path = found[i] as string;
           await checkEmulatorFile(path, context.host, { requireStatic: context.requireStatic });
@@ -42,6 +39,7 @@ export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
           return { emulator, path, sha256, size, description: `local ${path}` };
         }),
       );
+      return { emulators: resolved, lock: null };
     },
   };
 }

@@ -58,6 +58,11 @@ export function mountComment(binfmtDir: string): string {
   return `binfmt_misc will be mounted at ${binfmtDir}`;
 }
 
+/** The heading of the lock file a plan would write: apply writes it only once it succeeded. */
+export function lockFileHeading(action: "create" | "update", path: string): string {
+  return `Lock file ${JSON.stringify(path)} will be ${action === "create" ? "written" : "updated"} by apply:`;
+}
+
 /** Marks an attribute whose change alone rules out an in-place update. */
 export const FORCES_REPLACEMENT = "# forces replacement";
 
