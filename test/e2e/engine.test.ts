@@ -215,6 +215,21 @@ describe("output for scripts", () => {
     expect(await h.entry("qemu-aarch64")).toContain("enabled");
   });
 
+  it("Ctrl-C or Ctrl-D at the prompt ends like a declined approval: one line, exit 1, nothing changed", async () => {
+    await h.writeConfig(baseConfig(h.dir));
+    for (const key of ["\\003", "\\004"]) {
+      const interrupted = await h.sh(
+        `(sleep 1.5; printf '${key}'; sleep 1) | script -qec "${process.execPath} ${cliPath()} apply" /dev/null`,
+      );
+      expect(interrupted.code).toBe(1);
+      const after = interrupted.stdout.slice(interrupted.stdout.indexOf("Enter a value:"));
+      expect(after).not.toMatch(/Internal error|this is a bug|\n\s+at /);
+      expect(after.trim().split("\n").at(-1)?.trim()).toBe("Error: Apply cancelled.");
+      expect(await h.entry("qemu-aarch64")).toBeNull();
+      expect((await h.sh("ls emulators 2>/dev/null | wc -l")).stdout.trim()).toBe("0");
+    }
+  });
+
   it("refuses to apply without a terminal or --auto-approve, and changes nothing", async () => {
     await h.writeConfig(baseConfig(h.dir));
     const apply = await h.qus("apply");
