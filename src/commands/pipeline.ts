@@ -15,6 +15,8 @@ import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
 import { inInitialUserNamespace, refuseUnsafePath, trustedOwners } from "../state/strict-modes.js";
 import type { CommandIO } from "../cli/io.js";
+import { SourceError } from "../errors.js";
+import { fieldPosition } from "../config/field-position.js";
 
 /** Everything a plan was computed from, kept for apply and for the JSON view. */
 export interface Planned {
@@ -75,7 +77,8 @@ export async function planConfig(
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
   const hashes = await openHashCache(hashCacheFile(config));
   const resolution = await resolveEmulators(wanted, host, io, hashes.hash, options);
-  const desired = resolveDesired(wanted, host, resolution.emulators);
+  const resolved = resolveDesired(wanted, host, resolution.emulators);
+  const desired = options.destroy ? resolved : await withConfigWarnings(resolved, settled, io);
   const live = await readLive(desired, config.stateFile, hashes.hash);
   await hashes.save();
   const lock = resolution.lock === null ? null : await lockChange(config.lockFile, resolution.lock);
@@ -88,6 +91,18 @@ export async function planConfig(
     resolvedLock: resolution.lock,
     lock,
   };
+}
+
+/** Warnings about the config as written, each at its position: an empty list with prune removes everything. */
+async function withConfigWarnings(
+  desired: Desired,
+  config: QusConfig,
+  io: CommandIO,
+): Promise<Desired> {
+  if (config.targets.length > 0 || !config.prune) return desired;
+  const where = await fieldPosition(config.file, "/targets", io.cwd);
+  const warning = `${where === null ? "" : `${where}: `}targets is empty and prune is on: apply removes every binfmt_misc entry qus owns (prefix ${JSON.stringify(config.prefix)}); to remove them on purpose, run qus destroy`;
+  return { ...desired, warnings: [...desired.warnings, warning] };
 }
 
 /** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */
@@ -116,12 +131,24 @@ async function resolveEmulators(
     hashFile,
     onWarning: (message: string) => io.stderr.write(`Warning: ${message}\n`),
   };
-  if (config.source.type === "local") return source.resolve(names, context);
-  const { withDownloadProgress } = await import("../cli/download-progress.js");
-  const title = `Resolve ${names.length} emulator${names.length === 1 ? "" : "s"} from ${describeSource(config.source)}`;
-  return withDownloadProgress(title, io.stderr, (onProgress) =>
-    source.resolve(names, { ...context, onProgress }),
-  );
+  try {
+    if (config.source.type === "local") return await source.resolve(names, context);
+    const { withDownloadProgress } = await import("../cli/download-progress.js");
+    const title = `Resolve ${names.length} emulator${names.length === 1 ? "" : "s"} from ${describeSource(config.source)}`;
+    return await withDownloadProgress(title, io.stderr, (onProgress) =>
+      source.resolve(names, { ...context, onProgress }),
+    );
+  } catch (error) {
+    throw await placeInConfig(error, config, io);
+  }
+}
+
+/** A source error about a config field names where that field is written: `file:line:column: ...`. */
+async function placeInConfig(error: unknown, config: QusConfig, io: CommandIO): Promise<unknown> {
+  if (!(error instanceof SourceError) || error.field === undefined) return error;
+  const where = await fieldPosition(config.file, error.field, io.cwd);
+  if (where === null) return error;
+  return new SourceError(`${where}: ${error.message}`, { cause: error, hint: error.hint });
 }
 
 function describeSource(source: QusConfig["source"]): string {
