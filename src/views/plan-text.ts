@@ -125,6 +125,11 @@ function renderWarning(warning: string, style: Style): string {
   return `${style.warning(WARNING_PREFIX.trimEnd())} ${warning}`;
 }
 
+/** Attributes whose null means "nobody knows", said in words rather than as null. */
+const NULL_IN_WORDS: Readonly<Record<string, string>> = {
+  emulator: "(unknown: not recorded by qus)",
+};
+
 /** One attribute line to print: a plain value, or a change from one value to another. */
 type AttributeLine =
   | { readonly symbol: "+" | "-"; readonly name: string; readonly value: string }
@@ -262,7 +267,11 @@ function reasonLines(
     const bare =
       typeof typed[reason.attribute] === "number" || typeof typed[reason.attribute] === "boolean";
     const show = (value: string | null): string =>
-      value === null ? "null" : bare ? value : JSON.stringify(value);
+      value === null
+        ? (NULL_IN_WORDS[reason.attribute] ?? "null")
+        : bare
+          ? value
+          : JSON.stringify(value);
     return {
       symbol: "~",
       name: reason.attribute,

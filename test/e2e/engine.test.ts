@@ -195,6 +195,33 @@ describe("output for scripts", () => {
     ]);
   });
 
+  it("status tells entries qus registered apart from same-prefix entries another tool made", async () => {
+    await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
+    expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
+    // Another tool (update-binfmts, a distribution's binfmt.d) registers under the same prefix.
+    await h.sh(`echo ':qemu-other:M::\\x7fELFxyz::/bin/true:' > /proc/sys/fs/binfmt_misc/register`);
+    const doc = JSON.parse((await h.qus("status", "--json")).stdout);
+    const rows = doc.entries.map(
+      (e: { name: string; owned: boolean; registered_by_qus: boolean }) => [
+        e.name,
+        e.owned,
+        e.registered_by_qus,
+      ],
+    );
+    expect(rows).toEqual([
+      ["qemu-aarch64", true, true],
+      ["qemu-other", true, false],
+    ]);
+    expect(doc.summary).toEqual({ total: 2, owned: 2, registered_by_qus: 1 });
+    const text = (await h.qus("status")).stdout;
+    expect(text).toMatch(/^qemu-aarch64\s+✓\s+yes/m);
+    expect(text).toMatch(/^qemu-other\s+other tool\s+yes/m);
+    expect(text).toContain(
+      '2 entries, 1 registered by qus (prefix "qemu-"), 1 more under its prefix made by another tool',
+    );
+    await h.sh("echo -1 > /proc/sys/fs/binfmt_misc/qemu-other");
+  });
+
   it("on a terminal, asks and applies only after exactly 'yes'", async () => {
     await h.writeConfig(baseConfig(h.dir));
     // `script` gives qus a real pseudo-terminal; the answer arrives once the prompt is up.
