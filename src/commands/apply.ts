@@ -38,6 +38,7 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
     const planned = await planConfig(config, io, {
       destroy,
       upgrade: args.upgrade,
+      color: args.color,
       ...(saved?.resolved_lock === undefined ? {} : { lock: saved.resolved_lock }),
     });
     if (saved !== null) refuseIfStale(saved, planned, args);

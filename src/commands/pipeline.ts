@@ -14,7 +14,7 @@ import { readLive } from "../state/live.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
 import { inInitialUserNamespace, refuseUnsafePath, trustedOwners } from "../state/strict-modes.js";
-import type { CommandIO } from "../cli/io.js";
+import { styleFor, type CommandIO } from "../cli/io.js";
 import { SourceError } from "../errors.js";
 import { fieldPosition } from "../config/field-position.js";
 
@@ -69,7 +69,7 @@ export async function refuseUnsafePaths(config: QusConfig): Promise<void> {
 export async function planConfig(
   config: QusConfig,
   io: CommandIO,
-  options: { destroy: boolean; upgrade?: boolean; lock?: SourceLock | null },
+  options: { destroy: boolean; upgrade?: boolean; lock?: SourceLock | null; color?: boolean },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   await refuseUnsafePaths(settled);
@@ -115,7 +115,7 @@ async function resolveEmulators(
   host: HostCpu,
   io: CommandIO,
   hashFile: FileHasher,
-  options: { upgrade?: boolean; lock?: SourceLock | null },
+  options: { upgrade?: boolean; lock?: SourceLock | null; color?: boolean },
 ): Promise<Resolution> {
   const names = wantedEmulators(config, host);
   if (names.length === 0) return { emulators: [], lock: null };
@@ -129,7 +129,10 @@ async function resolveEmulators(
     cacheDir: config.cacheDir,
     upgrade: options.upgrade ?? false,
     hashFile,
-    onWarning: (message: string) => io.stderr.write(`Warning: ${message}\n`),
+    onWarning: (message: string) =>
+      io.stderr.write(
+        `${styleFor(io.stderr, io.env, options.color).warning("Warning:")} ${message}\n`,
+      ),
   };
   try {
     if (config.source.type === "local") return await source.resolve(names, context);

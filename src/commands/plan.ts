@@ -13,7 +13,11 @@ export async function planCommand(
   io: CommandIO,
 ): Promise<number> {
   const config = await loadCommandConfig(args.configPath, io);
-  const planned = await planConfig(config, io, { destroy: false, upgrade: args.upgrade });
+  const planned = await planConfig(config, io, {
+    destroy: false,
+    upgrade: args.upgrade,
+    color: args.color,
+  });
   const doc = planDocument(planned);
   if (args.json) printJson(withRendered(doc), io);
   else printPlanText(doc, args, io);

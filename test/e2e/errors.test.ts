@@ -184,3 +184,29 @@ describe("messages a newcomer hits", () => {
     await h.sh("rmdir sub");
   });
 });
+
+describe("colour on a terminal", () => {
+  /** Runs qus on a pseudo-terminal (script) with a clean colour environment plus `env`. */
+  const onTty = (args: string, env = "") =>
+    h.sh(
+      `env -u NO_COLOR -u FORCE_COLOR TERM=xterm ${env} script -qec "${process.execPath} ${cliPath()} ${args}" /dev/null`,
+    );
+  const RED_ERROR = "\x1b[1m\x1b[31mError:\x1b[39m\x1b[22m";
+  const YELLOW_WARNING = "\x1b[1m\x1b[33mWarning:\x1b[39m\x1b[22m";
+
+  it("errors are red and warnings yellow, unless NO_COLOR or --no-color", async () => {
+    const coloured = await onTty("aply");
+    expect(coloured.code).toBe(1);
+    expect(coloured.stdout).toContain(`${RED_ERROR} unknown command 'aply'`);
+    for (const plain of [await onTty("--no-color aply"), await onTty("aply", "NO_COLOR=1")]) {
+      expect(plain.code).toBe(1);
+      expect(plain.stdout).toContain("Error: unknown command 'aply'");
+      expect(plain.stdout).not.toContain("\x1b[");
+    }
+    await h.writeConfig(baseConfig(h.dir, { targets: [], prune: true }));
+    const warned = await onTty("plan");
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain(`${YELLOW_WARNING} qus.config.json:`);
+    expect((await onTty("plan --no-color")).stdout).not.toContain("\x1b[");
+  });
+});
