@@ -1,4 +1,5 @@
-// Remembers the QEMU version each emulator content reports, by SHA-256, so a plan on a
+// Remembers the QEMU version each emulator content reports, by SHA-256 (in the download
+// cache: a plan changes nothing else), so a plan on a
 // converged host does not scan ~35 emulators again (7 ms each). Content-addressed: the same
 // bytes always say the same version, so entries never go stale; only the file's own name
 // is not trusted at all. A lost or unreadable cache only costs time.

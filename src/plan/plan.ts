@@ -328,7 +328,11 @@ function replacementReasons(want: DesiredRegistration, current: LiveEntry): Reas
   return reasons;
 }
 
-/** With F the kernel runs the file it opened at registration: a new file needs a new registration. */
+/**
+ * With F the kernel runs the file it opened at registration: a new file needs a new registration.
+ * What the kernel holds is null (shown as unknown) when qus has no record, or when the file
+ * changed on disk since (the kernel may hold that changed file): never "X -> X".
+ */
 function pinnedEmulatorReason(
   want: DesiredRegistration,
   live: Live,
@@ -339,33 +343,20 @@ function pinnedEmulatorReason(
   const file = desired.emulators.find((e) => e.path === want.interpreter);
   if (file === undefined) return null;
   const recorded = live.state.registrations[want.name];
-  if (changedFiles.has(file.path)) {
-    return {
-      attribute: "emulator",
-      before: recorded?.sha256 ?? null,
-      after: file.sha256,
-      forcesReplacement: true,
-      note: F_PIN_NOTE,
-    };
-  }
-  if (recorded === undefined) {
-    return {
-      attribute: "emulator",
-      before: null,
-      after: file.sha256,
-      forcesReplacement: true,
-      note: "qus has no record of which emulator the kernel holds open for this entry",
-    };
-  }
-  if (recorded.sha256 !== file.sha256 || recorded.interpreter !== want.interpreter) {
-    return {
-      attribute: "emulator",
-      before: recorded.sha256,
-      after: file.sha256,
-      forcesReplacement: true,
-      note: F_PIN_NOTE,
-    };
-  }
+  const reason = (note: string): Reason => ({
+    attribute: "emulator",
+    before: recorded !== undefined && recorded.sha256 !== file.sha256 ? recorded.sha256 : null,
+    after: file.sha256,
+    forcesReplacement: true,
+    note,
+  });
+  if (changedFiles.has(file.path)) return reason(F_PIN_NOTE);
+  if (recorded === undefined)
+    return reason(
+      "qus has no record of which emulator the kernel holds open for this entry (registered by another tool, or before qus kept records)",
+    );
+  if (recorded.sha256 !== file.sha256 || recorded.interpreter !== want.interpreter)
+    return reason(F_PIN_NOTE);
   return null;
 }
 

@@ -6,6 +6,7 @@ import {
   STATUS_GLOBALLY_DISABLED,
   statusMounted,
   statusNotMounted,
+  STATUS_OWNED_BY_OTHER,
   statusSummaryLine,
   WARNING_PREFIX,
 } from "./strings.js";
@@ -49,6 +50,11 @@ export interface StatusEntryDocument {
   readonly qemu: string | null;
   /** Ids of the known issues that version has (see the README's known issues). */
   readonly known_issues: readonly string[];
+  /**
+   * qus registered this very entry (its state file records it, with this interpreter); false for
+   * an entry under qus's prefix that another tool made (update-binfmts, a distribution's binfmt.d).
+   */
+  readonly registered_by_qus: boolean;
 }
 
 /** The status document (without the `rendered` text; see withRenderedStatus). */
@@ -61,7 +67,12 @@ export interface StatusDocument {
   readonly prefix: string;
   /** Sorted by name; empty when not mounted. */
   readonly entries: readonly StatusEntryDocument[];
-  readonly summary: { readonly total: number; readonly owned: number };
+  readonly summary: {
+    readonly total: number;
+    readonly owned: number;
+    /** Owned entries qus itself registered (the rest another tool made under its prefix). */
+    readonly registered_by_qus: number;
+  };
   /** One per known issue of a registered emulator, naming it and the range that avoids it. */
   readonly warnings: readonly string[];
 }
@@ -86,7 +97,11 @@ export function projectStatus(input: StatusInput): StatusDocument {
     enabled: input.mounted && input.enabledGlobally,
     prefix: input.prefix,
     entries,
-    summary: { total: entries.length, owned: entries.filter((entry) => entry.owned).length },
+    summary: {
+      total: entries.length,
+      owned: entries.filter((entry) => entry.owned).length,
+      registered_by_qus: entries.filter((entry) => entry.registered_by_qus).length,
+    },
     warnings: entryWarnings(entries),
   };
 }
@@ -147,6 +162,7 @@ function projectEntry(
     recorded_sha256: recorded?.sha256 ?? null,
     qemu,
     known_issues: qemu === null ? [] : knownIssuesFor(qemu, target).map((issue) => issue.id),
+    registered_by_qus: recorded !== undefined && recorded.interpreter === entry.interpreter,
   };
 }
 
@@ -159,7 +175,7 @@ export function renderStatus(doc: StatusDocument, style: Style): string {
   if (doc.entries.length > 0) sections.push(renderTable(doc.entries, style));
   if (doc.warnings.length > 0)
     sections.push(doc.warnings.map((w) => `${style.warning(WARNING_PREFIX.trimEnd())} ${w}`));
-  sections.push([statusSummaryLine(doc.summary.total, doc.summary.owned, doc.prefix)]);
+  sections.push([statusSummaryLine(doc.summary, doc.prefix)]);
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
@@ -178,7 +194,11 @@ interface Cell {
 function renderTable(entries: readonly StatusEntryDocument[], style: Style): string[] {
   const rows: Cell[][] = entries.map((entry) => [
     { text: entry.name },
-    entry.owned ? { text: "✓", paint: style.added } : { text: "-" },
+    entry.registered_by_qus
+      ? { text: "✓", paint: style.added }
+      : entry.owned
+        ? { text: STATUS_OWNED_BY_OTHER, paint: style.changed }
+        : { text: "-" },
     entry.enabled ? { text: "yes", paint: style.added } : { text: "no", paint: style.changed },
     { text: entry.flags === "" ? "-" : entry.flags },
     entry.qemu === null

@@ -53,7 +53,6 @@ describe("examples", () => {
       type: "debian",
       suites: ["trixie-backports", "trixie"],
       qemu: ">=9.2",
-      security: true,
     });
     expect(config.targets.map((t) => [t.target, t.enabled])).toEqual([
       ["aarch64", true],

@@ -9,25 +9,19 @@ const SUITES_WITHOUT_SECURITY: ReadonlySet<string> = new Set([
   "unstable",
   "experimental",
   "rc-buggy",
+  "proposed-updates",
 ]);
 
-/** Suite name endings that never have a `-security` companion (backports, updates...). */
-const COMPANION_SUFFIXES = [
-  "-backports",
-  "-backports-sloppy",
-  "-security",
-  "-updates",
-  "-proposed-updates",
-];
+/** Suites named after another one that have no `-security` of their own (bookworm-backports...). */
+const SUFFIXES_WITHOUT_SECURITY =
+  /-(?:backports|backports-sloppy|updates|proposed-updates|security)$/;
 
 /**
- * Whether `<suite>-security` is consulted: never for suites that have none (sid, backports...);
- * otherwise the config's choice, else true.
+ * Whether `<suite>-security` is consulted: the config's choice (for every listed suite), else
+ * true for suites that have one (not sid, backports, updates...).
  */
 export function securityEnabled(suite: string, security?: boolean): boolean {
-  if (security === false) return false;
-  if (COMPANION_SUFFIXES.some((suffix) => suite.endsWith(suffix))) return false;
-  return security ?? !SUITES_WITHOUT_SECURITY.has(suite);
+  return security ?? !(SUITES_WITHOUT_SECURITY.has(suite) || SUFFIXES_WITHOUT_SECURITY.test(suite));
 }
 
 /** The keyring used when the config names none (shipped by debian-archive-keyring). */

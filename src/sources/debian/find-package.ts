@@ -1,5 +1,5 @@
 // Asks the archive which package and version to install: verifies each listed suite's (and its
-// security suite's) InRelease, reads their Packages indexes for the QEMU user-mode packages of
+// security suite's) InRelease (all of them before any index), reads their Packages indexes for the QEMU user-mode packages of
 // this architecture, applies the package rule of choose-package.ts per suite, then takes the
 // exact pin, or the newest version whose upstream QEMU satisfies the `qemu` range, across all.
 import { satisfiesRange } from "../../config/version-policy.js";
@@ -19,6 +19,7 @@ import {
   fetchPackageStanzas,
   fetchVerifiedDist,
   type DistOptions,
+  type VerifiedDist,
 } from "./dist.js";
 import { describeOffers, type SuiteOffer } from "./offers.js";
 
@@ -28,31 +29,34 @@ export interface DebianMirrors {
   readonly securityMirror: string;
 }
 
-interface Dist {
-  readonly name: string;
-  readonly base: string;
-  readonly security: boolean;
-}
+type Dist = { readonly name: string; readonly base: string; readonly security: boolean };
 
-async function candidatesOf(
+/** The dist's verified InRelease; null for a security suite that does not exist (with a warning). */
+async function verifiedDist(
   config: DebianSourceConfig,
   dist: Dist,
-  architecture: string,
   options: DistOptions,
-): Promise<Candidate[]> {
-  let verified;
+): Promise<VerifiedDist | null> {
   try {
-    verified = await fetchVerifiedDist(dist.base, dist.name, options);
+    return await fetchVerifiedDist(dist.base, dist.name, options);
   } catch (error) {
     // A security suite that does not exist is expected unless the user asked for it.
     if (dist.security && config.security === undefined && error instanceof DistNotFoundError) {
       options.onWarning?.(
         `${error.message}; continuing without security updates (set source.security: false to silence this)`,
       );
-      return [];
+      return null;
     }
     throw error;
   }
+}
+
+async function candidatesOf(
+  dist: Dist,
+  verified: VerifiedDist,
+  architecture: string,
+  options: DistOptions,
+): Promise<Candidate[]> {
   const stanzas = await fetchPackageStanzas(verified, architecture, EMULATOR_PACKAGES, options);
   if (stanzas === null) {
     if (dist.security) return [];
@@ -64,6 +68,16 @@ async function candidatesOf(
   return stanzas
     .filter((s) => s.architecture === architecture)
     .map((stanza): Candidate => ({ stanza, dist: dist.name, mirror: dist.base }));
+}
+
+/** Settles every promise, then throws the first failure: no download is left running behind an error. */
+async function allOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find(
+    (result): result is PromiseRejectedResult => result.status === "rejected",
+  );
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 /** A listed suite and the dists it stands for (itself, then its security suite). */
@@ -95,17 +109,18 @@ export async function findPackageInArchive(
   options: DistOptions,
 ): Promise<Candidate> {
   const groups = config.suites.map((suite) => ({ suite, dists: distsOf(config, suite, mirrors) }));
-  const settled = await Promise.allSettled(
-    groups.flatMap((group) =>
-      group.dists.map((dist) => candidatesOf(config, dist, architecture, options)),
-    ),
+  const dists = groups.flatMap((group) => group.dists);
+  // Every InRelease is verified (signature, suite, Valid-Until) before any Packages index, the
+  // large downloads, is fetched: an expired or missing suite costs one small request each.
+  const verified = await allOrFirstError(dists.map((dist) => verifiedDist(config, dist, options)));
+  const found = await allOrFirstError(
+    dists.map((dist, i) => {
+      const release = verified[i];
+      return release == null
+        ? Promise.resolve([])
+        : candidatesOf(dist, release, architecture, options);
+    }),
   );
-  // Wait for every dist before failing, so no download is left running behind an error.
-  const failed = settled.find(
-    (result): result is PromiseRejectedResult => result.status === "rejected",
-  );
-  if (failed !== undefined) throw failed.reason;
-  const found = settled.map((result) => (result.status === "fulfilled" ? result.value : []));
   let next = 0;
   const offers: SuiteOffer[] = groups.map((group) => {
     const candidates = group.dists.flatMap(() => found[next++] ?? []);

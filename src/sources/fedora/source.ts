@@ -17,14 +17,13 @@ import {
   type DownloadPolicy,
 } from "../download.js";
 import {
-  readLockFile,
   sameLockSource,
-  writeLockFile,
+  startingLock,
   type LockedEmulator,
   type LockedPackage,
   type SourceLock,
 } from "../lock.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
 import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
 import { extractFromRpm } from "./extract.js";
 import { fedoraArchitecture, fedoraMemberPath, fedoraPackageFor } from "./families.js";
@@ -164,7 +163,7 @@ class FedoraSource implements EmulatorSource {
     return this.keysPromise;
   }
 
-  async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+  async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
     validateConfig(this.config);
     const wanted = [...new Set(emulators)];
     const packageOf = new Map<string, string>();
@@ -188,10 +187,7 @@ class FedoraSource implements EmulatorSource {
       );
     }
     const cache = new BlobCache(context.cacheDir, context.hashFile);
-    const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
-      if (context.upgrade && error instanceof SourceError) return null;
-      throw error;
-    });
+    const lock = await startingLock(context);
     const source = lockSourceFor(this.config);
     const lockApplies =
       lock !== null &&
@@ -228,13 +224,13 @@ class FedoraSource implements EmulatorSource {
         package: packageOf.get(emulator) as string,
       };
     const kept = new Set(Object.values(emulatorsRecord).map((e) => e.package));
-    await writeLockFile(context.lockFile, {
+    const lockAfter: SourceLock = {
       lockfileVersion: 1,
       source,
       packages: [...packages.values()].filter((p) => kept.has(p.package)),
       emulators: emulatorsRecord,
-    });
-    return wanted.map((emulator) => {
+    };
+    const resolved = wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       const pkg = used.get(packageOf.get(emulator) as string) as LockedPackage;
       return {
@@ -245,6 +241,7 @@ class FedoraSource implements EmulatorSource {
         description: `${pkg.package} ${pkg.version} (fedora ${this.config.release})`,
       };
     });
+    return { emulators: resolved, lock: lockAfter };
   }
 
   /**

@@ -13,6 +13,7 @@ import {
 import type { ProgressEvent, ResolvedEmulator, SourceContext } from "../../../src/sources/types.js";
 import type { DebianMirrorFixture, MirrorServer } from "../../helpers/debian-mirror.js";
 import { tempDirs } from "../temp-dirs.js";
+import { persistingSource } from "../persisting-source.js";
 
 // Importing this module from a test file registers the clean-up of that file's workspaces.
 const makeDir = tempDirs();
@@ -72,15 +73,17 @@ export function fixtureSource(
   options: DebianSourceOptions = {},
 ) {
   const { suite, ...rest } = config;
-  return createDebianSource(
-    {
-      type: "debian",
-      mirror: server.url,
-      keyring: mirror.trustedKeyring,
-      ...rest,
-      suites: typeof suite === "string" ? [suite] : suite,
-    },
-    { downloadPolicy: TEST_POLICY, ...options },
+  return persistingSource(
+    createDebianSource(
+      {
+        type: "debian",
+        mirror: server.url,
+        keyring: mirror.trustedKeyring,
+        ...rest,
+        suites: typeof suite === "string" ? [suite] : suite,
+      },
+      { downloadPolicy: TEST_POLICY, ...options },
+    ),
   );
 }
 
