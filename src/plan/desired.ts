@@ -92,6 +92,8 @@ export function resolveDesired(
     binfmtd,
     skipped,
     warnings,
+    persist: config.persist === true,
+    binfmtDDir: config.binfmtDDir,
   };
 }
 
