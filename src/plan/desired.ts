@@ -99,6 +99,8 @@ export function resolveDesired(
     binfmtd,
     skipped,
     warnings,
+    persist: config.persist === true,
+    binfmtDDir: config.binfmtDDir,
   };
 }
 

@@ -1,6 +1,7 @@
 // The pure planner: compares what qus wants with what the kernel and disk hold and lists the
 // changes. No I/O, no clock: the same Desired and Live always give the same Plan.
 import { compareText } from "./desired.js";
+import { bootMasks } from "./boot-masks.js";
 import { normaliseFlags } from "../catalog/flags.js";
 import { effectiveMask, maskedMagic } from "./normalise.js";
 import type {
@@ -51,7 +52,17 @@ export function plan(desired: Desired, live: Live): Plan {
   const liveByName = new Map(live.entries.map((e) => [e.name, e]));
   const registrationChanges: Change[] = [];
   for (const want of desired.registrations) {
-    const change = planRegistration(want, liveByName.get(want.name), live, desired, changedFiles);
+    const current = liveByName.get(want.name);
+    // A disabled target qus registered before is absent after a reboot (binfmt.d cannot register a
+    // disabled entry): absent and disabled both keep it from running, so that is no change.
+    if (current === undefined && absentAfterBoot(want, live, desired)) {
+      unchanged += 1;
+      notes.push(
+        `${want.name} is disabled and, as after a reboot, not registered: nothing to do (its binfmt.d file holds no register line).`,
+      );
+      continue;
+    }
+    const change = planRegistration(want, current, live, desired, changedFiles);
     if (change === null) unchanged += 1;
     else registrationChanges.push(change);
   }
@@ -88,8 +99,14 @@ export function plan(desired: Desired, live: Live): Plan {
   }
 
   const orphanFiles = planOrphanFiles(desired, live, kept);
-  const binfmtdChanges = planBinfmtd(desired, live, keptEntries);
-  unchanged += desired.binfmtd.length - binfmtdChanges.filter((c) => c.action !== "delete").length;
+  const onDisk = (path: string) => live.binfmtd.find((f) => f.path === path)?.content ?? null;
+  const masks = bootMasks(desired, live.bootFiles ?? [], onDisk, (path) =>
+    Object.hasOwn(live.state.binfmtd ?? {}, path),
+  );
+  const withMasks: Desired = { ...desired, binfmtd: [...desired.binfmtd, ...masks] };
+  const binfmtdChanges = planBinfmtd(withMasks, live, keptEntries);
+  unchanged +=
+    withMasks.binfmtd.length - binfmtdChanges.filter((c) => c.action !== "delete").length;
   changes.push(
     ...[...emulatorChanges, ...orphanFiles].sort((a, b) => compareText(a.address, b.address)),
     ...registrationChanges.sort((a, b) => compareText(a.address, b.address)),
@@ -267,6 +284,13 @@ function planBinfmtd(desired: Desired, live: Live, keptEntries: Set<string>): Ch
 /** `/etc/binfmt.d/qemu-arm.conf` -> `qemu-arm`. */
 function entryOfBinfmtdPath(path: string): string {
   return (path.split("/").pop() ?? path).replace(/\.conf$/, "");
+}
+
+/** A disabled, persisted target that qus registered earlier (the state file says so). */
+function absentAfterBoot(want: DesiredRegistration, live: Live, desired: Desired): boolean {
+  return (
+    !want.enabled && desired.persist === true && Object.hasOwn(live.state.registrations, want.name)
+  );
 }
 
 function planRegistration(
