@@ -67,3 +67,16 @@ describe("currentQemuRange", () => {
       expect(intersects(range, issue.affected), issue.id).toBe(false);
   });
 });
+
+describe("the README", () => {
+  it("documents every known issue, with its report", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { projectRoot } = await import("../helpers/fixtures.js");
+    const { join } = await import("node:path");
+    const readme = await readFile(join(projectRoot, "README.md"), "utf8");
+    for (const issue of KNOWN_ISSUES) {
+      expect(readme, issue.id).toContain(`| \`${issue.id}\``);
+      expect(readme, issue.id).toContain(issue.link);
+    }
+  });
+});
