@@ -69,4 +69,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 else
   npm run --silent build
 fi
+# Three QEMU generations for the guest-compatibility probe tests (needs the build above).
+QUS_FIXTURES="$fixtures" bash scripts/fetch-qemu-generations.sh
 echo "setup: fixtures in $fixtures"
