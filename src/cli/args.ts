@@ -40,7 +40,7 @@ export type CliArgs =
       readonly binary: string | undefined;
       readonly inside: boolean;
     })
-  | (CommonArgs & { readonly command: "verify" })
+  | (CommonArgs & { readonly command: "verify"; readonly probes: boolean })
   | (CommonArgs & {
       readonly command: "run";
       readonly argv: readonly string[];
@@ -59,6 +59,8 @@ export type InitSource = (typeof INIT_SOURCES)[number];
 /** `apply --verify`: run `qus verify` once apply has finished. */
 export interface ApplyVerifyArgs {
   readonly verify?: boolean;
+  /** With verify: also run the guest-compatibility probes. */
+  readonly probes?: boolean;
 }
 
 /** `plan --out FILE`: save the plan for a later `qus apply FILE`. */
@@ -233,12 +235,14 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
     case "apply":
     case "destroy": {
       const planFile = positionals[0];
+      if (flag("probes") && !flag("verify")) throw new UsageError("--probes needs --verify");
       return {
         ...base,
         command: command.name,
         autoApprove: flag("auto-approve"),
         detailedExitcode: flag("detailed-exitcode"),
         verify: flag("verify"),
+        probes: flag("probes"),
         lockTimeoutMs: lockTimeoutMs(values.get("lock-timeout")),
         ...(planFile === undefined ? {} : { planFile }),
       };
@@ -247,8 +251,9 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
       return { ...base, configPath: undefined, command: "show", file: positionals[0] as string };
     case "status":
     case "validate":
-    case "verify":
       return { ...base, command: command.name };
+    case "verify":
+      return { ...base, command: "verify", probes: flag("probes") };
     case "demo":
       return {
         ...base,
