@@ -3,6 +3,8 @@
 // the probe programs through the kernel, and tells the generations apart by exit status and
 // levels: bookworm's 7.2 lacks openat2 (exit 1), trixie's 10.0 and trixie-backports' 11.1 only
 // lack calls whose absence is a warning or expected (exit 0).
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROBES } from "../../src/currency/probes.js";
 import { GENERATION_TARGETS, GENERATIONS, generationDir } from "../helpers/generations.js";
@@ -24,6 +26,12 @@ interface ProbeJson {
   severity: string;
 }
 
+const validateVerify = new Ajv2020({ strict: true }).compile(
+  JSON.parse(
+    readFileSync(new URL("../../schemas/qus.verify.schema.json", import.meta.url), "utf8"),
+  ) as object,
+);
+
 const MIPS_OFFSETS: Record<string, number> = { mips64el: 5000, mipsel: 4000, mipsn32el: 6000 };
 
 describe("qus verify --probes on three QEMU generations", () => {
@@ -40,6 +48,7 @@ describe("qus verify --probes on three QEMU generations", () => {
 
       const run = await h.qus("verify", "--probes", "--json");
       const doc = JSON.parse(run.stdout);
+      expect(validateVerify(doc), JSON.stringify(validateVerify.errors)).toBe(true);
       const openat2Missing = (generation.missing as readonly string[]).includes("openat2");
       expect(run.code).toBe(openat2Missing ? 1 : 0);
       expect(doc.summary).toEqual({ passed: GENERATION_TARGETS.length, failed: 0 });
@@ -108,4 +117,31 @@ describe("qus verify --probes on three QEMU generations", () => {
       );
     },
   );
+});
+
+describe("qus apply --verify --probes", () => {
+  it("applies, verifies and probes; an error-level probe makes apply exit 1 after applying", async () => {
+    const targets = ["aarch64", "mipsel"];
+    await h.writeConfig(
+      baseConfig(h.dir, {
+        targets,
+        source: { type: "local", path: generationDir("trixie-backports") },
+      }),
+    );
+    const current = await h.qus("apply", "--auto-approve", "--verify", "--probes");
+    expect(current.code).toBe(0);
+    expect(current.stdout).toMatch(
+      /Apply complete![\s\S]*Verify: 2 passed[\s\S]*Probes: 0 errors, 2 warnings\./,
+    );
+
+    await h.writeConfig(
+      baseConfig(h.dir, { targets, source: { type: "local", path: generationDir("bookworm") } }),
+    );
+    const old = await h.qus("apply", "--auto-approve", "--verify", "--probes");
+    expect(old.code).toBe(1);
+    expect(old.stdout).toContain("Apply complete!");
+    expect(old.stderr).toContain(
+      "Error: guest-compatibility probes failed: qemu-aarch64 (aarch64): openat2 missing, qemu-mipsel (mipsel): openat2 missing",
+    );
+  });
 });
