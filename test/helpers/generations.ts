@@ -5,7 +5,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fixturesDir } from "./fixtures.js";
 
-/** The emulators the fetch script extracts for every generation. */
+/** The targets the e2e probe tests register from every generation (a MIPS one of each ABI). */
 export const GENERATION_TARGETS = [
   "aarch64",
   "arm",
@@ -15,6 +15,19 @@ export const GENERATION_TARGETS = [
   "mips64el",
   "mipsel",
   "mipsn32el",
+] as const;
+
+/** Every emulator the fetch script extracts: each foreign target with a test program. */
+export const FETCHED_TARGETS = [
+  ...GENERATION_TARGETS,
+  "aarch64_be",
+  "riscv32",
+  "ppc64",
+  "ppc",
+  "mips64",
+  "mips",
+  "mipsn32",
+  "loongarch64",
 ] as const;
 
 /** Each generation: its Debian suite, upstream version, and the probes its emulators lack. */
@@ -31,7 +44,7 @@ export const GENERATIONS = [
 /** The directory of one generation's qemu-<target>-static files; throws when not fetched. */
 export function generationDir(suite: string): string {
   const dir = join(fixturesDir(), "generations", suite);
-  const missing = GENERATION_TARGETS.map((t) => join(dir, `qemu-${t}-static`)).filter(
+  const missing = FETCHED_TARGETS.map((t) => join(dir, `qemu-${t}-static`)).filter(
     (path) => !existsSync(path) || (statSync(path).mode & 0o111) === 0,
   );
   if (missing.length > 0) {
