@@ -38,7 +38,9 @@ complete() { # <dir>: every wanted emulator is there
 # bookworm: the package setup.sh already downloaded with the host's own sources.
 mkdir -p "$generations/bookworm"
 if ! complete "$generations/bookworm"; then
-  deb=$(ls "$fixtures"/debs/qemu-user-static_*.deb | head -n 1)
+  deb=$(ls "$fixtures"/debs/qemu-user-static_*.deb 2>/dev/null | head -n 1 || true)
+  [ -n "$deb" ] ||
+    { echo "fetch-qemu-generations: no qemu-user-static .deb in $fixtures/debs (run scripts/setup.sh)" >&2; exit 1; }
   cp "$deb" "$generations/bookworm/"
   extract "$deb" "$generations/bookworm"
 fi
