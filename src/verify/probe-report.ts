@@ -77,9 +77,24 @@ export function renderProbes(
   results: readonly VerifyResult[],
   style: Style = plainStyle,
 ): string {
+  const { errors, warnings } = section.summary;
+  return [
+    "Guest-compatibility probes (what each emulator answers to system calls modern guests make):",
+    ...matrixLines(section, results, style),
+    ...findingLines(section, results, style),
+    style.bold(`Probes: ${plural(errors, "error")}, ${plural(warnings, "warning")}.`),
+  ].join("\n");
+}
+
+function matrixLines(
+  section: ProbeSection,
+  results: readonly VerifyResult[],
+  style: Style,
+): string[] {
   const columns = section.syscalls.map((s) => s.syscall);
+  const cellWidth = (column: string) => Math.max(column.length, 7);
   const width = Math.max(...results.map((r) => r.name.length), 0);
-  const header = `${"".padEnd(width)}  ${columns.map((c) => c.padEnd(Math.max(c.length, 7))).join("  ")}`;
+  const header = `${"".padEnd(width)}  ${columns.map((c) => c.padEnd(cellWidth(c))).join("  ")}`;
   const rows = results.map((r) => {
     if (r.probes === undefined) {
       const why =
@@ -88,39 +103,42 @@ export function renderProbes(
     }
     const cells = columns.map((column) => {
       const probe = r.probes?.find((p) => p.syscall === column);
-      const cellWidth = Math.max(column.length, 7);
-      return paint(probe, style)(cellText(probe).padEnd(cellWidth));
+      return paint(probe, style)(cellText(probe).padEnd(cellWidth(column)));
     });
     return `${r.name.padEnd(width)}  ${cells.join("  ")}`.trimEnd();
   });
-  const lines = [
-    "Guest-compatibility probes (what each emulator answers to system calls modern guests make):",
-    header.trimEnd(),
-    ...rows,
-  ];
+  return [header.trimEnd(), ...rows];
+}
+
+/** One line per severity, system call and outcome, naming every entry it applies to. */
+function findingLines(
+  section: ProbeSection,
+  results: readonly VerifyResult[],
+  style: Style,
+): string[] {
+  const lines: string[] = [];
   for (const severity of ["error", "warning", "expected"] as const) {
-    for (const syscall of columns) {
+    const label =
+      severity === "warning" ? style.warning : severity === "error" ? style.removed : plainText;
+    for (const meta of section.syscalls) {
       for (const outcome of ["missing", "failed"] as const) {
         const hits = section.findings.filter(
-          (f) => f.severity === severity && f.syscall === syscall && f.outcome === outcome,
+          (f) => f.severity === severity && f.syscall === meta.syscall && f.outcome === outcome,
         );
         if (hits.length === 0) continue;
-        const meta = section.syscalls.find((s) => s.syscall === syscall);
-        const label =
-          severity === "warning"
-            ? style.warning
-            : severity === "error"
-              ? style.removed
-              : (t: string) => t;
+        const names = hits.map((h) => h.name).join(", ");
+        const why = findingText(outcome, meta.cost, meta.issue, results, hits);
         lines.push(
-          `${label(`${LABELS[severity]}:`)} ${syscall} ${outcome} on ${hits.map((h) => h.name).join(", ")}: ${findingText(outcome, meta?.cost ?? "", meta?.issue, results, hits)}`,
+          `${label(`${LABELS[severity]}:`)} ${meta.syscall} ${outcome} on ${names}: ${why}`,
         );
       }
     }
   }
-  const { errors, warnings } = section.summary;
-  lines.push(style.bold(`Probes: ${plural(errors, "error")}, ${plural(warnings, "warning")}.`));
-  return lines.join("\n");
+  return lines;
+}
+
+function plainText(text: string): string {
+  return text;
 }
 
 function findingText(
@@ -151,7 +169,7 @@ function cellText(probe: ProbeResult | undefined): string {
 }
 
 function paint(probe: ProbeResult | undefined, style: Style): (text: string) => string {
-  if (probe === undefined || probe.severity === "expected") return (t) => t;
+  if (probe === undefined || probe.severity === "expected") return plainText;
   if (probe.severity === "ok") return style.added;
   return probe.severity === "error" ? style.removed : style.warning;
 }
