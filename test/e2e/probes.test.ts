@@ -4,9 +4,12 @@
 // levels: bookworm's 7.2 lacks openat2 (exit 1), trixie's 10.0 and trixie-backports' 11.1 only
 // lack calls whose absence is a warning or expected (exit 0).
 import { readFileSync } from "node:fs";
+import { copyFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROBES } from "../../src/currency/probes.js";
+import { emulatorPath } from "../helpers/fixtures.js";
 import { GENERATION_TARGETS, GENERATIONS, generationDir } from "../helpers/generations.js";
 import { baseConfig, openHarness, type Harness } from "./harness.js";
 
@@ -143,5 +146,37 @@ describe("qus apply --verify --probes", () => {
     expect(old.stderr).toContain(
       "Error: guest-compatibility probes failed: qemu-aarch64 (aarch64): openat2 missing, qemu-mipsel (mipsel): openat2 missing",
     );
+  });
+});
+
+describe("targets that cannot be probed", () => {
+  it("a target whose test program fails is not probed, and says so; one without a program neither", async () => {
+    // riscv64's "emulator" is really qemu-aarch64: registered fine, but it cannot run riscv64 code.
+    const current = generationDir("trixie-backports");
+    const broken = join(h.dir, "broken");
+    await mkdir(broken);
+    await copyFile(join(current, "qemu-aarch64-static"), join(broken, "qemu-aarch64-static"));
+    await copyFile(join(current, "qemu-aarch64-static"), join(broken, "qemu-riscv64-static"));
+    await copyFile(emulatorPath("sparc64"), join(broken, "qemu-sparc64-static"));
+    await h.writeConfig(
+      baseConfig(h.dir, {
+        targets: ["aarch64", "riscv64", "sparc64"],
+        source: { type: "local", path: broken },
+      }),
+    );
+    expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
+
+    const run = await h.qus("verify", "--probes");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^qemu-aarch64 +ok +missing +ok/m);
+    expect(run.stdout).toMatch(/^qemu-riscv64 +\(not probed: test program failed\)$/m);
+    expect(run.stdout).toMatch(/^qemu-sparc64 +\(not probed: no probe program for sparc64\)$/m);
+    expect(run.stderr).toBe("Error: verification failed for qemu-riscv64 (riscv64)\n");
+    const doc = JSON.parse((await h.qus("verify", "--probes", "--json")).stdout);
+    expect(doc.results.map((r: { probes?: unknown[] }) => r.probes?.length)).toEqual([
+      PROBES.length,
+      undefined,
+      undefined,
+    ]);
   });
 });
