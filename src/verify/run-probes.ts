@@ -1,7 +1,7 @@
 // Carries out the guest-compatibility probes: for every target whose test program passed, writes
 // one probe program per system call into verify's private directory and executes it through the
 // kernel (so the registered emulator answers), then judges the exit status.
-import { writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PROBES } from "../currency/probes.js";
 import { mapInPool } from "./pool.js";
@@ -33,6 +33,7 @@ export async function attachProbes(
       throw new Error(`internal: no probe program for ${result.target}`);
     const file = join(dir, `qus-probe-${result.target}-${probe.syscall}`);
     await writeFile(file, program, { mode: 0o700 });
+    await chmod(file, 0o700); // whatever the umask
     const run = await runExecutable(file, [], { timeoutMs: options.timeoutMs, env: options.env });
     return judgeProbe(result.target, probe, abi, run);
   });
