@@ -34,6 +34,7 @@ export type CliArgs =
   | (CommonArgs & { readonly command: "show"; readonly file: string })
   | (CommonArgs & { readonly command: "status" })
   | (CommonArgs & { readonly command: "validate" })
+  | (CommonArgs & { readonly command: "doctor" })
   | (CommonArgs & {
       readonly command: "demo";
       readonly emulators: string;
@@ -248,6 +249,7 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
     case "status":
     case "validate":
     case "verify":
+    case "doctor":
       return { ...base, command: command.name };
     case "demo":
       return {

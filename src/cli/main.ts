@@ -53,6 +53,8 @@ async function run(args: CliArgs, io: CommandIO): Promise<number> {
       return (await import("../commands/init.js")).initCommand(args, io);
     case "show":
       return (await import("../commands/show.js")).showCommand(args, io);
+    case "doctor":
+      return (await import("../commands/doctor.js")).doctorCommand(args, io);
   }
 }
 

@@ -57,11 +57,11 @@ export async function refuseUnsafePaths(config: QusConfig): Promise<void> {
   for (const path of guarded) await refuseUnsafePath(path, trusted);
 }
 
-/** Plans the config, or, with `destroy`, the removal of everything qus owns. */
+/** Plans the config, or, with `destroy`, the removal of everything qus owns; `readOnly` writes no cache. */
 export async function planConfig(
   config: QusConfig,
   io: CommandIO,
-  options: { destroy: boolean; upgrade?: boolean },
+  options: { destroy: boolean; upgrade?: boolean; readOnly?: boolean },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   await refuseUnsafePaths(settled);
@@ -71,7 +71,8 @@ export async function planConfig(
   const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
   const desired = resolveDesired(wanted, host, emulators);
   const live = await readLive(desired, config.stateFile, hashes.hash);
-  await hashes.save();
+  // readOnly (qus doctor): the fingerprints just computed are not remembered on disk.
+  if (options.readOnly !== true) await hashes.save();
   return { config, host, desired, live, plan: plan(desired, live) };
 }
 

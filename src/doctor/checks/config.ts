@@ -1,0 +1,94 @@
+// The config, when one is found: valid, and what `qus plan` would change. Read-only: only a
+// local source is planned here (download sources may fetch and write their lock file), the hash
+// cache is not saved, and an automount that has not fired is left alone.
+import type { CommandIO } from "../../cli/io.js";
+import type { QusConfig } from "../../config/types.js";
+import { ConfigError, ConfigNotFoundError, QusError } from "../../errors.js";
+import { error, ok, warning, type Finding } from "../finding.js";
+
+/** The config doctor found (null without one) and its finding. */
+export interface ConfigCheck {
+  readonly config: QusConfig | null;
+  readonly findings: Finding[];
+}
+
+const SUBJECT = "config";
+
+/** Loads the config (the one given with -c, or found in the working directory). */
+export async function checkConfig(
+  configPath: string | undefined,
+  io: CommandIO,
+): Promise<ConfigCheck> {
+  const { loadCommandConfig } = await import("../../commands/pipeline.js");
+  try {
+    const config = await loadCommandConfig(configPath, io);
+    const where = config.file ?? "the embedded default";
+    const targets = config.targets.map((t) => t.target).join(", ") || "no targets";
+    return {
+      config,
+      findings: [ok("config.valid", SUBJECT, `${where} is valid (${targets})`)],
+    };
+  } catch (problem) {
+    if (problem instanceof ConfigNotFoundError && configPath === undefined) {
+      return {
+        config: null,
+        findings: [
+          ok("config.none", SUBJECT, `no config file in ${io.cwd}: doctor checked the host only`),
+        ],
+      };
+    }
+    if (problem instanceof ConfigError) {
+      return {
+        config: null,
+        findings: [
+          error(
+            "config.invalid",
+            SUBJECT,
+            problem.message.replaceAll("\n", " "),
+            `qus validate${configPath === undefined ? "" : ` -c ${configPath}`} shows each problem and where it is`,
+          ),
+        ],
+      };
+    }
+    throw problem;
+  }
+}
+
+/** What `qus plan` would change; null when doctor does not plan (see the module comment). */
+export async function checkPlan(
+  config: QusConfig,
+  io: CommandIO,
+  binfmtMounted: boolean,
+): Promise<Finding> {
+  const subject = "plan";
+  if (config.source.type !== "local") {
+    return ok(
+      "plan.not-computed",
+      subject,
+      `not computed: the ${config.source.type} source may download and update qus.lock.json`,
+    );
+  }
+  if (!binfmtMounted)
+    return ok("plan.not-computed", subject, "not computed: binfmt_misc is not mounted here");
+  const { planConfig } = await import("../../commands/pipeline.js");
+  try {
+    const { plan } = await planConfig(config, io, { destroy: false, readOnly: true });
+    const { add, change, destroy } = plan.summary;
+    if (add + change + destroy === 0)
+      return ok("plan.no-changes", subject, "binfmt_misc matches the config");
+    return warning(
+      "plan.changes",
+      subject,
+      `binfmt_misc differs from the config: qus plan shows ${add} to add, ${change} to change, ${destroy} to destroy`,
+      "qus plan to review, then qus apply",
+    );
+  } catch (problem) {
+    if (!(problem instanceof QusError)) throw problem;
+    return error(
+      "plan.fails",
+      subject,
+      problem.message.replaceAll("\n", " "),
+      problem.hint ?? "qus plan shows the same error",
+    );
+  }
+}
