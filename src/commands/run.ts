@@ -2,10 +2,11 @@
 // binfmt_misc instance (Linux 6.7+), registers the configured targets there with emulators
 // kept in the user's cache, and runs CMD inside. Nothing on the host changes, and no privilege
 // is needed: the kernel gives every user namespace its own binfmt_misc.
-import { spawn } from "node:child_process";
+import { spawn, type StdioOptions } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { CliArgs } from "../cli/args.js";
 import type { CommandIO } from "../cli/io.js";
@@ -14,6 +15,17 @@ import { QusError } from "../errors.js";
 import { executePlan } from "../apply/execute.js";
 import { realEffects } from "../apply/effects.js";
 import { readBinfmt } from "../kernel/binfmt.js";
+import { parseMountInfo, type MountInfo } from "../kernel/mountinfo.js";
+import {
+  NAMESPACE_REFUSED,
+  NAMESPACE_REFUSED_FIX,
+  NO_PRIVATE_INSTANCE_FIX,
+  noPrivateInstanceMessage,
+  SEE_DOCTOR,
+  usernsBlock,
+} from "../doctor/conditions.js";
+import { readUsernsSettings } from "../doctor/facts.js";
+import { hostProbe } from "../doctor/host-probe.js";
 import { renderApplyComplete } from "../views/plan-text.js";
 import { loadCommandConfig, planConfig } from "./pipeline.js";
 
@@ -65,12 +77,16 @@ async function enterNamespace(
     "--",
     ...args.argv,
   ];
-  const setup = `mount -t binfmt_misc binfmt_misc ${RUN_BINFMT_DIR} || exit ${MOUNT_FAILED}; exec "$@"`;
+  await refuseBlockedNamespaces(io);
+  // Inside, the script first tells qus on fd 3 that the namespace exists: without that word, a
+  // failure is unshare's (no namespace), not the command's own exit status.
+  const setup = `echo in >&3; exec 3>&-; mount -t binfmt_misc binfmt_misc ${RUN_BINFMT_DIR} || exit ${MOUNT_FAILED}; exec "$@"`;
   const env = {
     ...io.env,
     [CACHE_ENV]: config.cacheDir,
     [HOST_DEVICES_ENV]: (await binfmtDevices("/proc/self/mountinfo")).join(","),
   };
+  const entered = { value: false };
   const code = await runInherited(
     "unshare",
     [
@@ -88,15 +104,26 @@ async function enterNamespace(
     ],
     io,
     env,
+    entered,
   );
-  if (code === MOUNT_FAILED) {
-    throw new QusError("Could not mount a private binfmt_misc instance in a new user namespace", {
-      hint: "qus run needs Linux 6.7 or later (binfmt_misc per user namespace) and unprivileged user namespaces enabled",
-    });
-  }
   if (code === null)
     throw new QusError("Could not run unshare (util-linux) to create a private user namespace");
+  if (!entered.value)
+    throw new QusError(NAMESPACE_REFUSED, { hint: `${NAMESPACE_REFUSED_FIX}\n${SEE_DOCTOR}` });
+  if (code === MOUNT_FAILED) {
+    const release = (await readFile("/proc/sys/kernel/osrelease", "utf8").catch(() => "")).trim();
+    throw new QusError(noPrivateInstanceMessage(release || null), {
+      hint: `${NO_PRIVATE_INSTANCE_FIX}\n${SEE_DOCTOR}`,
+    });
+  }
   return code;
+}
+
+/** Stops before unshare when a setting forbids this user a namespace, naming it as qus doctor does. */
+async function refuseBlockedNamespaces(io: CommandIO): Promise<void> {
+  const probe = hostProbe(io.env);
+  const block = usernsBlock(await readUsernsSettings(probe), probe.uid);
+  if (block !== null) throw new QusError(block.message, { hint: `${block.fix}\n${SEE_DOCTOR}` });
 }
 
 /** Inside: prove the instance is private, register the targets, then run CMD. */
@@ -146,25 +173,8 @@ async function provePrivate(hostDevices: string): Promise<void> {
     refuse("a new instance is empty, this one is not");
 }
 
-interface MountInfo {
-  readonly device: string;
-  readonly mountPoint: string;
-  readonly fsType: string;
-}
-
 async function readMountInfo(path: string): Promise<MountInfo[]> {
-  const text = await readFile(path, "utf8");
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => {
-      const fields = line.split(" ");
-      return {
-        device: fields[2] ?? "",
-        mountPoint: fields[4] ?? "",
-        fsType: fields[fields.indexOf("-") + 1] ?? "",
-      };
-    });
+  return parseMountInfo(await readFile(path, "utf8"));
 }
 
 async function binfmtDevices(path: string): Promise<string[]> {
@@ -182,15 +192,25 @@ function stripInternal(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-/** Runs a command with this process's stdio; null when it could not be started. Signals pass through as 128+n. */
+/**
+ * Runs a command with this process's stdio; null when it could not be started. Signals pass
+ * through as 128+n. With `entered`, fd 3 is a pipe and `entered.value` says whether anything was written to it.
+ */
 function runInherited(
   cmd: string,
   argv: readonly string[],
   io: CommandIO,
   env: NodeJS.ProcessEnv,
+  entered?: { value: boolean },
 ): Promise<number | null> {
   return new Promise((done) => {
-    const child = spawn(cmd, [...argv], { stdio: "inherit", env, cwd: resolve(io.cwd) });
+    const stdio: StdioOptions =
+      entered === undefined ? "inherit" : ["inherit", "inherit", "inherit", "pipe"];
+    const child = spawn(cmd, [...argv], { stdio, env, cwd: resolve(io.cwd) });
+    if (entered !== undefined)
+      (child.stdio[3] as Readable | null)?.on("data", () => {
+        entered.value = true;
+      });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
@@ -200,7 +220,8 @@ function runInherited(
       done(code);
     };
     child.once("error", () => finish(null));
-    child.once("exit", (code, signal) =>
+    // close, not exit: by then fd 3's word (if any) has been read.
+    child.once("close", (code, signal) =>
       finish(code ?? 128 + (signal ? constants.signals[signal] : 0)),
     );
   });

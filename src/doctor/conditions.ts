@@ -79,13 +79,24 @@ export function usernsBlock(settings: UsernsSettings, uid: number): UsernsBlock 
   return null;
 }
 
-/** Why `qus apply` stops for a user who is not root. */
-export const APPLY_NEEDS_ROOT =
-  "qus apply changes the kernel's binfmt_misc and the files it registers, which needs root";
+/** Why `qus apply` (or destroy) stops for a user who is not root. */
+export function needsRootMessage(command: "apply" | "destroy" = "apply"): string {
+  return `qus ${command} changes the kernel's binfmt_misc and the files it registers, which needs root`;
+}
 
 /** What to do instead: root, or the rootless command. */
-export const APPLY_NEEDS_ROOT_FIX =
-  "run it as root (sudo qus apply), or use qus run -- CMD: the rootless way, which needs no privilege";
+export function needsRootFix(command: "apply" | "destroy" = "apply"): string {
+  return `run it as root (sudo qus ${command}), or use qus run -- CMD: the rootless way, which needs no privilege`;
+}
+
+/** Why `qus run` could not create its user namespace when no setting names the reason. */
+export const NAMESPACE_REFUSED =
+  "qus run could not create a user namespace (unshare's own message is above)";
+
+/** The fix when the kernel refused a user namespace for a reason no setting shows. */
+export const NAMESPACE_REFUSED_FIX =
+  "allow unprivileged user namespaces (user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1); " +
+  "in a container, its seccomp profile may forbid unshare: run it with --security-opt seccomp=unconfined";
 
 /** Why `qus run` failed after the user namespace was created: no private binfmt_misc (before Linux 6.7). */
 export function noPrivateInstanceMessage(kernelRelease: string | null): string {

@@ -3,7 +3,7 @@
 import type { CommandIO } from "../cli/io.js";
 import { CONFIG_DEFAULTS, type QusConfig } from "../config/types.js";
 import { QusError } from "../errors.js";
-import { readState } from "../state/state-file.js";
+import { EMPTY_STATE, parseStateText } from "../state/state-file.js";
 import type { StateRecord } from "../plan/types.js";
 import { usernsBlock } from "./conditions.js";
 import { checkConfig, checkPlan } from "./checks/config.js";
@@ -69,7 +69,7 @@ export async function diagnose(
   );
 
   const configCheck = await checkConfig(configPath, io);
-  const qusState = await readQusState(configCheck.config, findings);
+  const qusState = await readQusState(probe, configCheck.config, findings);
   const owned = new Set(Object.keys(qusState.registrations));
   const hostHead = await probe.readHead("/proc/self/exe", 256);
   findings.push(...contents.unreadable);
@@ -105,13 +105,19 @@ export async function diagnose(
 }
 
 /** qus's state file (the config's, else the default); a corrupt one is a finding, not a crash. */
-async function readQusState(config: QusConfig | null, findings: Finding[]): Promise<StateRecord> {
+async function readQusState(
+  probe: HostProbe,
+  config: QusConfig | null,
+  findings: Finding[],
+): Promise<StateRecord> {
   const path = config?.stateFile ?? CONFIG_DEFAULTS.stateFile;
+  const text = await probe.readText(path);
+  if (text === null) return EMPTY_STATE;
   try {
-    return await readState(path);
+    return parseStateText(text, path);
   } catch (problem) {
     if (!(problem instanceof QusError)) throw problem;
     findings.push(warning("state.unreadable", "state file", problem.message, problem.hint ?? null));
-    return { version: 1, emulators: {}, registrations: {}, binfmtd: {} };
+    return EMPTY_STATE;
   }
 }

@@ -1,8 +1,9 @@
 // Privilege: what qus apply needs and whether this user has it, and whether qus run works for
 // this user (user namespaces allowed, each blocking setting named, proved by the experiment).
 import {
-  APPLY_NEEDS_ROOT,
-  APPLY_NEEDS_ROOT_FIX,
+  NAMESPACE_REFUSED_FIX,
+  needsRootFix,
+  needsRootMessage,
   NO_PRIVATE_INSTANCE_FIX,
   noPrivateInstanceMessage,
   type UsernsBlock,
@@ -18,8 +19,8 @@ export function checkApplyPrivilege(uid: number, capSysAdmin: boolean | null): F
     return warning(
       id,
       subject,
-      `${APPLY_NEEDS_ROOT}; this user (uid ${uid}) is not root`,
-      APPLY_NEEDS_ROOT_FIX,
+      `${needsRootMessage()}; this user (uid ${uid}) is not root`,
+      needsRootFix(),
     );
   if (capSysAdmin === false) {
     return warning(
@@ -45,7 +46,8 @@ export function checkRunPrivilege(
   const id = "privilege.run";
   const subject = "qus run";
   const fail = uid === 0 ? warning : error;
-  if (block !== null) return fail(`userns.${block.setting}`, subject, block.message, block.fix);
+  if (block !== null)
+    return fail(`userns.${block.setting.split(".").at(-1)}`, subject, block.message, block.fix);
   switch (trial?.kind) {
     case "private-instance":
       return ok(
@@ -61,8 +63,7 @@ export function checkRunPrivilege(
         "userns.refused",
         subject,
         `this user cannot create a user namespace, which qus run needs${trial.detail === "" ? "" : ` (unshare said: ${trial.detail})`}`,
-        "allow unprivileged user namespaces (user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1); " +
-          "in a container, its seccomp profile may forbid unshare: run it with --security-opt seccomp=unconfined",
+        NAMESPACE_REFUSED_FIX,
       );
     case "not-tried":
       return warning(
