@@ -104,5 +104,6 @@ async function main(): Promise<void> {
   process.exitCode = code;
 }
 
-enableCompileCache();
+// qus doctor writes no file, not even Node's compile cache.
+if (process.argv[2] !== "doctor") enableCompileCache();
 await main();
