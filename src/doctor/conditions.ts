@@ -95,7 +95,8 @@ export const NAMESPACE_REFUSED =
 
 /** The fix when the kernel refused a user namespace for a reason no setting shows. */
 export const NAMESPACE_REFUSED_FIX =
-  "allow unprivileged user namespaces (user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1); " +
+  "if unshare said No space left on device, user.max_user_namespaces is reached: raise it " +
+  "(sysctl -w user.max_user_namespaces=15000); otherwise allow unprivileged user namespaces; " +
   "in a container, its seccomp profile may forbid unshare: run it with --security-opt seccomp=unconfined";
 
 /** Why `qus run` failed after the user namespace was created: no private binfmt_misc (before Linux 6.7). */

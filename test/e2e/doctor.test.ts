@@ -143,6 +143,38 @@ describe("qus doctor, end to end", () => {
   });
 });
 
+describe("user namespaces used up", () => {
+  it("the limit reached (not 0): doctor quotes unshare, qus run says the namespace was refused", async () => {
+    h = await openHarness();
+    // One namespace allowed inside the sandbox, and held by a sleeper: the next one is refused.
+    expect((await h.sh("echo 1 > /proc/sys/user/max_user_namespaces")).code).toBe(0);
+    const sleeper = await h.sh("unshare --user sleep 60 >/dev/null 2>&1 & echo $!");
+    try {
+      const { doc, code } = await doctor(h);
+      expect(find(doc, "userns.refused")).toMatchObject({
+        severity: "warning",
+        subject: "qus run",
+      });
+      expect(find(doc, "userns.refused")?.message).toContain("No space left on device");
+      expect(code).toBe(doc.ok ? 0 : 1);
+
+      await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
+      const run = await h.qus("run", "--", "true");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("unshare: unshare failed: No space left on device\n");
+      expect(run.stderr).toContain(
+        "Error: qus run could not create a user namespace (unshare's own message is above)\n" +
+          "  if unshare said No space left on device, user.max_user_namespaces is reached",
+      );
+      expect(run.stderr).toContain(
+        "  qus doctor explains what this host allows and how to fix it\n",
+      );
+    } finally {
+      await h.sh(`kill ${sleeper.stdout.trim()}`);
+    }
+  });
+});
+
 describe("qus doctor and qus apply as an unprivileged user", () => {
   /** Runs a copy of the built CLI as uid 65534 (via setpriv when the tests run as root). */
   async function asUser(
