@@ -100,7 +100,7 @@ export async function diagnose(
 
   findings.push(...configCheck.findings);
   if (configCheck.config !== null)
-    findings.push(await checkPlan(configCheck.config, io, state.kind === "mounted"));
+    findings.push(await checkPlan(configCheck.config, io, state.kind === "automount"));
   return findings;
 }
 

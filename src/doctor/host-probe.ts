@@ -2,11 +2,14 @@
 // unshare(1). It writes nothing: the experiment's mount lives in a mount namespace of its own,
 // which vanishes with it.
 import { spawn } from "node:child_process";
-import { access, open, readdir, readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, type FileHandle, open, readdir, readFile, stat } from "node:fs/promises";
 import { readEmulatorVersion } from "../currency/emulator-version.js";
 import type { HostProbe, NamespaceTrial } from "./probe.js";
 
 const TRIAL_TIMEOUT_MS = 10_000;
+/** Larger files are not scanned for a QEMU version text (static emulators are a few MiB to ~100 MiB). */
+const MAX_EMULATOR_BYTES = 512 * 1024 * 1024;
 /** Exit statuses of the trial script, after unshare created the namespaces. */
 const MOUNT_FAILED = 125;
 const LIST_FAILED = 124;
@@ -27,7 +30,8 @@ export function hostProbe(env: NodeJS.ProcessEnv): HostProbe {
     async readHead(path, length) {
       let handle;
       try {
-        handle = await open(path, "r");
+        handle = await openRegularFile(path);
+        if (handle === null) return null;
         const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, 0);
         return new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead);
@@ -39,6 +43,8 @@ export function hostProbe(env: NodeJS.ProcessEnv): HostProbe {
     },
     async emulatorVersion(path) {
       try {
+        const info = await stat(path);
+        if (!info.isFile() || info.size > MAX_EMULATOR_BYTES) return undefined;
         return await readEmulatorVersion(path);
       } catch {
         return undefined;
@@ -61,6 +67,17 @@ export function hostProbe(env: NodeJS.ProcessEnv): HostProbe {
     },
     tryPrivateInstance: (mountPoint) => tryPrivateInstance(mountPoint, env),
   };
+}
+
+/**
+ * Opens a regular file only: an interpreter path comes from the kernel and may name a FIFO (whose
+ * open would block) or a device such as /dev/zero (which never ends). Null for anything else.
+ */
+async function openRegularFile(path: string): Promise<FileHandle | null> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  if ((await handle.stat()).isFile()) return handle;
+  await handle.close();
+  return null;
 }
 
 /**

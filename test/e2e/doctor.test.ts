@@ -2,7 +2,7 @@
 // binfmt_misc instance (root there) or as an unprivileged user on the host: each gives its
 // finding and exit status, and doctor changes nothing (mount table, entries, files, sysctls).
 import { spawn } from "node:child_process";
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -91,7 +91,13 @@ describe("qus doctor, end to end", () => {
     expect(
       (await register(`:qus-static:M::\\x51\\x55\\x53\\x53::${emulatorPath("riscv64")}:F`)).code,
     ).toBe(0);
+    // Interpreters doctor must not hang on: a FIFO (open blocks) and a device that never ends.
+    expect((await h.sh(`mkfifo ${h.dir}/fifo`)).code).toBe(0);
+    expect((await register(`:qus-fifo:M::\\x51\\x55\\x53\\x46::${h.dir}/fifo:`)).code).toBe(0);
+    expect((await register(":qus-zero:M::\\x51\\x55\\x53\\x5a::/dev/zero:")).code).toBe(0);
     const { code, doc, text } = await doctor(h);
+    for (const name of ["qus-fifo", "qus-zero"])
+      expect(doc.findings.find((f) => f.subject === `entry ${name}`)?.id).toBe("entry.ok");
     expect(find(doc, "entry.missing-interpreter")).toMatchObject({
       severity: "error",
       subject: "entry qus-missing",
@@ -186,7 +192,10 @@ describe("qus doctor and qus apply as an unprivileged user", () => {
       join(dir, "qus.config.json"),
       `${JSON.stringify({ targets: ["aarch64"], source: { type: "local", path: "./emulators" } })}\n`,
     );
-    await chmod(dir, 0o755);
+    await mkdir(join(dir, "emulators"));
+    await copyFile(emulatorPath("aarch64"), join(dir, "emulators", "qemu-aarch64-static"));
+    for (const path of [dir, join(dir, "emulators"), join(dir, "emulators", "qemu-aarch64-static")])
+      await chmod(path, 0o755);
     await chmod(join(dir, "qus.config.json"), 0o644);
     const argv = [process.execPath, join(dir, "qus", basename(cliPath())), ...args];
     const [cmd, ...rest] =
@@ -223,6 +232,9 @@ describe("qus doctor and qus apply as an unprivileged user", () => {
       fix: "run it as root (sudo qus apply), or use qus run -- CMD: the rootless way, which needs no privilege",
     });
     expect(find(doc, "privilege.run")?.severity).toBe("ok");
+    expect(find(doc, "config.valid")?.severity).toBe("ok");
+    // Nothing of this config is registered on the host: the plan adds at least the registration.
+    expect(find(doc, "plan.changes")?.message).toMatch(/qus plan shows [1-9]\d* to add/);
     expect(result.code).toBe(doc.ok ? 0 : 1);
   });
 

@@ -1,10 +1,12 @@
 // The config, when one is found: valid, and what `qus plan` would change. Read-only: only a
 // local source is planned here (download sources may fetch and write their lock file), the hash
-// cache is not saved, and an automount that has not fired is left alone.
+// cache is not saved, and an automount that has not fired is left alone. Planning with binfmt_misc
+// unmounted reads nothing there: the plan then says apply will mount it.
 import type { CommandIO } from "../../cli/io.js";
 import type { QusConfig } from "../../config/types.js";
 import { ConfigError, ConfigNotFoundError, QusError } from "../../errors.js";
 import { error, ok, warning, type Finding } from "../finding.js";
+import { BINFMT_DIR } from "../probe.js";
 
 /** The config doctor found (null without one) and its finding. */
 export interface ConfigCheck {
@@ -54,22 +56,27 @@ export async function checkConfig(
   }
 }
 
-/** What `qus plan` would change; null when doctor does not plan (see the module comment). */
+/** What `qus plan` would change; not computed for download sources or an automount not fired yet. */
 export async function checkPlan(
   config: QusConfig,
   io: CommandIO,
-  binfmtMounted: boolean,
+  automountPending: boolean,
 ): Promise<Finding> {
   const subject = "plan";
   if (config.source.type !== "local") {
     return ok(
       "plan.not-computed",
       subject,
-      `not computed: the ${config.source.type} source may download and update qus.lock.json`,
+      `not computed: the ${config.source.type} source may download and update qus.lock.json (qus plan shows it)`,
     );
   }
-  if (!binfmtMounted)
-    return ok("plan.not-computed", subject, "not computed: binfmt_misc is not mounted here");
+  if (automountPending && config.binfmtDir === BINFMT_DIR) {
+    return ok(
+      "plan.not-computed",
+      subject,
+      "not computed: reading binfmt_misc would fire its automount (qus plan shows it)",
+    );
+  }
   const { planConfig } = await import("../../commands/pipeline.js");
   try {
     const { plan } = await planConfig(config, io, { destroy: false, readOnly: true });
