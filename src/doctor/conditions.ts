@@ -108,3 +108,8 @@ export function noPrivateInstanceMessage(kernelRelease: string | null): string {
 /** The fix for a kernel without private binfmt_misc instances. */
 export const NO_PRIVATE_INSTANCE_FIX =
   "boot Linux 6.7 or later for qus run; qus apply as root works on this kernel";
+
+/** How to get a binfmt_misc in a container that may not mount one (no CAP_SYS_ADMIN, /proc/sys read-only). */
+export const CANNOT_MOUNT_FIX =
+  "run the container with --cap-add SYS_ADMIN for an instance of its own (Linux 6.7+, in a user " +
+  "namespace), with --privileged to use the host's, or run qus on the host";

@@ -1,5 +1,6 @@
 // Is binfmt_misc mounted at /proc/sys/fs/binfmt_misc, behind an automount, not mounted (apply
 // mounts it as root), or impossible to mount here (a container without CAP_SYS_ADMIN)?
+import { CANNOT_MOUNT_FIX } from "../conditions.js";
 import { error, ok, warning, type Finding } from "../finding.js";
 import type { BinfmtMountState } from "../facts.js";
 import { BINFMT_DIR } from "../probe.js";
@@ -65,8 +66,7 @@ export function checkMount(context: MountContext): Finding[] {
         "binfmt.cannot-mount",
         subject,
         `binfmt_misc is not mounted${covered} and cannot be mounted here: ${why} (a container)`,
-        "run the container with --cap-add SYS_ADMIN for an instance of its own (Linux 6.7+, in a user " +
-          "namespace), with --privileged to use the host's, or run qus on the host",
+        CANNOT_MOUNT_FIX,
       ),
     ];
   }
