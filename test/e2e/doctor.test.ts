@@ -2,14 +2,22 @@
 // binfmt_misc instance (root there) or as an unprivileged user on the host: each gives its
 // finding and exit status, and doctor changes nothing (mount table, entries, files, sysctls).
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/doctor/finding.js";
 import type { DoctorDocument } from "../../src/views/doctor.js";
 import { cliPath, emulatorPath } from "../helpers/fixtures.js";
 import { baseConfig, type Harness, openHarness } from "./harness.js";
+
+const validateDoctor = new Ajv2020({ strict: true }).compile(
+  JSON.parse(
+    readFileSync(new URL("../../schemas/qus.doctor.schema.json", import.meta.url), "utf8"),
+  ) as object,
+);
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -49,7 +57,9 @@ async function doctor(
   expect(await hostSnapshot()).toBe(hostBefore);
   expect(json.stderr).toBe("");
   expect(text.code).toBe(json.code);
-  return { code: json.code, doc: JSON.parse(json.stdout) as DoctorDocument, text: text.stdout };
+  const doc = JSON.parse(json.stdout) as DoctorDocument;
+  expect(validateDoctor(doc), JSON.stringify(validateDoctor.errors)).toBe(true);
+  return { code: json.code, doc, text: text.stdout };
 }
 
 const find = (doc: DoctorDocument, id: string): Finding | undefined =>

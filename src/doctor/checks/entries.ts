@@ -100,7 +100,9 @@ export function checkEntry(facts: EntryFacts, hostHead: Uint8Array | null): Find
       );
     }
   }
-  if (problems.length > 0) return problems;
+  const owner = facts.ownedByQus ? "owned by qus" : "registered by another tool";
+  if (problems.length > 0)
+    return problems.map((p) => ({ ...p, message: `${p.message} (${owner})` }));
   return [ok("entry.ok", subject, describeEntry(facts))];
 }
 
