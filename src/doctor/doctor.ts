@@ -80,23 +80,21 @@ export async function diagnose(
     );
   }
 
-  const initial = await inInitialUserNamespace(probe);
-  if (initial) {
+  const environment = await readEnvironmentFacts(
+    probe,
+    await inInitialUserNamespace(probe),
+    contents.entries.map((e) => e.name),
+  );
+  // A container's own boot files never run at the host's boot, and a user namespace's instance
+  // does not outlive it: the reboot checks only make sense on the host itself.
+  if (environment.initialUserNamespace && environment.container === null) {
     const wanted = new Set(
       (configCheck.config?.targets ?? []).map((t) => `${configCheck.config?.prefix}${t.target}`),
     );
     const ownFiles = new Set(Object.keys(qusState.binfmtd ?? {}));
     findings.push(...checkReboot(await readBootFacts(probe), { owned, ownFiles, wanted }));
   }
-  findings.push(
-    ...checkEnvironment(
-      await readEnvironmentFacts(
-        probe,
-        initial,
-        contents.entries.map((e) => e.name),
-      ),
-    ),
-  );
+  findings.push(...checkEnvironment(environment));
 
   findings.push(...configCheck.findings);
   if (configCheck.config !== null)

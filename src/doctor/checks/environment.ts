@@ -49,7 +49,7 @@ export function checkEnvironment(facts: EnvironmentFacts): Finding[] {
         "environment.container",
         subject,
         facts.initialUserNamespace
-          ? `inside a container (${facts.container}) without a user namespace of its own: its binfmt_misc is the host's, shared with everything on it`
+          ? `inside a container (${facts.container}) without a user namespace of its own: its binfmt_misc is the host's, shared with everything on it, and the host's boot decides what is registered after a reboot`
           : `inside a container (${facts.container}), in a user namespace: a binfmt_misc mounted here is private to that namespace (Linux 6.7+)`,
         "to change the host's emulation, run qus on the host or in a --privileged container; for this container only, qus run",
       ),
