@@ -47,7 +47,9 @@ export async function checkConfig(
             "config.invalid",
             SUBJECT,
             problem.message.replaceAll("\n", " "),
-            `qus validate${configPath === undefined ? "" : ` -c ${configPath}`} shows each problem and where it is`,
+            problem instanceof ConfigNotFoundError
+              ? `check the path, or write a starter config: qus init -c ${configPath}`
+              : `qus validate${configPath === undefined ? "" : ` -c ${configPath}`} shows each problem and where it is`,
           ),
         ],
       };
