@@ -47,9 +47,10 @@ export async function checkConfig(
             "config.invalid",
             SUBJECT,
             problem.message.replaceAll("\n", " "),
-            problem instanceof ConfigNotFoundError
-              ? `check the path, or write a starter config: qus init -c ${configPath}`
-              : `qus validate${configPath === undefined ? "" : ` -c ${configPath}`} shows each problem and where it is`,
+            problem.hint ??
+              (problem.problems.length > 0
+                ? `qus validate${configPath === undefined ? "" : ` -c ${configPath}`} shows each problem and where it is`
+                : "check the file (qus init writes a commented starter config)"),
           ),
         ],
       };
