@@ -49,6 +49,8 @@ async function runPlaybook(file: string, ...extra: string[]) {
     ANSIBLE_NOCOLOR: "1",
     ANSIBLE_RETRY_FILES_ENABLED: "0",
     ANSIBLE_BECOME: "false",
+    // The qus.binfmt collection, from the repository (ansible_collections/qus/binfmt).
+    ANSIBLE_COLLECTIONS_PATH: projectRoot,
   };
   const run = await h.sandbox.run(
     "ansible-playbook",
@@ -106,7 +108,7 @@ describe("examples/ansible/playbook.yml", () => {
     expect(broken.stdout).toContain("unknown target");
   });
 
-  it("the qus module: check mode plans only (with the plan as diff), then changed once, then changed=0", {
+  it("the qus.binfmt.emulation module: check mode plans only (with the plan as diff), then changed once, then changed=0", {
     timeout: 120_000,
   }, async () => {
     const check = await runPlaybook(MODULE_PLAYBOOK, "--check", "--diff");
