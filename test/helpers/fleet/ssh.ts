@@ -91,6 +91,8 @@ export function inventory(
     // Ansible's ControlPersist masters are keyed by host name: one directory per fleet.
     ansible_control_path_dir: `${fleetDir}/cp`,
     ansible_python_interpreter: "/usr/bin/python3",
+    // One ssh round trip per task instead of an sftp upload, then a run.
+    ansible_pipelining: true,
     ...groupVars,
   };
   const hosts = Object.fromEntries(names.map((name) => [name, hostVars[name] ?? {}]));
