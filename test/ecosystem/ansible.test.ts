@@ -124,4 +124,21 @@ describe("examples/ansible/playbook.yml", () => {
     const second = await runPlaybook(MODULE_PLAYBOOK);
     expect(second).toMatchObject({ code: 0, failed: 0, changed: 0 });
   });
+
+  it("the qus.binfmt.emulation module with state=absent: check mode removes nothing, then destroy once", {
+    timeout: 120_000,
+  }, async () => {
+    expect(await runPlaybook(MODULE_PLAYBOOK)).toMatchObject({ code: 0, changed: 1 });
+    const check = await runPlaybook(MODULE_PLAYBOOK, "--check", "--diff", "-e", "qus_state=absent");
+    expect(check).toMatchObject({ code: 0, failed: 0, changed: 1 });
+    expect(check.stdout).toContain('- registration "qemu-aarch64"');
+    expect(await h.entry("qemu-aarch64")).toContain("enabled");
+
+    const destroy = await runPlaybook(MODULE_PLAYBOOK, "-e", "qus_state=absent");
+    expect(destroy).toMatchObject({ code: 0, failed: 0, changed: 1 });
+    expect(await h.entry("qemu-aarch64")).toBeNull();
+    expect(await runPlaybook(MODULE_PLAYBOOK, "-e", "qus_state=absent")).toMatchObject({
+      changed: 0,
+    });
+  });
 });

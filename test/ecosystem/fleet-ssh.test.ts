@@ -19,8 +19,14 @@ let collections: string;
 // Builds the collection with ansible-galaxy and installs the tarball into the fleet directory.
 function installCollection(into: string): string {
   const built = join(into, "built");
+  const env = { ...process.env, ANSIBLE_COLLECTIONS_PATH: join(into, "collections") };
   const run = (args: string[]) =>
-    execFileSync("ansible-galaxy", args, { cwd: projectRoot, encoding: "utf8", timeout: 60_000 });
+    execFileSync("ansible-galaxy", args, {
+      cwd: projectRoot,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
   run(["collection", "build", "ansible_collections/qus/binfmt", "--output-path", built]);
   const tarball = join(built, `qus-binfmt-${release.version}.tar.gz`);
   run(["collection", "install", tarball, "-p", join(into, "collections")]);
