@@ -90,8 +90,9 @@ options:
     type: str
     default: qus
 notes:
-  - Check mode runs C(qus plan); it writes nothing, except that a qus older than 0.2 may refresh
-    C(qus.lock.json) beside the config when it resolves a download source.
+  - Check mode runs C(qus plan). With a download source and no C(qus.lock.json) yet, some qus
+    versions write that lock file beside the config while planning; with inline options in check
+    mode the config and its lock file live in a temporary directory that is removed.
   - Check mode with C(state=absent) reports changed when C(qus status) lists entries qus owns.
 """
 
