@@ -92,7 +92,8 @@ options:
 notes:
   - Check mode runs C(qus plan). With a download source and no C(qus.lock.json) yet, some qus
     versions write that lock file beside the config while planning; with inline options in check
-    mode the config and its lock file live in a temporary directory that is removed.
+    mode the config and its lock file live in a temporary directory that is removed. C(qus plan)
+    also refreshes its cache of emulator fingerprints (C(file-hashes.json) beside the state file).
   - Check mode with C(state=absent) reports changed when C(qus status) lists entries qus owns.
 """
 
