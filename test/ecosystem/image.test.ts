@@ -29,7 +29,7 @@ import {
   stopPause,
   userProcesses,
 } from "../helpers/rootless-podman.js";
-import { qusVersion } from "../helpers/qus-release.js";
+import { qusRelease, qusVersion } from "../helpers/qus-release.js";
 
 const IMAGE = `localhost/qus:${qusVersion()}`;
 const HOST_BINFMT = "/proc/sys/fs/binfmt_misc";
@@ -80,6 +80,8 @@ beforeAll(async () => {
     chmodSync(join(dir, file), 0o755);
   chmodSync(dir, 0o755);
   chmodSync(join(dir, "emulators"), 0o755);
+  // The release's standalone executable goes in (scripts/image.sh takes dist/release's).
+  qusRelease(join(dir, "release"));
   const build = await runAs(user, ["bash", "scripts/image.sh"], {
     cwd: projectRoot,
     timeoutMs: 180_000,
