@@ -96,7 +96,7 @@ const busyboxOn = (host: string) => fleet.ssh(host, `${foreignBusybox()} uname -
 beforeAll(async () => {
   requireFixtures();
   fleet = await startFleet(HOSTS);
-  release = qusRelease(join(fleet.dir, "release"));
+  release = await qusRelease(join(fleet.dir, "release"));
   mkdirSync(join(fleet.dir, "ansible-local"));
   collections = installCollection(fleet.dir);
   await fleet.writeInventory(groupVars());

@@ -80,11 +80,15 @@ beforeAll(async () => {
     chmodSync(join(dir, file), 0o755);
   chmodSync(dir, 0o755);
   chmodSync(join(dir, "emulators"), 0o755);
-  // The release's standalone executable goes in (scripts/image.sh takes dist/release's).
-  qusRelease(join(dir, "release"));
+  // The release's standalone executable goes in, copied where the user can read it.
+  const release = await qusRelease(join(dir, "release"));
+  const executable = join(dir, "qus-executable");
+  copyFileSync(release.executable, executable);
+  chmodSync(executable, 0o755);
   const build = await runAs(user, ["bash", "scripts/image.sh"], {
     cwd: projectRoot,
     timeoutMs: 180_000,
+    env: release.install === "deb" ? { QUS_EXECUTABLE: executable } : {},
   });
   if (build.code !== 0)
     throw new Error(`scripts/image.sh failed as ${user.name}:\n${build.stderr}`);

@@ -44,9 +44,10 @@ export function podmanUser(name: string): PodmanUser {
 export function runAs(
   user: PodmanUser,
   argv: readonly string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = [
+    ...Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
     `HOME=${user.home}`,
     `USER=${user.name}`,
     "PATH=/usr/local/bin:/usr/bin:/bin",
