@@ -36,7 +36,7 @@ export function qusVersion(): string {
 }
 
 /** The release to install: dist/release (built if missing or older than the build). */
-export function qusRelease(scratch: string): QusRelease {
+export async function qusRelease(scratch: string): Promise<QusRelease> {
   requireBuilt();
   if (!existsSync(RELEASE_SCRIPT)) return bundleStandIn(scratch);
   withLock(join(projectRoot, "dist", ".release-lock"), () => {

@@ -27,11 +27,14 @@ const START_TIMEOUT_MS = 10_000;
 const live = new Set<ChildProcess>();
 let exitHook = false;
 
-// PID 1 of the host: binfmt_misc, loopback, overlays, a private /run, then sshd.
+// PID 1 of the host: binfmt_misc, loopback, overlays, a private /run, then sshd. `userxattr`:
+// without it an overlay mounted in a user namespace refuses some directory renames with EXDEV
+// (dpkg -i fails: "unable to install new version of './usr/share/doc/qus': Invalid cross-device
+// link"); with it overlayfs keeps its metadata in user.* xattrs and dpkg works.
 function initScript(dir: string): string {
   const overlays = OVERLAID.map(
     (d) =>
-      `mkdir -p ${dir}/upper/${d} ${dir}/work/${d} && mount -t overlay overlay -o lowerdir=/${d},upperdir=${dir}/upper/${d},workdir=${dir}/work/${d} /${d}`,
+      `mkdir -p ${dir}/upper/${d} ${dir}/work/${d} && mount -t overlay overlay -o lowerdir=/${d},upperdir=${dir}/upper/${d},workdir=${dir}/work/${d},userxattr /${d}`,
   ).join(" && ");
   return [
     "set -e",
