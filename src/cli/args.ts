@@ -12,6 +12,11 @@ import {
   type CommandSpec,
   type OptionSpec,
 } from "./command-spec.js";
+import {
+  splitLeadingOptions,
+  unknownCommandMessage,
+  unknownOptionMessage,
+} from "./leading-options.js";
 
 /** Options every command that reads a config accepts. */
 export interface CommonArgs {
@@ -95,17 +100,23 @@ type Values = ReadonlyMap<string, string | true>;
 
 /** Parses argv (without node and script). Throws UsageError for what it cannot accept. */
 export function parseArgs(argv: readonly string[], version: string): CommandLine {
-  const [first, ...rest] = argv;
-  if (first === undefined) return { kind: "print", text: programHelp(), to: "stderr", code: 1 };
-  if (first === "-h" || first === "--help") return print(programHelp());
-  if (first === "-V" || first === "--version") return print(`${version}\n`);
-  if (first === "help") {
+  if (argv.length === 0) return { kind: "print", text: programHelp(), to: "stderr", code: 1 };
+  let split: ReturnType<typeof splitLeadingOptions>;
+  try {
+    split = splitLeadingOptions(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { command: word, rest } = split;
+  if (word === undefined) throw new UsageError(`missing command after '${argv.join(" ")}'`);
+  if (word === "-h" || word === "--help") return print(programHelp());
+  if (word === "-V" || word === "--version") return print(`${version}\n`);
+  if (word === "help") {
     const topic = rest[0];
     return print(topic === undefined ? programHelp() : commandHelp(commandNamed(topic)));
   }
-  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
-  const command = commandNamed(first);
-  const parsed = readTokens(command, rest);
+  const command = commandNamed(word);
+  const parsed = readTokens(command, [...split.leading, ...rest]);
   if (parsed === "help") return print(commandHelp(command));
   return { kind: "command", args: toCliArgs(command, parsed.values, parsed.positionals) };
 }
@@ -116,7 +127,7 @@ function print(text: string): CommandLine {
 
 function commandNamed(name: string): CommandSpec {
   const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) throw new UsageError(`unknown command '${name}'`);
+  if (command === undefined) throw new UsageError(unknownCommandMessage(name));
   return command;
 }
 
@@ -169,7 +180,7 @@ function readTokens(
 /** The option a token names: `--name`, `--name=value`, `-s`, `-svalue`. */
 function findOption(command: CommandSpec, token: string): { option: OptionSpec; inline?: string } {
   const unknown = (): never => {
-    throw new UsageError(`unknown option '${token}' for 'qus ${command.name}'`);
+    throw new UsageError(unknownOptionMessage(token, command));
   };
   if (token.startsWith("--")) {
     const equals = token.indexOf("=");

@@ -9,7 +9,8 @@ import { defaultCacheDir } from "../config/defaults.js";
 import { escapeControlCharacters } from "../config/quote.js";
 import { QUS_VERSION } from "../version.js";
 import { parseArgs, type CliArgs } from "./args.js";
-import { processIO, type CommandIO } from "./io.js";
+import { processIO, styleFor, type CommandIO } from "./io.js";
+import { plainStyle, type Style } from "../views/style.js";
 
 /**
  * Node 22.1+ can keep compiled code on disk between runs (a no-op plan is mostly module loading).
@@ -56,12 +57,17 @@ async function run(args: CliArgs, io: CommandIO): Promise<number> {
   }
 }
 
-/** Prints an error the way users and scripts expect, and returns exit code 1. */
-export function reportError(error: unknown, io: CommandIO, json: boolean): number {
+/** Prints an error the way users and scripts expect (its label red on a terminal), and returns exit code 1. */
+export function reportError(
+  error: unknown,
+  io: CommandIO,
+  json: boolean,
+  style: Style = plainStyle,
+): number {
   if (error instanceof QusError) {
     // Messages quote user data (file names, keys, values): no control character reaches the terminal.
     const safe = (text: string): string => escapeControlCharacters(text, { keepNewlines: true });
-    io.stderr.write(`Error: ${safe(error.message)}\n`);
+    io.stderr.write(`${style.error("Error:")} ${safe(error.message)}\n`);
     if (error.hint) io.stderr.write(`  ${safe(error.hint).replaceAll("\n", "\n  ")}\n`);
     if (json) {
       const problems = error instanceof ConfigError ? error.problems : [];
@@ -83,6 +89,16 @@ export function reportError(error: unknown, io: CommandIO, json: boolean): numbe
   return 1;
 }
 
+/** The style of stderr: --color/--no-color as typed (the last wins), else NO_COLOR, FORCE_COLOR and the TTY. */
+function stderrStyle(argv: readonly string[], io: CommandIO): Style {
+  const end = argv.indexOf("--");
+  const flags = (end === -1 ? argv : argv.slice(0, end)).filter(
+    (a) => a === "--color" || a === "--no-color",
+  );
+  const color = flags.length === 0 ? undefined : flags.at(-1) === "--color";
+  return styleFor(io.stderr, io.env, color);
+}
+
 async function main(): Promise<void> {
   const io = processIO();
   const argv = process.argv.slice(2);
@@ -97,7 +113,7 @@ async function main(): Promise<void> {
     }
   } catch (error) {
     // A command line qus could not read still gets a JSON answer when it asked for one.
-    code = reportError(error, io, argv.includes("--json"));
+    code = reportError(error, io, argv.includes("--json"), stderrStyle(argv, io));
   }
   process.exitCode = code;
 }

@@ -20,6 +20,7 @@ import {
 } from "../lock/apply-lock.js";
 import { staleness, type SavedPlan } from "../plan/saved-plan.js";
 import { readSavedPlan } from "../state/saved-plan-file.js";
+import { persistLockChange } from "../sources/lock-change.js";
 import { renderApplyComplete, renderDestroyComplete } from "../views/plan-text.js";
 import { loadCommandConfig, planConfig } from "./pipeline.js";
 import { planDocument, printJson, printPlanText, withRendered } from "./show-plan.js";
@@ -35,13 +36,20 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
   const lock = await takeLock(config, args, io);
   const lockedAt = Date.now();
   try {
-    const planned = await planConfig(config, io, { destroy, upgrade: args.upgrade });
+    // A saved plan's resolution starts from the lock it resolved (plan did not write it).
+    const planned = await planConfig(config, io, {
+      destroy,
+      upgrade: args.upgrade,
+      color: args.color,
+      ...(saved?.resolved_lock === undefined ? {} : { lock: saved.resolved_lock }),
+    });
     await sweepLeftovers(config, lockedAt, io);
     if (saved !== null) refuseIfStale(saved, planned, args);
     const plan = saved?.plan ?? planned.plan;
     const doc = saved?.document ?? planDocument(planned);
     if (!args.json) printPlanText(doc, args, io);
     if (!doc.has_changes) {
+      await persistLockChange(planned.lock);
       if (args.json)
         printJson({ ...withRendered(doc), applied: { add: 0, change: 0, destroy: 0 } }, io);
       return (await verified(args, config, io)) ? 0 : 1;
@@ -62,6 +70,8 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
         signal: abort.signal,
         afterEffect: faultHookFrom(io.env),
       });
+      // The lock records what is now installed: written only once the apply succeeded.
+      await persistLockChange(planned.lock);
       const line = destroy ? renderDestroyComplete(applied) : renderApplyComplete(applied);
       if (args.json) printJson({ ...withRendered(doc), applied }, io);
       else writeLine(io.stdout, `\n${line}`);

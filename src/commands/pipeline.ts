@@ -7,7 +7,9 @@ import { plan } from "../plan/plan.js";
 import { resolveDesired, wantedEmulators } from "../plan/desired.js";
 import type { Desired, Live, Plan } from "../plan/types.js";
 import { sourceFor } from "../sources/index.js";
-import type { ResolvedEmulator } from "../sources/types.js";
+import type { Resolution } from "../sources/types.js";
+import type { SourceLock } from "../sources/lock.js";
+import { lockChange, type LockChange } from "../sources/lock-change.js";
 import { readLive } from "../state/live.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
@@ -18,9 +20,11 @@ import {
   refuseUnsafeLocalEmulators,
   refuseUnsafePaths,
 } from "../state/root-guards.js";
-import type { CommandIO } from "../cli/io.js";
+import { styleFor, type CommandIO } from "../cli/io.js";
 import { refuseSystemInstallDir } from "../state/install-dir.js";
 import { proveBinfmtDir } from "../kernel/binfmt-dir.js";
+import { SourceError } from "../errors.js";
+import { fieldPosition } from "../config/field-position.js";
 
 /** Everything a plan was computed from, kept for apply and for the JSON view. */
 export interface Planned {
@@ -29,6 +33,10 @@ export interface Planned {
   readonly desired: Desired;
   readonly live: Live;
   readonly plan: Plan;
+  /** The lock the source resolved (null for sources without one), before anything writes it. */
+  readonly resolvedLock: SourceLock | null;
+  /** The lock file this resolution would write (null: none, or already the same); apply writes it. */
+  readonly lock: LockChange | null;
 }
 
 /**
@@ -60,7 +68,7 @@ export async function persistByDefault(): Promise<boolean> {
 export async function planConfig(
   config: QusConfig,
   io: CommandIO,
-  options: { destroy: boolean; upgrade?: boolean },
+  options: { destroy: boolean; upgrade?: boolean; lock?: SourceLock | null; color?: boolean },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   // First of all: a binfmtDir that is not binfmt_misc stops the run before any download or write.
@@ -70,13 +78,35 @@ export async function planConfig(
   const host = currentHost(io.env, config);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
   const hashes = await openHashCache(hashCacheFile(config));
-  const emulators = await resolveEmulators(wanted, host, io, options.upgrade ?? false, hashes.hash);
-  await refuseUnsafeLocalEmulators(wanted, emulators, io.env);
-  const desired = resolveDesired(wanted, host, emulators);
+  const resolution = await resolveEmulators(wanted, host, io, hashes.hash, options);
+  await refuseUnsafeLocalEmulators(wanted, resolution.emulators, io.env);
+  const resolved = resolveDesired(wanted, host, resolution.emulators);
+  const desired = options.destroy ? resolved : await withConfigWarnings(resolved, settled, io);
   const live = await markUntrusted(await readLive(desired, config.stateFile, hashes.hash));
   await hashes.save();
   refuseForeignFiles(desired, live, config.stateFile);
-  return { config, host, desired, live, plan: plan(desired, live) };
+  const lock = resolution.lock === null ? null : await lockChange(config.lockFile, resolution.lock);
+  return {
+    config,
+    host,
+    desired,
+    live,
+    plan: plan(desired, live),
+    resolvedLock: resolution.lock,
+    lock,
+  };
+}
+
+/** Warnings about the config as written, each at its position: an empty list with prune removes everything. */
+async function withConfigWarnings(
+  desired: Desired,
+  config: QusConfig,
+  io: CommandIO,
+): Promise<Desired> {
+  if (config.targets.length > 0 || !config.prune) return desired;
+  const where = await fieldPosition(config.file, "/targets", io.cwd);
+  const warning = `${where === null ? "" : `${where}: `}targets is empty and prune is on: apply removes every binfmt_misc entry qus owns (prefix ${JSON.stringify(config.prefix)}); to remove them on purpose, run qus destroy`;
+  return { ...desired, warnings: [...desired.warnings, warning] };
 }
 
 /** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */
@@ -88,28 +118,44 @@ async function resolveEmulators(
   config: QusConfig,
   host: HostCpu,
   io: CommandIO,
-  upgrade: boolean,
   hashFile: FileHasher,
-): Promise<ResolvedEmulator[]> {
+  options: { upgrade?: boolean; lock?: SourceLock | null; color?: boolean },
+): Promise<Resolution> {
   const names = wantedEmulators(config, host);
-  if (names.length === 0) return [];
+  if (names.length === 0) return { emulators: [], lock: null };
   const source = await sourceFor(config.source);
   const context = {
     host,
     requireStatic: config.targets.some((t) => t.flags.includes("F")),
     env: io.env,
     lockFile: config.lockFile,
+    lock: options.lock,
     cacheDir: config.cacheDir,
-    upgrade,
+    upgrade: options.upgrade ?? false,
     hashFile,
-    onWarning: (message: string) => io.stderr.write(`Warning: ${message}\n`),
+    onWarning: (message: string) =>
+      io.stderr.write(
+        `${styleFor(io.stderr, io.env, options.color).warning("Warning:")} ${message}\n`,
+      ),
   };
-  if (config.source.type === "local") return source.resolve(names, context);
-  const { withDownloadProgress } = await import("../cli/download-progress.js");
-  const title = `Resolve ${names.length} emulator${names.length === 1 ? "" : "s"} from ${describeSource(config.source)}`;
-  return withDownloadProgress(title, io.stderr, (onProgress) =>
-    source.resolve(names, { ...context, onProgress }),
-  );
+  try {
+    if (config.source.type === "local") return await source.resolve(names, context);
+    const { withDownloadProgress } = await import("../cli/download-progress.js");
+    const title = `Resolve ${names.length} emulator${names.length === 1 ? "" : "s"} from ${describeSource(config.source)}`;
+    return await withDownloadProgress(title, io.stderr, (onProgress) =>
+      source.resolve(names, { ...context, onProgress }),
+    );
+  } catch (error) {
+    throw await placeInConfig(error, config, io);
+  }
+}
+
+/** A source error about a config field names where that field is written: `file:line:column: ...`. */
+async function placeInConfig(error: unknown, config: QusConfig, io: CommandIO): Promise<unknown> {
+  if (!(error instanceof SourceError) || error.field === undefined) return error;
+  const where = await fieldPosition(config.file, error.field, io.cwd);
+  if (where === null) return error;
+  return new SourceError(`${where}: ${error.message}`, { cause: error, hint: error.hint });
 }
 
 function describeSource(source: QusConfig["source"]): string {

@@ -12,6 +12,7 @@ import type { CommandIO } from "../cli/io.js";
 import type { QusConfig } from "../config/types.js";
 import { QusError } from "../errors.js";
 import { executePlan } from "../apply/execute.js";
+import { persistLockChange } from "../sources/lock-change.js";
 import { realEffects } from "../apply/effects.js";
 import { readBinfmt } from "../kernel/binfmt.js";
 import { renderApplyComplete } from "../views/plan-text.js";
@@ -119,6 +120,7 @@ async function runInside(
       for (const group of groups) await group.run();
     },
   });
+  await persistLockChange(planned.lock);
   const registered = planned.desired.registrations.map((r) => r.target).join(", ") || "no targets";
   io.stderr.write(
     `qus run: ${registered} registered in a private binfmt_misc; ${renderApplyComplete(applied).trim()}\n`,

@@ -2,11 +2,12 @@
 // YAML keep positions for file:line:column messages; JS/TS configs are reported by file.
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
+import { basename, dirname, extname, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { defaultCacheDir } from "./defaults.js";
 import { findConfigFile, PACKAGE_JSON_KEY } from "./discover.js";
 import { detectWrongEncoding } from "./encoding.js";
+import { displayPath } from "./field-position.js";
 import { noPositions, type Locator } from "./positions.js";
 import type { ParsedConfig } from "./parse.js";
 import { pickKeys, readPlainJson } from "./plain-json.js";
@@ -148,10 +149,4 @@ async function parseJson(
 
 function located(parsed: ParsedConfig): ConfigData {
   return { data: parsed.data, positions: async () => parsed.locate };
-}
-
-/** The path as users think of it: relative when inside cwd, absolute otherwise. */
-function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

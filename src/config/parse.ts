@@ -189,8 +189,19 @@ function jsonSyntaxProblem(
   const reason = message
     .replace(/ in JSON at position \d+.*$/s, "")
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
-  // Some of V8's messages carry no position; the YAML reader usually stumbles at the same place.
+  // Some of V8's messages carry no position; the YAML reader usually stumbles at the same place,
+  // but it accepts trailing commas, so those are found here (the most common slip in JSON).
   const yamlError = doc.errors[0];
+  const trailing = trailingCommaOffset(text);
+  if (trailing !== null && (position === null || trailing < Number(position[1]))) {
+    const closer = text.slice(trailing + 1).trimStart()[0];
+    return problemAt(
+      source,
+      offsetToLineColumn(text, trailing),
+      "",
+      `invalid JSON: trailing comma before '${closer}' (JSON allows no comma after the last item)`,
+    );
+  }
   const where =
     position !== null
       ? offsetToLineColumn(text, Number(position[1]))
@@ -198,6 +209,23 @@ function jsonSyntaxProblem(
         ? lineColumn(lineCounter, yamlError.pos[0])
         : {};
   return problemAt(source, where, "", `invalid JSON: ${firstLine(reason)}`);
+}
+
+/** Offset of the first comma outside strings followed (after white space) by ] or }; null if none. */
+function trailingCommaOffset(text: string): number | null {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === ",") {
+      const next = text.slice(i + 1).trimStart()[0];
+      if (next === "]" || next === "}") return i;
+    }
+  }
+  return null;
 }
 
 function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {

@@ -96,6 +96,8 @@ export function resolveDesired(
     binfmtd,
     skipped,
     warnings,
+    persist: config.persist === true,
+    binfmtDDir: config.binfmtDDir,
   };
 }
 

@@ -58,6 +58,9 @@ export interface Desired {
   readonly binfmtd: readonly DesiredBinfmtdFile[];
   readonly skipped: readonly SkippedTarget[];
   readonly warnings: readonly string[];
+  /** persist as settled, and where binfmt.d files go: what boot masks need (absent in old saved plans). */
+  readonly persist?: boolean;
+  readonly binfmtDDir?: string;
 }
 
 /** One entry as the kernel prints it. */
@@ -116,8 +119,13 @@ export interface Live {
   readonly entries: readonly LiveEntry[];
   /** Desired and recorded emulator paths, as found on disk. */
   readonly files: readonly LiveFile[];
-  /** Desired and recorded binfmt.d paths, with their text. */
+  /** Desired and recorded binfmt.d paths (and those of possible boot masks), with their text. */
   readonly binfmtd: readonly LiveTextFile[];
+  /**
+   * The binfmt.d files systemd-binfmt reads at boot from the directories a file in binfmtDDir
+   * masks (/run, /usr/local/lib, /usr/lib), one per basename; empty unless persist.
+   */
+  readonly bootFiles?: readonly LiveTextFile[];
   readonly state: StateRecord;
 }
 

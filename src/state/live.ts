@@ -9,6 +9,7 @@ import { QusError } from "../errors.js";
 import type { Desired, Live, LiveFile, LiveTextFile } from "../plan/types.js";
 import { readState } from "./state-file.js";
 import { nodeCrypto } from "../files/node-crypto.js";
+import { bootFilePaths, maskPaths } from "./boot-files.js";
 
 /** binfmt.d files are one line; anything bigger is not one of qus's and is shown by hash only. */
 const MAX_BINFMTD_BYTES = 64 * 1024;
@@ -19,22 +20,31 @@ export async function readLive(
   stateFile: string,
   hash: FileHasher = sha256FileIfExists,
 ): Promise<Live> {
-  const [kernel, state] = await Promise.all([readBinfmt(desired.binfmtDir), readState(stateFile)]);
+  const [kernel, state, bootPaths] = await Promise.all([
+    readBinfmt(desired.binfmtDir),
+    readState(stateFile),
+    bootFilePaths(desired),
+  ]);
   const paths = [
     ...new Set([...desired.emulators.map((e) => e.path), ...Object.keys(state.emulators)]),
   ];
   const textPaths = [
-    ...new Set([...desired.binfmtd.map((f) => f.path), ...Object.keys(state.binfmtd ?? {})]),
+    ...new Set([
+      ...desired.binfmtd.map((f) => f.path),
+      ...Object.keys(state.binfmtd ?? {}),
+      ...maskPaths(desired, bootPaths),
+    ]),
   ];
-  const [files, binfmtd] = await Promise.all([
+  const [files, binfmtd, bootFiles] = await Promise.all([
     Promise.all(
       paths.map(
         async (path): Promise<LiveFile> => ({ path, sha256: (await hash(path))?.sha256 ?? null }),
       ),
     ),
     Promise.all(textPaths.map(readTextFile)),
+    Promise.all(bootPaths.map(readTextFile)),
   ]);
-  return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, state };
+  return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, bootFiles, state };
 }
 
 /** A small text file's content and hash; null content when it does not exist. */

@@ -6,6 +6,7 @@ import {
   STATUS_GLOBALLY_DISABLED,
   statusMounted,
   statusNotMounted,
+  STATUS_OWNED_BY_OTHER,
   statusSummaryLine,
 } from "./strings.js";
 import { plainStyle, type Style } from "./style.js";
@@ -41,6 +42,11 @@ export interface StatusEntryDocument {
   readonly extension?: string;
   /** SHA-256 of the interpreter qus recorded when it registered this entry; null otherwise. */
   readonly recorded_sha256: string | null;
+  /**
+   * qus registered this very entry (its state file records it, with this interpreter); false for
+   * an entry under qus's prefix that another tool made (update-binfmts, a distribution's binfmt.d).
+   */
+  readonly registered_by_qus: boolean;
 }
 
 /** The status document (without the `rendered` text; see withRenderedStatus). */
@@ -53,7 +59,12 @@ export interface StatusDocument {
   readonly prefix: string;
   /** Sorted by name; empty when not mounted. */
   readonly entries: readonly StatusEntryDocument[];
-  readonly summary: { readonly total: number; readonly owned: number };
+  readonly summary: {
+    readonly total: number;
+    readonly owned: number;
+    /** Owned entries qus itself registered (the rest another tool made under its prefix). */
+    readonly registered_by_qus: number;
+  };
 }
 
 /** The document `qus status --json` prints: the projection plus its plain rendering. */
@@ -73,7 +84,11 @@ export function projectStatus(input: StatusInput): StatusDocument {
     enabled: input.mounted && input.enabledGlobally,
     prefix: input.prefix,
     entries,
-    summary: { total: entries.length, owned: entries.filter((entry) => entry.owned).length },
+    summary: {
+      total: entries.length,
+      owned: entries.filter((entry) => entry.owned).length,
+      registered_by_qus: entries.filter((entry) => entry.registered_by_qus).length,
+    },
   };
 }
 
@@ -108,6 +123,7 @@ function projectEntry(
     mask: entry.mask,
     ...(entry.extension === undefined ? {} : { extension: entry.extension }),
     recorded_sha256: recorded?.sha256 ?? null,
+    registered_by_qus: recorded !== undefined && recorded.interpreter === entry.interpreter,
   };
 }
 
@@ -118,7 +134,7 @@ export function renderStatus(doc: StatusDocument, style: Style): string {
   const heading = style.bold(statusMounted(doc.binfmt_dir, doc.enabled));
   sections.push(doc.enabled ? [heading] : [heading, style.changed(STATUS_GLOBALLY_DISABLED)]);
   if (doc.entries.length > 0) sections.push(renderTable(doc.entries, style));
-  sections.push([statusSummaryLine(doc.summary.total, doc.summary.owned, doc.prefix)]);
+  sections.push([statusSummaryLine(doc.summary, doc.prefix)]);
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
@@ -137,7 +153,11 @@ interface Cell {
 function renderTable(entries: readonly StatusEntryDocument[], style: Style): string[] {
   const rows: Cell[][] = entries.map((entry) => [
     { text: entry.name },
-    entry.owned ? { text: "✓", paint: style.added } : { text: "-" },
+    entry.registered_by_qus
+      ? { text: "✓", paint: style.added }
+      : entry.owned
+        ? { text: STATUS_OWNED_BY_OTHER, paint: style.changed }
+        : { text: "-" },
     entry.enabled ? { text: "yes", paint: style.added } : { text: "no", paint: style.changed },
     { text: entry.flags === "" ? "-" : entry.flags },
     {

@@ -309,6 +309,13 @@ describe("emulator files and the F flag", () => {
     ]);
   });
 
+  it("a reinstall never shows the pinned emulator as 'X -> X': what the kernel holds is unknown", () => {
+    const reasons = plan(v1, { ...live, files: [] }).changes.flatMap((c) => c.reasons);
+    const pin = reasons.find((r) => r.attribute === "emulator");
+    expect(pin?.before).toBeNull();
+    for (const reason of reasons) expect(reason.before).not.toBe(reason.after);
+  });
+
   it("re-registers when the recorded pinned emulator differs from the file (F drift)", () => {
     const drift: Live = {
       ...live,

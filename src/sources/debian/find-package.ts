@@ -16,6 +16,7 @@ import {
   fetchPackageStanzas,
   fetchVerifiedDist,
   type DistOptions,
+  type VerifiedDist,
 } from "./dist.js";
 
 /** The mirror of the suite and of its security suite (often the same). */
@@ -24,25 +25,34 @@ export interface DebianMirrors {
   readonly securityMirror: string;
 }
 
-async function candidatesOf(
+type Dist = { readonly name: string; readonly base: string; readonly security: boolean };
+
+/** The dist's verified InRelease; null for a security suite that does not exist (with a warning). */
+async function verifiedDist(
   config: DebianSourceConfig,
-  dist: { readonly name: string; readonly base: string; readonly security: boolean },
-  architecture: string,
+  dist: Dist,
   options: DistOptions,
-): Promise<Candidate[]> {
-  let verified;
+): Promise<VerifiedDist | null> {
   try {
-    verified = await fetchVerifiedDist(dist.base, dist.name, options);
+    return await fetchVerifiedDist(dist.base, dist.name, options);
   } catch (error) {
     // A security suite that does not exist is expected unless the user asked for it.
     if (dist.security && config.security === undefined && error instanceof DistNotFoundError) {
       options.onWarning?.(
         `${error.message}; continuing without security updates (set source.security: false to silence this)`,
       );
-      return [];
+      return null;
     }
     throw error;
   }
+}
+
+async function candidatesOf(
+  dist: Dist,
+  verified: VerifiedDist,
+  architecture: string,
+  options: DistOptions,
+): Promise<Candidate[]> {
   const stanzas = await fetchPackageStanzas(verified, architecture, EMULATOR_PACKAGES, options);
   if (stanzas === null) {
     if (dist.security) return [];
@@ -54,6 +64,16 @@ async function candidatesOf(
   return stanzas
     .filter((s) => s.architecture === architecture)
     .map((stanza): Candidate => ({ stanza, dist: dist.name, mirror: dist.base }));
+}
+
+/** Settles every promise, then throws the first failure: no download is left running behind an error. */
+async function allOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find(
+    (result): result is PromiseRejectedResult => result.status === "rejected",
+  );
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 /**
@@ -69,18 +89,18 @@ export async function findPackageInArchive(
   const dists = [{ name: config.suite, base: mirrors.mirror, security: false }];
   if (securityEnabled(config))
     dists.push({ name: `${config.suite}-security`, base: mirrors.securityMirror, security: true });
-  const settled = await Promise.allSettled(
-    dists.map((dist) => candidatesOf(config, dist, architecture, options)),
+  // Every InRelease is verified (signature, suite, Valid-Until) before any Packages index, the
+  // large downloads, is fetched: an expired or missing suite costs one small request each.
+  const verified = await allOrFirstError(dists.map((dist) => verifiedDist(config, dist, options)));
+  const candidates = await allOrFirstError(
+    dists.map((dist, i) => {
+      const release = verified[i];
+      return release == null
+        ? Promise.resolve([])
+        : candidatesOf(dist, release, architecture, options);
+    }),
   );
-  // Wait for every dist before failing, so no download is left running behind an error.
-  const failed = settled.find(
-    (result): result is PromiseRejectedResult => result.status === "rejected",
-  );
-  if (failed !== undefined) throw failed.reason;
-  const choice = choosePackage(
-    settled.flatMap((result) => (result.status === "fulfilled" ? result.value : [])),
-    config.version,
-  );
+  const choice = choosePackage(candidates.flat(), config.version);
   if (isCandidate(choice)) return choice;
   const where = `Suite ${config.suite}${securityEnabled(config) ? ` (and ${config.suite}-security)` : ""}`;
   if (choice.kind === "pin-not-found") {

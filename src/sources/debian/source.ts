@@ -14,14 +14,13 @@ import {
 } from "../download.js";
 import {
   LOCKFILE_VERSION,
-  readLockFile,
   sameLockSource,
-  writeLockFile,
+  startingLock,
   type LockedEmulator,
   type LockedPackage,
   type SourceLock,
 } from "../lock.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
 import { debianArchitecture } from "./architecture.js";
 import { memberPathFor } from "./choose-package.js";
 import { DEFAULT_DEBIAN_KEYRING, securityEnabled, type DebianSourceConfig } from "./config.js";
@@ -124,21 +123,17 @@ class DebianSource implements EmulatorSource {
     return this.keyringPromise;
   }
 
-  async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+  async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
     validateConfig(this.config);
     const wanted = [...new Set(emulators)];
     for (const emulator of wanted) {
       if (!EMULATOR_NAME.test(emulator))
         throw new SourceError(`${JSON.stringify(emulator)} is not a QEMU emulator program name`);
     }
-    if (wanted.length === 0) return [];
+    if (wanted.length === 0) return { emulators: [], lock: null };
     const architecture = debianArchitecture(context.host);
     const cache = new BlobCache(context.cacheDir, context.hashFile);
-    // --upgrade rewrites the lock anyway, so a corrupt one does not stand in its way.
-    const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
-      if (context.upgrade && error instanceof SourceError) return null;
-      throw error;
-    });
+    const lock = await startingLock(context);
     const source = lockSourceFor(this.config);
     const lockApplies =
       lock !== null &&
@@ -152,17 +147,20 @@ class DebianSource implements EmulatorSource {
     const emulatorsRecord: Record<string, LockedEmulator> = { ...previous };
     for (const [emulator, blob] of blobs)
       emulatorsRecord[emulator] = { sha256: blob.sha256, size: blob.size, package: pkg.package };
-    await writeLockFile(context.lockFile, {
-      lockfileVersion: LOCKFILE_VERSION,
-      source,
-      packages: [pkg],
-      emulators: emulatorsRecord,
-    });
     const description = describePackage(pkg, this.config.suite);
-    return wanted.map((emulator) => {
+    const resolved = wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       return { emulator, path: blob.path, sha256: blob.sha256, size: blob.size, description };
     });
+    return {
+      emulators: resolved,
+      lock: {
+        lockfileVersion: LOCKFILE_VERSION,
+        source,
+        packages: [pkg],
+        emulators: emulatorsRecord,
+      },
+    };
   }
 
   /** Uses the locked package: cached blobs as they are, the rest extracted from the locked .deb. */

@@ -17,14 +17,13 @@ import {
   type DownloadPolicy,
 } from "../download.js";
 import {
-  readLockFile,
   sameLockSource,
-  writeLockFile,
+  startingLock,
   type LockedEmulator,
   type LockedPackage,
   type SourceLock,
 } from "../lock.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
 import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
 import { extractFromRpm } from "./extract.js";
 import { fedoraArchitecture, fedoraMemberPath, fedoraPackageFor } from "./families.js";
@@ -153,7 +152,7 @@ class FedoraSource implements EmulatorSource {
     return this.keysPromise;
   }
 
-  async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+  async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
     validateConfig(this.config);
     const wanted = [...new Set(emulators)];
     const packageOf = new Map<string, string>();
@@ -177,10 +176,7 @@ class FedoraSource implements EmulatorSource {
       );
     }
     const cache = new BlobCache(context.cacheDir, context.hashFile);
-    const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
-      if (context.upgrade && error instanceof SourceError) return null;
-      throw error;
-    });
+    const lock = await startingLock(context);
     const source = lockSourceFor(this.config);
     const lockApplies =
       lock !== null &&
@@ -217,13 +213,13 @@ class FedoraSource implements EmulatorSource {
         package: packageOf.get(emulator) as string,
       };
     const kept = new Set(Object.values(emulatorsRecord).map((e) => e.package));
-    await writeLockFile(context.lockFile, {
+    const lockAfter: SourceLock = {
       lockfileVersion: 1,
       source,
       packages: [...packages.values()].filter((p) => kept.has(p.package)),
       emulators: emulatorsRecord,
-    });
-    return wanted.map((emulator) => {
+    };
+    const resolved = wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       const pkg = used.get(packageOf.get(emulator) as string) as LockedPackage;
       return {
@@ -234,6 +230,7 @@ class FedoraSource implements EmulatorSource {
         description: `${pkg.package} ${pkg.version} (fedora ${this.config.release})`,
       };
     });
+    return { emulators: resolved, lock: lockAfter };
   }
 
   /**

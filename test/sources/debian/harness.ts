@@ -13,6 +13,7 @@ import {
 import type { ProgressEvent, ResolvedEmulator, SourceContext } from "../../../src/sources/types.js";
 import type { DebianMirrorFixture, MirrorServer } from "../../helpers/debian-mirror.js";
 import { tempDirs } from "../temp-dirs.js";
+import { persistingSource } from "../persisting-source.js";
 
 // Importing this module from a test file registers the clean-up of that file's workspaces.
 const makeDir = tempDirs();
@@ -71,9 +72,11 @@ export function fixtureSource(
   config: Partial<DebianSourceConfig> & { suite: string },
   options: DebianSourceOptions = {},
 ) {
-  return createDebianSource(
-    { type: "debian", mirror: server.url, keyring: mirror.trustedKeyring, ...config },
-    { downloadPolicy: TEST_POLICY, ...options },
+  return persistingSource(
+    createDebianSource(
+      { type: "debian", mirror: server.url, keyring: mirror.trustedKeyring, ...config },
+      { downloadPolicy: TEST_POLICY, ...options },
+    ),
   );
 }
 
