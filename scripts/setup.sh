@@ -20,6 +20,9 @@ need_root() { [ "$(id -u)" = 0 ] || { echo "setup.sh: $1 needs root (run as root
 want=(util-linux dpkg-dev gnupg apt-utils xz-utils zstd rpm)
 # The ecosystem tests: real ansible-playbook and `cloud-init schema` (see test/ecosystem/).
 want+=(ansible-core cloud-init)
+# The release (scripts/release/): lintian checks the .deb files, the arm64 binutils strip the
+# arm64 Node binary; the completion tests load the scripts in zsh and fish, man renders the page.
+want+=(lintian binutils-aarch64-linux-gnu zsh fish man-db)
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 apt_updated=no
@@ -63,10 +66,29 @@ if [ ! -x "$fixtures/foreign/arm64/busybox" ]; then
   rm -rf "$tmp"
 fi
 
-# Node modules and the build (npm ci runs `prepare`, which builds).
+# An arm64 C library root (Debian's own arm64 packages, unpacked, never installed): QEMU_LD_PREFIX
+# for dynamically linked arm64 programs (the arm64 Node that builds and runs qus-linux-arm64).
+arm64_libs=(libc6 libstdc++6 libgcc-s1 libatomic1)
+if [ ! -e "$fixtures/arm64-root/.complete" ]; then
+  mkdir -p "$fixtures/debs/arm64-root"
+  for lib in "${arm64_libs[@]}"; do
+    if ! ls "$fixtures/debs/arm64-root/${lib}"_*_arm64.deb >/dev/null 2>&1; then
+      need_root "downloading $lib:arm64"
+      apt_update
+      (cd "$fixtures/debs/arm64-root" && apt-get download -qq "$lib:arm64" 2>/dev/null) ||
+        { echo "setup.sh: apt-get download $lib:arm64 failed (check the APT sources)" >&2; exit 1; }
+    fi
+  done
+  tmp=$(mktemp -d "$fixtures/.arm64-root.XXXXXX")
+  for deb in "$fixtures"/debs/arm64-root/*_arm64.deb; do dpkg-deb -x "$deb" "$tmp"; done
+  touch "$tmp/.complete"
+  rm -rf "$fixtures/arm64-root"
+  mv "$tmp" "$fixtures/arm64-root"
+fi
+
+# Node modules, then the build (npm ci no longer builds: the build is `prepack`, for packing).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
-else
-  npm run --silent build
 fi
+npm run --silent build
 echo "setup: fixtures in $fixtures"

@@ -37,6 +37,7 @@ export type CliArgs =
     } & ApplyVerifyArgs &
       ApplyLockArgs)
   | (CommonArgs & { readonly command: "show"; readonly file: string })
+  | (CommonArgs & { readonly command: "completion"; readonly shell: string })
   | (CommonArgs & { readonly command: "status" })
   | (CommonArgs & { readonly command: "validate" })
   | (CommonArgs & {
@@ -256,6 +257,13 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
     }
     case "show":
       return { ...base, configPath: undefined, command: "show", file: positionals[0] as string };
+    case "completion":
+      return {
+        ...base,
+        configPath: undefined,
+        command: "completion",
+        shell: positionals[0] as string,
+      };
     case "status":
     case "validate":
     case "verify":

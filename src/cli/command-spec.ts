@@ -217,6 +217,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     arguments: [],
   },
+  {
+    name: "completion",
+    description: "print the shell completion script (bash, zsh or fish)",
+    options: [],
+    arguments: [{ name: "shell", description: "bash, zsh or fish", required: true }],
+  },
 ];
 
 /** The program's own description, first line of `qus --help`. */

@@ -54,6 +54,8 @@ async function run(args: CliArgs, io: CommandIO): Promise<number> {
       return (await import("../commands/init.js")).initCommand(args, io);
     case "show":
       return (await import("../commands/show.js")).showCommand(args, io);
+    case "completion":
+      return (await import("../commands/completion.js")).completionCommand(args, io);
   }
 }
 
@@ -119,4 +121,4 @@ async function main(): Promise<void> {
 }
 
 enableCompileCache();
-await main();
+void main();
