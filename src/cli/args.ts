@@ -50,7 +50,6 @@ export type CliArgs =
   | (CommonArgs & {
       readonly command: "run";
       readonly argv: readonly string[];
-      readonly inside: boolean;
     })
   | (CommonArgs & {
       readonly command: "init";
@@ -277,7 +276,7 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
         inside: flag("inside"),
       };
     case "run":
-      return { ...base, command: "run", argv: positionals, inside: flag("inside") };
+      return { ...base, command: "run", argv: positionals };
     case "init": {
       const list = text("targets");
       const targets =

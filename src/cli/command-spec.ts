@@ -184,7 +184,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "run",
     description:
       "rootless: run a command in a private binfmt_misc with the configured targets (Linux 6.7+)",
-    options: [...COMMON, INSIDE],
+    options: COMMON,
     arguments: [
       { name: "command", description: "the command to run, after --", required: true, rest: true },
     ],

@@ -121,4 +121,5 @@ async function main(): Promise<void> {
 }
 
 enableCompileCache();
+// Not awaited at top level: the shipped CLI is CommonJS (main catches everything itself).
 void main();

@@ -18,9 +18,8 @@ import {
   DEFAULT_LOCK_TIMEOUT_MS,
   type HeldLock,
 } from "../lock/apply-lock.js";
-import { staleness, type SavedPlan } from "../plan/saved-plan.js";
-import { readSavedPlan } from "../state/saved-plan-file.js";
 import { persistLockChange } from "../sources/lock-change.js";
+import type { SavedPlan, staleness } from "../plan/saved-plan.js";
 import { renderApplyComplete, renderDestroyComplete } from "../views/plan-text.js";
 import { loadCommandConfig, planConfig } from "./pipeline.js";
 import { planDocument, printJson, printPlanText, withRendered } from "./show-plan.js";
@@ -30,8 +29,18 @@ type ApplyArgs = Extract<CliArgs, { command: "apply" | "destroy" }>;
 /** Runs apply (or destroy); returns the exit code (2 when changes were made, with --detailed-exitcode). */
 export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<number> {
   const destroy = args.command === "destroy";
+  // Loaded only for a saved plan (its digests need node:crypto, which a plain apply never loads).
+  const savedPlans =
+    args.planFile === undefined
+      ? null
+      : {
+          ...(await import("../plan/saved-plan.js")),
+          ...(await import("../state/saved-plan-file.js")),
+        };
   const saved =
-    args.planFile === undefined ? null : await readSavedPlan(resolve(io.cwd, args.planFile));
+    args.planFile === undefined || savedPlans === null
+      ? null
+      : await savedPlans.readSavedPlan(resolve(io.cwd, args.planFile));
   const config = await loadCommandConfig(args.configPath ?? configFileOf(saved, args), io);
   const lock = await takeLock(config, args, io);
   const lockedAt = Date.now();
@@ -44,7 +53,8 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
       ...(saved?.resolved_lock === undefined ? {} : { lock: saved.resolved_lock }),
     });
     await sweepLeftovers(config, lockedAt, io);
-    if (saved !== null) refuseIfStale(saved, planned, args);
+    if (saved !== null && savedPlans !== null)
+      refuseIfStale(saved, planned, args, savedPlans.staleness);
     const plan = saved?.plan ?? planned.plan;
     const doc = saved?.document ?? planDocument(planned);
     if (!args.json) printPlanText(doc, args, io);
@@ -126,8 +136,9 @@ function refuseIfStale(
   saved: SavedPlan,
   now: Parameters<typeof staleness>[1],
   args: ApplyArgs,
+  compare: typeof staleness,
 ): void {
-  const reasons = staleness(saved, now);
+  const reasons = compare(saved, now);
   if (reasons.length === 0) return;
   throw new StalePlanError(
     `Saved plan is stale: the host or the configuration changed since it was made (${saved.created_at}):\n${reasons.map((r) => `  - ${r}`).join("\n")}`,

@@ -11,6 +11,7 @@ import type { Resolution } from "../sources/types.js";
 import type { SourceLock } from "../sources/lock.js";
 import { lockChange, type LockChange } from "../sources/lock-change.js";
 import { readLive } from "../state/live.js";
+import type { BinfmtState } from "../kernel/binfmt.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { dirname, join } from "node:path";
 import { inInitialUserNamespace } from "../state/strict-modes.js";
@@ -64,15 +65,25 @@ export async function persistByDefault(): Promise<boolean> {
   return (await inInitialUserNamespace()) ? CONFIG_DEFAULTS.persist : false;
 }
 
-/** Plans the config, or, with `destroy`, the removal of everything qus owns. */
+/**
+ * Plans the config, or, with `destroy`, the removal of everything qus owns. `kernel` stands for
+ * the binfmt_misc instance when it is not readable yet (qus run's, created after planning).
+ */
 export async function planConfig(
   config: QusConfig,
   io: CommandIO,
-  options: { destroy: boolean; upgrade?: boolean; lock?: SourceLock | null; color?: boolean },
+  options: {
+    destroy: boolean;
+    upgrade?: boolean;
+    lock?: SourceLock | null;
+    color?: boolean;
+    kernel?: BinfmtState;
+  },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
   // First of all: a binfmtDir that is not binfmt_misc stops the run before any download or write.
-  await proveBinfmtDir(settled.binfmtDir);
+  // (qus run's instance does not exist yet: its namespace script proves it private.)
+  if (options.kernel === undefined) await proveBinfmtDir(settled.binfmtDir);
   await refuseSystemInstallDir(settled.installDir);
   await refuseUnsafePaths(settled, io.env);
   const host = currentHost(io.env, config);
@@ -82,7 +93,9 @@ export async function planConfig(
   await refuseUnsafeLocalEmulators(wanted, resolution.emulators, io.env);
   const resolved = resolveDesired(wanted, host, resolution.emulators);
   const desired = options.destroy ? resolved : await withConfigWarnings(resolved, settled, io);
-  const live = await markUntrusted(await readLive(desired, config.stateFile, hashes.hash));
+  const live = await markUntrusted(
+    await readLive(desired, config.stateFile, hashes.hash, options.kernel),
+  );
   await hashes.save();
   refuseForeignFiles(desired, live, config.stateFile);
   const lock = resolution.lock === null ? null : await lockChange(config.lockFile, resolution.lock);

@@ -114,7 +114,7 @@ async function parseConfig(text: string, source: ConfigSource): Promise<ConfigDa
   }
   if (extension === ".json") return parseJson(text, source);
   if (YAML_EXTENSIONS.has(extension))
-    return located((await import("./parse.js")).parseYamlConfig(text, source));
+    return located((await yamlParser()).parseYamlConfig(text, source));
   if (MODULE_EXTENSIONS.has(extension)) {
     // Loaded only for JS/TS configs (it brings cosmiconfig's loaders and a syntax checker).
     const { loadModuleConfig } = await import("./load-module.js");
@@ -139,12 +139,18 @@ async function parseJson(
   base: readonly string[] = [],
 ): Promise<ConfigData> {
   const plain = readPlainJson(text);
-  if (plain === undefined)
-    return located((await import("./parse.js")).parseJsonConfig(text, source, base));
+  if (plain === undefined) return located((await yamlParser()).parseJsonConfig(text, source, base));
   return {
     data: pickKeys(plain.value, base),
-    positions: async () => (await import("./parse.js")).parseJsonConfig(text, source, base).locate,
+    positions: async () => (await yamlParser()).parseJsonConfig(text, source, base).locate,
   };
+}
+
+/** parse.ts with the yaml package loaded. */
+async function yamlParser(): Promise<typeof import("./parse.js")> {
+  const parser = await import("./parse.js");
+  await parser.loadYaml();
+  return parser;
 }
 
 function located(parsed: ParsedConfig): ConfigData {

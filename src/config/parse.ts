@@ -1,21 +1,17 @@
 // Parses JSON and YAML config text with the `yaml` package so that every node keeps its
 // position (loaded only for YAML configs, and for JSON ones when a problem needs a position). Syntax errors become ConfigErrors with line and column; alias bombs, aliases used
 // before their anchor and data nested deeper than the parser's stack are refused by name.
-import {
-  isAlias,
-  LineCounter,
-  parseDocument,
-  visit,
-  type Alias,
-  type Document,
-  type YAMLError,
-} from "yaml";
+import type { Alias, Document, LineCounter, YAMLError } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import { documentLocator } from "./locate.js";
 import type { Locator } from "./positions.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import { pickKeys } from "./plain-json.js";
 import { shorten } from "./quote.js";
+import { yaml } from "./yaml-module.js";
+
+/** Callers await this before the parse functions below (yaml loads on first need). */
+export { loadYaml } from "./yaml-module.js";
 
 /** Config data with a way to find where each field was written. */
 export interface ParsedConfig {
@@ -35,9 +31,9 @@ export function parseYamlConfig(
   source: ConfigSource,
   base: readonly string[] = [],
 ): ParsedConfig {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const doc = parseOrRefuseDepth(
-    () => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }),
+    () => yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }),
     source,
   );
   const problems = yamlProblems(doc, lineCounter, source);
@@ -55,10 +51,15 @@ export function parseJsonConfig(
   source: ConfigSource,
   base: readonly string[] = [],
 ): ParsedConfig {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const doc = parseOrRefuseDepth(
     () =>
-      parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "json" }),
+      yaml().parseDocument(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true,
+        schema: "json",
+      }),
     source,
   );
   let data: unknown;
@@ -161,12 +162,12 @@ function toData(doc: Document, lineCounter: LineCounter, source: ConfigSource): 
 function firstUnresolvedAlias(doc: Document): Alias | undefined {
   const anchors = new Set<string>();
   let unresolved: Alias | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Node(_key, node) {
-      if (isAlias(node)) {
+      if (yaml().isAlias(node)) {
         if (anchors.has(node.source)) return undefined;
         unresolved = node;
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       }
       if (node.anchor !== undefined) anchors.add(node.anchor);
       return undefined;

@@ -9,6 +9,7 @@ import { QusError, SourceError } from "../errors.js";
 import type { FileDigest } from "./hash.js";
 import { nodeCrypto } from "./node-crypto.js";
 import { forgetTemp, trackTemp } from "./temp-files.js";
+import { randomHex } from "./random-suffix.js";
 
 /** A file could not be written where qus was asked to put it. */
 export class FileWriteError extends QusError {
@@ -31,10 +32,7 @@ const COPY_CHUNK_BYTES = 1024 * 1024;
 
 /** The temp name beside `target`: same directory, so rename is atomic (never across file systems). */
 export async function tempPathFor(target: string): Promise<string> {
-  return join(
-    dirname(target),
-    `.qus-tmp-${basename(target)}-${(await nodeCrypto()).randomBytes(6).toString("hex")}`,
-  );
+  return join(dirname(target), `.qus-tmp-${basename(target)}-${randomHex(6)}`);
 }
 
 // fsync on a directory makes the rename itself durable. Some file systems refuse it (EINVAL):

@@ -2,7 +2,7 @@
 // qus wants or installed earlier, and the binfmt.d files it wants or wrote. The planner compares
 // this with Desired.
 import { readFile } from "node:fs/promises";
-import { readBinfmt } from "../kernel/binfmt.js";
+import { readBinfmt, type BinfmtState } from "../kernel/binfmt.js";
 import { sha256FileIfExists } from "../files/hash.js";
 import type { FileHasher } from "../files/hash-cache.js";
 import { QusError } from "../errors.js";
@@ -14,14 +14,15 @@ import { bootFilePaths, maskPaths } from "./boot-files.js";
 /** binfmt.d files are one line; anything bigger is not one of qus's and is shown by hash only. */
 const MAX_BINFMTD_BYTES = 64 * 1024;
 
-/** Gathers the live state for `desired`, reading the kernel and the disk in parallel. */
+/** Gathers the live state for `desired`, reading the kernel (unless known) and the disk in parallel. */
 export async function readLive(
   desired: Desired,
   stateFile: string,
   hash: FileHasher = sha256FileIfExists,
+  knownKernel?: BinfmtState,
 ): Promise<Live> {
   const [kernel, state, bootPaths] = await Promise.all([
-    readBinfmt(desired.binfmtDir),
+    knownKernel ?? readBinfmt(desired.binfmtDir),
     readState(stateFile),
     bootFilePaths(desired),
   ]);

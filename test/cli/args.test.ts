@@ -107,8 +107,9 @@ describe("commands and their options", () => {
       configPath: "q.yaml",
       json: false,
       argv: ["./hello", "-c", "--json"],
-      inside: false,
     });
+    // qus run is one process now: no internal re-run flag.
+    expect(refusal("run", "--inside", "ls")).toContain("inside");
     expect(args("run", "ls", "-la")).toMatchObject({ argv: ["ls", "-la"] });
     expect(refusal("run")).toBe("missing required argument 'command'");
     expect(refusal("run", "--")).toBe("missing required argument 'command'");
