@@ -91,4 +91,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run --silent build
+# Three QEMU generations for the guest-compatibility probe tests (needs the build above).
+QUS_FIXTURES="$fixtures" bash scripts/fetch-qemu-generations.sh
 echo "setup: fixtures in $fixtures"

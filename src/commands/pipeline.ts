@@ -13,6 +13,8 @@ import { lockChange, type LockChange } from "../sources/lock-change.js";
 import { readLive } from "../state/live.js";
 import type { BinfmtState } from "../kernel/binfmt.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
+import { openVersionCache } from "../currency/version-cache.js";
+import { withLiveQemuVersions, withQemuVersions } from "../currency/plan-versions.js";
 import { dirname, join } from "node:path";
 import { inInitialUserNamespace } from "../state/strict-modes.js";
 import {
@@ -88,15 +90,21 @@ export async function planConfig(
   await refuseUnsafePaths(settled, io.env);
   const host = currentHost(io.env, config);
   const wanted: QusConfig = options.destroy ? { ...settled, targets: [], prune: true } : settled;
-  const hashes = await openHashCache(hashCacheFile(config));
+  const [hashes, versions] = await Promise.all([
+    openHashCache(hashCacheFile(config)),
+    openVersionCache(versionCacheFile(config)),
+  ]);
   const resolution = await resolveEmulators(wanted, host, io, hashes.hash, options);
   await refuseUnsafeLocalEmulators(wanted, resolution.emulators, io.env);
-  const resolved = resolveDesired(wanted, host, resolution.emulators);
+  const emulators = await withQemuVersions(resolution.emulators, versions.versionOf);
+  const resolved = resolveDesired(wanted, host, emulators);
   const desired = options.destroy ? resolved : await withConfigWarnings(resolved, settled, io);
-  const live = await markUntrusted(
-    await readLive(desired, config.stateFile, hashes.hash, options.kernel),
+  const live = await withLiveQemuVersions(
+    await markUntrusted(await readLive(desired, config.stateFile, hashes.hash, options.kernel)),
+    desired,
+    versions.versionOf,
   );
-  await hashes.save();
+  await Promise.all([hashes.save(), versions.save()]);
   refuseForeignFiles(desired, live, config.stateFile);
   const lock = resolution.lock === null ? null : await lockChange(config.lockFile, resolution.lock);
   return {
@@ -120,6 +128,11 @@ async function withConfigWarnings(
   const where = await fieldPosition(config.file, "/targets", io.cwd);
   const warning = `${where === null ? "" : `${where}: `}targets is empty and prune is on: apply removes every binfmt_misc entry qus owns (prefix ${JSON.stringify(config.prefix)}); to remove them on purpose, run qus destroy`;
   return { ...desired, warnings: [...desired.warnings, warning] };
+}
+
+/** In the download cache (a plan changes nothing else): the QEMU version each emulator content reports, by SHA-256. */
+export function versionCacheFile(config: Pick<QusConfig, "cacheDir">): string {
+  return join(config.cacheDir, "emulator-versions.json");
 }
 
 /** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */
@@ -172,7 +185,7 @@ async function placeInConfig(error: unknown, config: QusConfig, io: CommandIO): 
 }
 
 function describeSource(source: QusConfig["source"]): string {
-  if (source.type === "debian") return `debian ${source.suite}`;
+  if (source.type === "debian") return `debian ${source.suites.join(", ")}`;
   if (source.type === "fedora") return `fedora ${source.release}`;
   return source.path;
 }

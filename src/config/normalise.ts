@@ -76,7 +76,8 @@ function normaliseSource(
     case "debian":
       return {
         type: "debian",
-        suite: source.suite,
+        suites: typeof source.suite === "string" ? [source.suite] : [...source.suite],
+        ...(source.qemu === undefined ? {} : { qemu: source.qemu.trim() }),
         ...(source.mirror === undefined ? {} : { mirror: source.mirror }),
         ...(source.securityMirror === undefined ? {} : { securityMirror: source.securityMirror }),
         ...(source.version === undefined ? {} : { version: source.version }),
@@ -87,6 +88,7 @@ function normaliseSource(
       return {
         type: "fedora",
         release: source.release,
+        ...(source.qemu === undefined ? {} : { qemu: source.qemu.trim() }),
         ...(source.mirror === undefined ? {} : { mirror: source.mirror }),
         // The key is a file (made absolute) unless it is the armored key itself.
         ...(source.key === undefined

@@ -6,6 +6,7 @@ import type { QusConfig, TargetRequest } from "../config/types.js";
 import type { ResolvedEmulator } from "../sources/types.js";
 import type { Desired, DesiredEmulator, DesiredRegistration, SkippedTarget } from "./types.js";
 import { binfmtdFileFor } from "./persist.js";
+import { knownIssueWarnings } from "../currency/known-issues.js";
 
 /** Directories emptied at boot: a binfmt.d file naming an interpreter there fails at the next boot. */
 const VOLATILE_DIRS = ["/tmp/", "/run/", "/dev/shm/"];
@@ -50,6 +51,7 @@ export function resolveDesired(
   const files = new Map<string, DesiredEmulator>();
   const skipped: SkippedTarget[] = [];
   const warnings: string[] = [];
+  const warned = new Set<string>();
 
   for (const request of config.targets) {
     const reason = skipReason(request, host);
@@ -68,7 +70,12 @@ export function resolveDesired(
       sha256: resolved.sha256,
       size: resolved.size,
       origin: { kind: "file", path: resolved.path, description: resolved.description },
+      ...(resolved.qemuVersion === undefined ? {} : { qemuVersion: resolved.qemuVersion }),
     });
+    if (resolved.qemuVersion !== undefined && !warned.has(info.emulator)) {
+      warned.add(info.emulator);
+      warnings.push(...knownIssueWarnings(info.emulator, resolved.qemuVersion));
+    }
     registrations.push(registrationFor(config.prefix + request.target, info, path, request));
     if (request.flags.includes("C")) {
       warnings.push(

@@ -127,7 +127,12 @@ function planEmulators(desired: Desired, live: Live): Change[] {
   for (const want of desired.emulators) {
     const file = live.files.find((f) => f.path === want.path);
     const onDisk = file?.sha256 ?? null;
-    const after = { sha256: want.sha256, size: want.size, origin: want.origin.description };
+    const after = {
+      sha256: want.sha256,
+      size: want.size,
+      origin: want.origin.description,
+      ...(want.qemuVersion === undefined ? {} : { qemu: want.qemuVersion }),
+    };
     if (onDisk === want.sha256 && file?.untrusted !== undefined) {
       changes.push({
         ...emulatorChange(want, "replace", { sha256: onDisk }, after),
@@ -152,9 +157,27 @@ function planEmulators(desired: Desired, live: Live): Change[] {
       forcesReplacement: true,
       ...(note ? { note } : {}),
     };
+    const before = live.files.find((f) => f.path === want.path)?.qemuVersion;
+    // The QEMU version it moves between, when it changes: `~ qemu: "7.2.22" -> "11.1.3"`.
+    const versionReason: Reason[] =
+      want.qemuVersion !== undefined && before !== want.qemuVersion
+        ? [
+            {
+              attribute: "qemu",
+              before: before ?? null,
+              after: want.qemuVersion,
+              forcesReplacement: false,
+            },
+          ]
+        : [];
     changes.push({
-      ...emulatorChange(want, "replace", { sha256: onDisk }, after),
-      reasons: [reason],
+      ...emulatorChange(
+        want,
+        "replace",
+        { sha256: onDisk, ...(before === undefined ? {} : { qemu: before }) },
+        after,
+      ),
+      reasons: [reason, ...versionReason],
     });
   }
   return changes;
@@ -174,8 +197,8 @@ function untrustedReason(untrusted: string): Reason {
 function emulatorChange(
   want: DesiredEmulator,
   action: "create" | "replace",
-  before: { sha256: string } | null,
-  after: { sha256: string; size: number; origin: string },
+  before: { sha256: string; qemu?: string } | null,
+  after: { sha256: string; size: number; origin: string; qemu?: string },
 ): Omit<Extract<Change, { kind: "emulator" }>, "reasons"> {
   return {
     kind: "emulator",

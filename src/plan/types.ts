@@ -24,6 +24,8 @@ export interface DesiredEmulator {
   readonly size: number;
   /** Where the content comes from, for display and for the apply step. */
   readonly origin: EmulatorOrigin;
+  /** The upstream QEMU version the content reports (e.g. "11.1.3"), when known. */
+  readonly qemuVersion?: string;
 }
 
 /** How apply obtains an emulator's bytes. */
@@ -107,6 +109,8 @@ export interface LiveFile {
   readonly sha256: string | null;
   /** Set (as root) when users other than root control the file, e.g. "owned by uid 65534, mode 0755": it is reinstalled. */
   readonly untrusted?: string;
+  /** The upstream QEMU version the file reports, when read (only for files about to change). */
+  readonly qemuVersion?: string;
 }
 
 /** Everything qus read from the kernel and the disk. */
@@ -159,6 +163,8 @@ export interface EmulatorAttributes {
   readonly sha256: string | null;
   readonly size?: number;
   readonly origin?: string;
+  /** Upstream QEMU version the file reports, when known. */
+  readonly qemu?: string;
 }
 
 /** What a binfmt.d file looks like, for display (unified diff) and for apply. */

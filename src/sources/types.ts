@@ -15,6 +15,8 @@ export interface ResolvedEmulator {
   readonly size: number;
   /** Where it came from, for the plan: e.g. `qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (debian bookworm)`. */
   readonly description: string;
+  /** The upstream QEMU version the file reports (e.g. "11.1.3"), when known. */
+  readonly qemuVersion?: string;
 }
 
 /** Download progress, reported per file; totalBytes is null when the server does not say. */

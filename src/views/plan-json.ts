@@ -65,6 +65,8 @@ export interface EmulatorAttributesDocument {
   readonly sha256: string | null;
   readonly size: number | null;
   readonly origin: string | null;
+  /** Upstream QEMU version the file reports (e.g. "11.1.3"); null when unknown. */
+  readonly qemu: string | null;
 }
 
 interface ChangeDocumentBase {
@@ -266,5 +268,6 @@ function projectEmulator(attributes: EmulatorAttributes): EmulatorAttributesDocu
     sha256: attributes.sha256,
     size: attributes.size ?? null,
     origin: attributes.origin ?? null,
+    qemu: attributes.qemu ?? null,
   };
 }

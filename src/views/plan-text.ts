@@ -223,6 +223,7 @@ function emulatorValues(attributes: EmulatorAttributesDocument): Record<string, 
   const values: Record<string, unknown> = { sha256: attributes.sha256 };
   if (attributes.size !== null) values.size = attributes.size;
   if (attributes.origin !== null) values.origin = attributes.origin;
+  if (attributes.qemu !== null) values.qemu = attributes.qemu;
   return values;
 }
 

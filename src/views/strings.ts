@@ -99,7 +99,7 @@ export const STATUS_GLOBALLY_DISABLED =
   "The kernel ignores every entry while binfmt_misc is disabled.";
 
 /** Column headings of the `qus status` table. */
-export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "INTERPRETER"] as const;
+export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "QEMU", "INTERPRETER"] as const;
 
 /** The OWNED cell of an entry under qus's prefix that qus did not register (another tool did). */
 export const STATUS_OWNED_BY_OTHER = "other tool";

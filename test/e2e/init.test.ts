@@ -47,7 +47,16 @@ describe("qus init", () => {
         { cwd: dir },
       );
       expect(init.code).toBe(0);
-      expect(parse(await readFile(join(dir, "q.yaml"), "utf8")).source.type).toBe(source);
+      const written = parse(await readFile(join(dir, "q.yaml"), "utf8")).source;
+      expect(written.type).toBe(source);
+      // Current defaults: Debian stable with its backports, a supported Fedora, a range that
+      // excludes the known issues.
+      if (source === "debian")
+        expect(written).toMatchObject({ suite: ["trixie-backports", "trixie"], qemu: ">=9.2.0" });
+      if (source === "fedora") {
+        expect(written.release).toBeGreaterThanOrEqual(43);
+        expect(written.qemu).toBe(">=9.2.0");
+      }
       expect((await runCli(["validate", "-c", "q.yaml"], { cwd: dir })).code).toBe(0);
     },
   );

@@ -107,6 +107,8 @@ describe("projectStatus", () => {
       offset: 0,
       ...pattern("riscv64"),
       recorded_sha256: null,
+      qemu: null,
+      known_issues: [],
       registered_by_qus: false,
     });
   });
@@ -163,11 +165,11 @@ describe("renderStatus", () => {
     expect(renderStatus(projectStatus(input), plainStyle)).toMatchInlineSnapshot(`
       "binfmt_misc at /proc/sys/fs/binfmt_misc is enabled.
 
-      NAME          OWNED       ENABLED  FLAGS  INTERPRETER
-      WSLInterop    -           yes      PF     /init
-      qemu-aarch64  ✓           yes      POF    /usr/local/lib/qus/qemu-aarch64
-      qemu-jar      -           yes      -      /usr/bin/jexec (.jar)
-      qemu-riscv64  other tool  no       F      /usr/local/lib/qus/qemu-riscv64
+      NAME          OWNED       ENABLED  FLAGS  QEMU  INTERPRETER
+      WSLInterop    -           yes      PF     -     /init
+      qemu-aarch64  ✓           yes      POF    -     /usr/local/lib/qus/qemu-aarch64
+      qemu-jar      -           yes      -      -     /usr/bin/jexec (.jar)
+      qemu-riscv64  other tool  no       F      -     /usr/local/lib/qus/qemu-riscv64
 
       4 entries, 1 registered by qus (prefix "qemu-"), 1 more under its prefix made by another tool
       "
@@ -223,5 +225,39 @@ describe("renderStatus", () => {
     const rendered = withRenderedStatus(doc);
     expect(rendered.rendered).toBe(renderStatus(doc, plainStyle));
     expect(withRenderedStatus(rendered)).toEqual(rendered);
+  });
+});
+
+describe("QEMU versions and known issues in the status", () => {
+  const withVersions: StatusInput = {
+    ...input,
+    qemuVersions: new Map([
+      ["/usr/local/lib/qus/qemu-aarch64", "7.2.22"],
+      ["/usr/local/lib/qus/qemu-riscv64", "11.1.3"],
+    ]),
+  };
+
+  test("each entry carries its version and the ids of its known issues", () => {
+    const doc = projectStatus(withVersions);
+    const byName = Object.fromEntries(doc.entries.map((e) => [e.name, [e.qemu, e.known_issues]]));
+    expect(byName).toEqual({
+      "qemu-aarch64": ["7.2.22", ["openat2-missing"]],
+      "qemu-jar": [null, []],
+      "qemu-riscv64": ["11.1.3", []],
+      WSLInterop: [null, []],
+    });
+    expect(doc.warnings).toEqual([
+      'qemu-aarch64: qemu-aarch64 is QEMU 7.2.22, affected by known issue openat2-missing: openat2 (syscall 437) is missing ("Unknown syscall 437"): GNU tar with the CVE-2025-45582 fix fails; QEMU >=9.2.0 avoids it (https://github.com/qemu/qemu/commit/9651cead2f1b)',
+    ]);
+  });
+
+  test("the table shows the version; the warning follows it", () => {
+    const text = renderStatus(projectStatus(withVersions), plainStyle);
+    expect(text).toMatch(
+      /\nqemu-aarch64 +✓ +yes +POF +7\.2\.22 +\/usr\/local\/lib\/qus\/qemu-aarch64\n/,
+    );
+    expect(text).toContain(
+      "Warning: qemu-aarch64: qemu-aarch64 is QEMU 7.2.22, affected by known issue openat2-missing",
+    );
   });
 });

@@ -69,12 +69,19 @@ export async function workspace(host: HostCpu = describeHost("x86_64")): Promise
 export function fixtureSource(
   mirror: DebianMirrorFixture,
   server: MirrorServer,
-  config: Partial<DebianSourceConfig> & { suite: string },
+  config: Partial<Omit<DebianSourceConfig, "suites">> & { suite: string | readonly string[] },
   options: DebianSourceOptions = {},
 ) {
+  const { suite, ...rest } = config;
   return persistingSource(
     createDebianSource(
-      { type: "debian", mirror: server.url, keyring: mirror.trustedKeyring, ...config },
+      {
+        type: "debian",
+        mirror: server.url,
+        keyring: mirror.trustedKeyring,
+        ...rest,
+        suites: typeof suite === "string" ? [suite] : suite,
+      },
       { downloadPolicy: TEST_POLICY, ...options },
     ),
   );

@@ -49,7 +49,7 @@ const UNRELATED_LOCK = `${JSON.stringify(
 )}\n`;
 
 interface Refusal {
-  readonly config: Partial<DebianSourceConfig> & { suite: string };
+  readonly config: Partial<Omit<DebianSourceConfig, "suites">> & { suite: string };
   readonly faults?: Fault[];
   readonly context?: Partial<SourceContext>;
   readonly host?: string;

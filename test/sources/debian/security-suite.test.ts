@@ -6,7 +6,7 @@ import { securityEnabled } from "../../../src/sources/debian/config.js";
 describe("securityEnabled", () => {
   test("releases consult their security suite", () => {
     for (const suite of ["bookworm", "trixie", "stable", "testing", "forky"])
-      expect(securityEnabled({ suite }), suite).toBe(true);
+      expect(securityEnabled(suite), suite).toBe(true);
   });
 
   test("suites without one are not asked for it, so they get no warning about it", () => {
@@ -21,11 +21,11 @@ describe("securityEnabled", () => {
       "proposed-updates",
       "stable-backports",
     ])
-      expect(securityEnabled({ suite }), suite).toBe(false);
+      expect(securityEnabled(suite), suite).toBe(false);
   });
 
   test("the config's choice wins", () => {
-    expect(securityEnabled({ suite: "trixie-backports", security: true })).toBe(true);
-    expect(securityEnabled({ suite: "trixie", security: false })).toBe(false);
+    expect(securityEnabled("trixie-backports", true)).toBe(true);
+    expect(securityEnabled("trixie", false)).toBe(false);
   });
 });

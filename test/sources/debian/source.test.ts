@@ -153,7 +153,7 @@ describe("Debian source: resolving through the signed archive", () => {
     );
     const source = persistingSource(
       createDebianSource(
-        { type: "debian", suite: "trixie", security: false, keyring: mirror.trustedKeyring },
+        { type: "debian", suites: ["trixie"], security: false, keyring: mirror.trustedKeyring },
         { downloadPolicy: TEST_POLICY, aptRoot },
       ),
     );
@@ -166,7 +166,7 @@ describe("Debian source: resolving through the signed archive", () => {
     const ws = await workspace();
     const source = persistingSource(
       createDebianSource(
-        { type: "debian", suite: "trixie", keyring: mirror.trustedKeyring },
+        { type: "debian", suites: ["trixie"], keyring: mirror.trustedKeyring },
         { aptRoot: ws.dir },
       ),
     );
@@ -232,7 +232,7 @@ describe("Debian source: lock file and cache", () => {
     const own = await startMirrorServer(mirror);
     const config = {
       type: "debian" as const,
-      suite: "trixie",
+      suites: ["trixie"],
       mirror: own.url,
       keyring: mirror.trustedKeyring,
     };
