@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 
 fixtures="${QUS_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/qus-test-fixtures}"
 generations="$fixtures/generations"
-# Only the emulators the probe tests run: keeps disk and time small.
-emulators=(aarch64 arm riscv64 s390x ppc64le mips64el mipsel mipsn32el)
+# Only the emulators the probe tests run (every foreign target with a test program).
+emulators=(aarch64 aarch64_be arm riscv64 riscv32 s390x ppc64le ppc64 ppc
+  mips64el mips64 mipsel mips mipsn32el mipsn32 loongarch64)
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 extract() { # <deb> <dir>: copies the wanted emulators as <dir>/qemu-<target>-static
@@ -37,15 +38,23 @@ complete() { # <dir>: every wanted emulator is there
 # bookworm: the package setup.sh already downloaded with the host's own sources.
 mkdir -p "$generations/bookworm"
 if ! complete "$generations/bookworm"; then
-  deb=$(ls "$fixtures"/debs/qemu-user-static_*.deb | head -n 1)
+  deb=$(ls "$fixtures"/debs/qemu-user-static_*.deb 2>/dev/null | head -n 1 || true)
+  [ -n "$deb" ] ||
+    { echo "fetch-qemu-generations: no qemu-user-static .deb in $fixtures/debs (run scripts/setup.sh)" >&2; exit 1; }
   cp "$deb" "$generations/bookworm/"
   extract "$deb" "$generations/bookworm"
 fi
 
+# A suite whose .deb is already here only needs extracting; the others are downloaded.
 missing=()
-for suite in trixie trixie-backports; do complete "$generations/$suite" || missing+=("$suite"); done
+for suite in trixie trixie-backports; do
+  dir="$generations/$suite"
+  complete "$dir" && continue
+  deb=$(ls "$dir"/qemu-user_*.deb 2>/dev/null | head -n 1 || true)
+  if [ -n "$deb" ]; then extract "$deb" "$dir"; else missing+=("$suite"); fi
+done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "fetch-qemu-generations: cached in $generations"
+  echo "fetch-qemu-generations: ready in $generations"
   exit 0
 fi
 

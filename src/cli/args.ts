@@ -46,7 +46,7 @@ export type CliArgs =
       readonly binary: string | undefined;
       readonly inside: boolean;
     })
-  | (CommonArgs & { readonly command: "verify" })
+  | (CommonArgs & { readonly command: "verify"; readonly probes: boolean })
   | (CommonArgs & {
       readonly command: "run";
       readonly argv: readonly string[];
@@ -64,6 +64,8 @@ export type InitSource = (typeof INIT_SOURCES)[number];
 /** `apply --verify`: run `qus verify` once apply has finished. */
 export interface ApplyVerifyArgs {
   readonly verify?: boolean;
+  /** With verify: also run the guest-compatibility probes. */
+  readonly probes?: boolean;
 }
 
 /** `plan --out FILE`: save the plan for a later `qus apply FILE`. */
@@ -244,12 +246,14 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
     case "apply":
     case "destroy": {
       const planFile = positionals[0];
+      if (flag("probes") && !flag("verify")) throw new UsageError("--probes needs --verify");
       return {
         ...base,
         command: command.name,
         autoApprove: flag("auto-approve"),
         detailedExitcode: flag("detailed-exitcode"),
         verify: flag("verify"),
+        probes: flag("probes"),
         lockTimeoutMs: lockTimeoutMs(values.get("lock-timeout")),
         ...(planFile === undefined ? {} : { planFile }),
       };
@@ -265,8 +269,9 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
       };
     case "status":
     case "validate":
-    case "verify":
       return { ...base, command: command.name };
+    case "verify":
+      return { ...base, command: "verify", probes: flag("probes") };
     case "demo":
       return {
         ...base,

@@ -97,6 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       DETAILED,
       { name: "verify", description: "after applying, run qus verify (exit 1 if a target fails)" },
+      { name: "probes", description: "with --verify, also run the guest-compatibility probes" },
       {
         name: "lock-timeout",
         value: "<seconds>",
@@ -177,7 +178,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "verify",
     description:
       "prove emulation works: run a tiny program of each enabled target through the kernel",
-    options: COMMON,
+    options: [
+      ...COMMON,
+      {
+        name: "probes",
+        description:
+          "also call the system calls modern guests rely on (openat2, clone3...) and report which the emulator lacks",
+      },
+    ],
     arguments: [],
   },
   {

@@ -153,7 +153,7 @@ describe("commands and their options", () => {
     expect(printed("demo", "--help").text).not.toContain("--inside");
   });
 
-  it("validate, status and verify take the common options", () => {
+  it("validate, status and verify take the common options; verify also --probes", () => {
     for (const command of ["validate", "status", "verify"] as const) {
       expect(args(command, "-c", "x.yaml", "--json")).toEqual({
         command,
@@ -161,8 +161,17 @@ describe("commands and their options", () => {
         json: true,
         color: undefined,
         upgrade: false,
+        ...(command === "verify" ? { probes: false } : {}),
       });
     }
+    expect(args("verify", "--probes")).toMatchObject({ command: "verify", probes: true });
+    expect(refusal("status", "--probes")).toBe("unknown option '--probes' for 'qus status'");
+  });
+
+  it("apply --verify --probes; --probes alone is refused", () => {
+    expect(args("apply", "--verify", "--probes")).toMatchObject({ verify: true, probes: true });
+    expect(refusal("apply", "--probes")).toBe("--probes needs --verify");
+    expect(refusal("destroy", "--probes")).toBe("unknown option '--probes' for 'qus destroy'");
   });
 });
 
