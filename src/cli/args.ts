@@ -40,6 +40,7 @@ export type CliArgs =
   | (CommonArgs & { readonly command: "completion"; readonly shell: string })
   | (CommonArgs & { readonly command: "status" })
   | (CommonArgs & { readonly command: "validate" })
+  | (CommonArgs & { readonly command: "doctor" })
   | (CommonArgs & {
       readonly command: "demo";
       readonly emulators: string;
@@ -269,6 +270,7 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
       };
     case "status":
     case "validate":
+    case "doctor":
       return { ...base, command: command.name };
     case "verify":
       return { ...base, command: "verify", probes: flag("probes") };

@@ -199,6 +199,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: "[options] -- <command> [args...]",
   },
   {
+    name: "doctor",
+    description:
+      "explain this host: kernel, binfmt_misc, privilege, every entry, reboots, environment, config (changes nothing; exit 1 when something fails today)",
+    options: COMMON,
+    arguments: [],
+  },
+  {
     name: "init",
     description:
       "write a commented starter config (qus.config.yaml, or the file given with -c); never overwrites",

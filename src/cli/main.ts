@@ -56,6 +56,8 @@ async function run(args: CliArgs, io: CommandIO): Promise<number> {
       return (await import("../commands/show.js")).showCommand(args, io);
     case "completion":
       return (await import("../commands/completion.js")).completionCommand(args, io);
+    case "doctor":
+      return (await import("../commands/doctor.js")).doctorCommand(args, io);
   }
 }
 
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
   process.exitCode = code;
 }
 
-enableCompileCache();
+// qus doctor writes no file, not even Node's compile cache.
+if (process.argv[2] !== "doctor") enableCompileCache();
 // Not awaited at top level: the shipped CLI is CommonJS (main catches everything itself).
 void main();

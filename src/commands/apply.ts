@@ -12,6 +12,8 @@ import { realEffects } from "../apply/effects.js";
 import { faultHookFrom } from "../apply/fault-hook.js";
 import { progressRunner } from "../apply/progress.js";
 import { QusError, StalePlanError } from "../errors.js";
+import { needsRootFix, needsRootMessage, SEE_DOCTOR } from "../doctor/conditions.js";
+import { FileWriteError } from "../files/atomic.js";
 import {
   acquireApplyLock,
   applyLockPath,
@@ -64,6 +66,7 @@ export async function applyCommand(args: ApplyArgs, io: CommandIO): Promise<numb
         printJson({ ...withRendered(doc), applied: { add: 0, change: 0, destroy: 0 } }, io);
       return (await verified(args, config, io)) ? 0 : 1;
     }
+    refuseWithoutRoot(args.command);
     if (!args.autoApprove && saved === null) await confirmApply(io, args.command);
 
     const abort = new AbortController();
@@ -118,9 +121,30 @@ function configFileOf(saved: SavedPlan | null, args: ApplyArgs): string | undefi
   return saved.config.file;
 }
 
+/** Changes need root: said with doctor's words, before anything is asked or changed. */
+function refuseWithoutRoot(command: ApplyArgs["command"]): void {
+  if (process.geteuid?.() === 0) return;
+  throw new QusError(needsRootMessage(command), {
+    hint: `${needsRootFix(command)}\n${SEE_DOCTOR}`,
+  });
+}
+
 /** One apply at a time: waits (bounded) for another qus, saying so on stderr. */
-function takeLock(config: QusConfig, args: ApplyArgs, io: CommandIO): Promise<HeldLock> {
+async function takeLock(config: QusConfig, args: ApplyArgs, io: CommandIO): Promise<HeldLock> {
   const path = applyLockPath(config.stateFile, io.env);
+  try {
+    return await lockAt(path, args, io);
+  } catch (error) {
+    // A user who cannot create the lock in root's state directory is told why, not just EACCES.
+    if (error instanceof FileWriteError && DENIED.has(error.code ?? ""))
+      refuseWithoutRoot(args.command);
+    throw error;
+  }
+}
+
+const DENIED: ReadonlySet<string> = new Set(["EACCES", "EPERM", "EROFS"]);
+
+function lockAt(path: string, args: ApplyArgs, io: CommandIO): Promise<HeldLock> {
   return acquireApplyLock(path, {
     timeoutMs: args.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     command: `qus ${args.command}`,

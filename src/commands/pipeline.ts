@@ -69,7 +69,8 @@ export async function persistByDefault(): Promise<boolean> {
 
 /**
  * Plans the config, or, with `destroy`, the removal of everything qus owns. `kernel` stands for
- * the binfmt_misc instance when it is not readable yet (qus run's, created after planning).
+ * the binfmt_misc instance when it is not readable yet (qus run's, created after planning);
+ * `readOnly` writes no cache.
  */
 export async function planConfig(
   config: QusConfig,
@@ -80,6 +81,8 @@ export async function planConfig(
     lock?: SourceLock | null;
     color?: boolean;
     kernel?: BinfmtState;
+    /** qus doctor: write nothing, not even the caches. */
+    readOnly?: boolean;
   },
 ): Promise<Planned> {
   const settled: QusConfig = { ...config, persist: config.persist ?? (await persistByDefault()) };
@@ -104,7 +107,8 @@ export async function planConfig(
     desired,
     versions.versionOf,
   );
-  await Promise.all([hashes.save(), versions.save()]);
+  // readOnly (qus doctor): the fingerprints and versions just computed are not remembered on disk.
+  if (options.readOnly !== true) await Promise.all([hashes.save(), versions.save()]);
   refuseForeignFiles(desired, live, config.stateFile);
   const lock = resolution.lock === null ? null : await lockChange(config.lockFile, resolution.lock);
   return {

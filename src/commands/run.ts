@@ -13,6 +13,9 @@ import { realEffects, type ApplyEffects } from "../apply/effects.js";
 import type { BinfmtState } from "../kernel/binfmt.js";
 import { encodeRegisterLine } from "../kernel/register-line.js";
 import { RUN_BINFMT_DIR, runInNamespace } from "../run/namespace.js";
+import { SEE_DOCTOR, usernsBlock } from "../doctor/conditions.js";
+import { readUsernsSettings } from "../doctor/facts.js";
+import { hostProbe } from "../doctor/host-probe.js";
 import { renderApplyComplete } from "../views/plan-text.js";
 import { join } from "node:path";
 import { loadCommandConfig, planConfig } from "./pipeline.js";
@@ -44,6 +47,7 @@ export async function runCommand(
   if (args.argv.length === 0)
     throw new QusError("qus run needs a command to run, e.g. qus run -- ./hello-arm64");
   const loaded = await loadCommandConfig(args.configPath, io);
+  await refuseBlockedNamespaces(io);
   const config = runSettings(loaded, loaded.cacheDir);
   const planned = await planConfig(config, io, { destroy: false, kernel: newInstance() });
   const registerLines: string[] = [];
@@ -91,4 +95,11 @@ function collectingEffects(registerLines: string[]): ApplyEffects {
       );
     },
   };
+}
+
+/** Stops before any download when a setting forbids this user a namespace, naming it as qus doctor does. */
+async function refuseBlockedNamespaces(io: CommandIO): Promise<void> {
+  const probe = hostProbe(io.env);
+  const block = usernsBlock(await readUsernsSettings(probe), probe.uid);
+  if (block !== null) throw new QusError(block.message, { hint: `${block.fix}\n${SEE_DOCTOR}` });
 }

@@ -4,6 +4,7 @@
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { CANNOT_MOUNT_FIX, SEE_DOCTOR } from "../doctor/conditions.js";
 import { KernelError } from "../errors.js";
 import type { LiveEntry } from "../plan/types.js";
 import { CONTROL_FILES, entryNameProblem } from "./entry-name.js";
@@ -145,7 +146,7 @@ export async function mountBinfmt(dir: string): Promise<void> {
           cause: error,
           hint:
             `Mounting needs root (run qus with sudo); the command was: mount ${args.join(" ")}. ` +
-            "Inside a container, mount binfmt_misc on the host instead.",
+            `In a container: ${CANNOT_MOUNT_FIX}.\n${SEE_DOCTOR}`,
         }),
       );
     });

@@ -9,6 +9,13 @@ import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { resolve } from "node:path";
 import { QusError } from "../errors.js";
+import {
+  NAMESPACE_REFUSED,
+  NAMESPACE_REFUSED_FIX,
+  NO_PRIVATE_INSTANCE_FIX,
+  SEE_DOCTOR,
+  noPrivateInstanceMessage,
+} from "../doctor/conditions.js";
 
 /** The standard mount point, where the private instance is mounted inside the namespace. */
 export const RUN_BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
@@ -57,10 +64,10 @@ export async function runInNamespace(run: NamespaceRun): Promise<number> {
   args.push(hostDevices, run.doneLine, String(run.registerLines.length), ...run.registerLines);
   const { code, status } = await spawnWithStatus(args, run);
   if (status === "ok") return code ?? 1;
-  throw setupError(status, run.argv[0] ?? "", code);
+  throw await setupError(status, run.argv[0] ?? "", code);
 }
 
-function setupError(status: string, command: string, code: number | null): QusError {
+async function setupError(status: string, command: string, code: number | null): Promise<QusError> {
   if (status === "notfound")
     return new QusError(`Cannot run ${command}: not found or not executable`);
   if (status.startsWith("private "))
@@ -73,8 +80,12 @@ function setupError(status: string, command: string, code: number | null): QusEr
     );
   if (code === null)
     return new QusError("Could not run unshare (util-linux) to create a private user namespace");
-  return new QusError("Could not mount a private binfmt_misc instance in a new user namespace", {
-    hint: "qus run needs Linux 6.7 or later (binfmt_misc per user namespace) and unprivileged user namespaces enabled",
+  // No word on fd 3: the script never ran, so unshare could not create the namespace.
+  if (status === "")
+    return new QusError(NAMESPACE_REFUSED, { hint: `${NAMESPACE_REFUSED_FIX}\n${SEE_DOCTOR}` });
+  const release = (await readFile("/proc/sys/kernel/osrelease", "utf8").catch(() => "")).trim();
+  return new QusError(noPrivateInstanceMessage(release || null), {
+    hint: `${NO_PRIVATE_INSTANCE_FIX}\n${SEE_DOCTOR}`,
   });
 }
 
