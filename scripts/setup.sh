@@ -23,6 +23,10 @@ want+=(ansible-core cloud-init)
 # The release (scripts/release/): lintian checks the .deb files, the arm64 binutils strip the
 # arm64 Node binary; the completion tests load the scripts in zsh and fish, man renders the page.
 want+=(lintian binutils-aarch64-linux-gnu zsh fish man-db)
+# The fleet test (SSH hosts in namespaces), the container image (rootless podman, a static
+# busybox for the image's shell) and the collection's offline `ansible-test sanity`.
+want+=(openssh-server socat podman runc uidmap catatonit busybox-static)
+want+=(python3-voluptuous python3-pycodestyle yamllint python3-packaging)
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 apt_updated=no
@@ -30,7 +34,8 @@ apt_update() { [ "$apt_updated" = yes ] || { apt-get update -qq; apt_updated=yes
 if [ ${#missing[@]} -gt 0 ]; then
   need_root "installing ${missing[*]}"
   apt_update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # No recommends: podman's would bring systemd pieces, crun and slirp4netns, unused here.
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # cloud-init is only here for its validator: keep it from running at the next boot.
   if printf '%s\n' "${missing[@]}" | grep -qx cloud-init; then mkdir -p /etc/cloud && touch /etc/cloud/cloud-init.disabled; fi
 fi
