@@ -5,10 +5,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { QusError } from "../errors.js";
 import type { CliArgs } from "../cli/args.js";
 import type { CommandIO } from "../cli/io.js";
+import { selfCommand } from "../cli/self.js";
 
 /** The targets the demo registers: the ones people emulate most. */
 export const DEMO_TARGETS = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"] as const;
@@ -30,7 +30,7 @@ export async function demoCommand(
   args: Extract<CliArgs, { command: "demo" }>,
   io: CommandIO,
 ): Promise<number> {
-  const self = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+  const [qusProgram, ...qusArgs] = selfCommand();
   const forwarded = [
     "demo",
     "--emulators",
@@ -45,8 +45,8 @@ export async function demoCommand(
         "--map-root-user",
         "--mount",
         "--",
-        process.execPath,
-        self,
+        qusProgram,
+        ...qusArgs,
         ...forwarded,
         "--inside",
       ],
@@ -83,8 +83,8 @@ export async function demoCommand(
     const qus = (...rest: string[]) => {
       io.stdout.write(`\n$ qus ${rest.join(" ")}\n`);
       return runVisible(
-        process.execPath,
-        [self, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])],
+        qusProgram,
+        [...qusArgs, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])],
         io,
       );
     };
