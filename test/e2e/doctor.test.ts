@@ -134,8 +134,7 @@ describe("qus doctor, end to end", () => {
     const { code, doc } = await doctor(h);
     expect(find(doc, "binfmt.unmounted")).toMatchObject({
       severity: "warning",
-      message:
-        "binfmt_misc is not mounted (a tmpfs covers the directory): nothing is emulated until it is; qus apply mounts it",
+      message: "binfmt_misc is not mounted: nothing is emulated until it is; qus apply mounts it",
     });
     expect(doc.findings.some((f) => f.id.startsWith("entry."))).toBe(false);
     expect(code).toBe(doc.ok ? 0 : 1);
