@@ -71,9 +71,14 @@ export async function timedRun(
   args: readonly string[],
   cwd: string,
   okCodes: readonly number[] = [0],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<TimedResult> {
   const started = performance.now();
-  const result = await sandbox.run(cmd, args, { cwd, env: { NO_COLOR: "1" }, timeoutMs: 120_000 });
+  const result = await sandbox.run(cmd, args, {
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    timeoutMs: 120_000,
+  });
   const ms = performance.now() - started;
   if (!okCodes.includes(result.code)) {
     throw new Error(
@@ -88,4 +93,10 @@ export function entryNames(sandbox: Sandbox): string[] {
   return readdirSync(sandbox.binfmtDir)
     .filter((name) => name !== "register" && name !== "status")
     .sort();
+}
+
+/** The standalone executable `npm run release` builds, when it exists. */
+export function releaseExecutable(): string | undefined {
+  const path = join(projectRoot(), "dist", "release", "qus-linux-x64");
+  return existsSync(path) ? path : undefined;
 }

@@ -50,7 +50,7 @@ async function child(
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-"));
   let stats: ExtractionStats | null = null;
   const source = createDebianSource(
-    { type: "debian", suite: "bookworm", security: false, mirror: mirrorUrl, keyring },
+    { type: "debian", suites: ["bookworm"], security: false, mirror: mirrorUrl, keyring },
     { decompress: { useSystemTools: systemTools }, onExtraction: (s) => (stats = s) },
   );
   let debFirstByteMs = 0;

@@ -1,6 +1,7 @@
-// P1: `qus plan` on a converged host with 5 targets, divided by `node -e 0` (the cost of starting
-// Node at all). Both run inside the same private binfmt_misc sandbox through nsenter, interleaved
-// and in alternating order, so they share the machine's load and the nsenter overhead.
+// P1 and P1n: `qus plan` on a converged host with 5 targets, divided by `node -e 0` (the cost of
+// starting Node at all); P1 runs the standalone executable, P1n the npm entry (node + the
+// package.json bin). Both run inside the same private binfmt_misc sandbox through nsenter,
+// interleaved and in alternating order, so they share the machine's load and the nsenter overhead.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,9 +16,23 @@ export const P1_TARGETS = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"] as c
 
 const WARMUP_RUNS = 2;
 
-/** Measures P1 over `runs` interleaved pairs; throws when the host is not converged after apply. */
-export async function benchNoopPlan(runs: number): Promise<RatioFigure> {
+/** How to start qus (argv before qus's own arguments), and extra environment for both sides. */
+export interface QusCommand {
+  readonly id: string;
+  readonly argv: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The npm entry: node and the package.json bin. */
+export function npmEntry(): readonly string[] {
+  return [process.execPath, builtCli()];
+}
+
+/** Measures one figure over `runs` interleaved pairs; throws when the host is not converged after apply. */
+export async function benchNoopPlan(runs: number, qus: QusCommand): Promise<RatioFigure> {
   const cli = builtCli();
+  const [exe, ...pre] = qus.argv as [string, ...string[]];
+  const env = qus.env ?? {};
   const emulators = qemuDir();
   if (!existsSync(join(emulators, "qemu-aarch64-static"))) {
     throw new Error(
@@ -35,9 +50,9 @@ export async function benchNoopPlan(runs: number): Promise<RatioFigure> {
         `P1 setup registered ${registered.join(", ")}, expected ${P1_TARGETS.length} entries`,
       );
 
-    const planArgs = [cli, "plan", "--detailed-exitcode", "-c", config];
-    const plan = () => timedRun(sandbox, process.execPath, planArgs, dir);
-    const bareNode = () => timedRun(sandbox, process.execPath, ["-e", "0"], dir);
+    const planArgs = [...pre, "plan", "--detailed-exitcode", "-c", config];
+    const plan = () => timedRun(sandbox, exe, planArgs, dir, [0], env);
+    const bareNode = () => timedRun(sandbox, process.execPath, ["-e", "0"], dir, [0], env);
     const first = await plan();
     if (!first.stdout.includes("No changes."))
       throw new Error(`P1: the host is not converged after apply; plan said:\n${first.stdout}`);
@@ -57,7 +72,7 @@ export async function benchNoopPlan(runs: number): Promise<RatioFigure> {
         qusMs.push((await plan()).ms);
       }
     }
-    return ratioFigure("P1", qusMs, nodeMs);
+    return ratioFigure(qus.id, qusMs, nodeMs);
   } finally {
     await sandbox.stop();
     await rm(dir, { recursive: true, force: true });

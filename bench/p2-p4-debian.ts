@@ -60,10 +60,10 @@ function figureId(data: ExtractData): string {
 }
 
 /**
- * P4's two lines (for people, then `BENCH P4 ...`) for a five-target figure. The verdict uses
- * the peak of the SUMMED resident memory of node and its children (xz) at one moment, the
- * memory the install really takes; node alone and the largest single process (GNU time's %M,
- * the figure before) are printed beside it.
+ * P4's two lines (for people, then `BENCH P4 ...`) for a five-target figure. The verdict uses the
+ * largest single process (GNU time's %M over node and the xz children it waited for), as the
+ * issue states P4; node alone and the peak of the SUMMED resident memory of node and its
+ * children at one moment (sampled) are printed beside it.
  */
 export function memoryLines(figure: ExtractFigure, targetMb: number): [string, string] {
   const { data } = figure;
@@ -73,21 +73,21 @@ export function memoryLines(figure: ExtractFigure, targetMb: number): [string, s
   const nodeMb = worst(data.nodeMaxRssKiB);
   const largestMb = worst(data.treeMaxRssKiB);
   const dpkgMb = worst(data.dpkgMaxRssKiB);
-  const verdict = sumMb <= targetMb ? "meets" : "MISSES";
+  const pass = largestMb <= targetMb;
   const human =
-    `${id}  peak RSS of the cold install of ${data.targets.length} targets (decoder ${data.decoder}): ${sumMb.toFixed(0)} MB, node and its children together ` +
-    `(${verdict} target <= ${targetMb} MB; worst of ${data.treeSumMaxRssKiB.length}; node alone ${nodeMb.toFixed(0)} MB, largest single process ${largestMb.toFixed(0)} MB; dpkg-deb -x ${dpkgMb.toFixed(0)} MB)`;
+    `${id}  peak RSS of the cold install of ${data.targets.length} targets (decoder ${data.decoder}): largest process ${largestMb.toFixed(0)} MB ` +
+    `(${pass ? "meets" : "MISSES"} target <= ${targetMb} MB; worst of ${data.treeMaxRssKiB.length}; node alone ${nodeMb.toFixed(0)} MB, node and its children summed ${sumMb.toFixed(0)} MB; dpkg-deb -x ${dpkgMb.toFixed(0)} MB)`;
   const machine = benchLine(id, {
-    peak_mb: sumMb,
-    sum_mb: sumMb,
-    node_mb: nodeMb,
+    peak_mb: largestMb,
     largest_process_mb: largestMb,
+    node_mb: nodeMb,
+    sum_mb: sumMb,
     baseline_mb: dpkgMb,
-    n: data.treeSumMaxRssKiB.length,
-    median_sum_mb: summarise(data.treeSumMaxRssKiB).median / 1024,
+    n: data.treeMaxRssKiB.length,
+    median_largest_mb: summarise(data.treeMaxRssKiB).median / 1024,
     decoder: data.decoder,
     target: targetMb,
-    pass: sumMb <= targetMb ? "yes" : "no",
+    pass: pass ? "yes" : "no",
   });
   return [human, machine];
 }

@@ -1,8 +1,8 @@
 // P5: `qus apply` of every non-host target into an empty binfmt_misc, with the emulators already
-// installed (a first apply put them in place), divided by Debian's `update-binfmts --import` of the
-// same formats (same names, magic, mask, interpreters and flags P and F). Each run gets a fresh
-// private instance, so both start from empty; update-binfmts runs inside it too, with a temporary
-// --admindir and --importdir, and its --procdir is the sandbox's own binfmt_misc.
+// installed (a first apply put them in place), divided by QEMU's own qemu-binfmt-conf.sh
+// registering its whole list with the same flags (P and F) and interpreters. Each run gets a
+// fresh private instance, so both start from empty; the script runs inside it too (its
+// /proc/sys/fs/binfmt_misc is the sandbox's own instance), and both must leave identical entries.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { machine, tmpdir } from "node:os";
@@ -10,13 +10,10 @@ import { join } from "node:path";
 import { describeHost } from "../src/catalog/host.js";
 import { TARGETS, type TargetInfo } from "../src/catalog/targets.js";
 import { qemuDir } from "../test/helpers/fixtures.js";
-import { SANDBOX_BINFMT_DIR, startSandbox, type Sandbox } from "../test/helpers/sandbox.js";
+import { startSandbox, type Sandbox } from "../test/helpers/sandbox.js";
 import { builtCli, entryNames, timedRun, writeBenchConfig } from "./context.js";
 import { ratioFigure, type RatioFigure } from "./stats.js";
-import { findUpdateBinfmts, writeFormatFiles } from "./update-binfmts.js";
-
-/** Entry names qus gives its registrations (the default prefix). */
-const PREFIX = "qemu-";
+import { findQemuBinfmtConf, qemuBinfmtConfArgs } from "./qemu-binfmt-conf.js";
 
 /** Every catalog target this host does not run natively (its CPU family is not the host's). */
 export function nonHostTargets(hostMachine: string = machine()): TargetInfo[] {
@@ -24,9 +21,10 @@ export function nonHostTargets(hostMachine: string = machine()): TargetInfo[] {
   return TARGETS.filter((t) => t.family !== host.family && t.name !== host.target);
 }
 
-/** P5 with the number of formats registered in each run. */
+/** P5 with the number of formats registered in each run, and how the baseline ran. */
 export interface ApplyFigure extends RatioFigure {
   readonly formats: number;
+  readonly baselineCommand: string;
 }
 
 /** Measures P5 over `runs` interleaved pairs; throws when either side registers something else. */
@@ -39,11 +37,11 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
     throw new Error(
       `P5 needs ${missing.map((t) => `${t.emulator}-static`).join(", ")} in ${emulators}: run scripts/setup.sh`,
     );
-  const updateBinfmts = await findUpdateBinfmts();
+  const script = await findQemuBinfmtConf();
 
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-p5-"));
   try {
-    // qus flags "PF" are what update-binfmts can say (preserve, fix_binary): the same formats.
+    // qus flags "PF": the script's --preserve-argv0 yes --persistent yes.
     const config = await writeBenchConfig(
       dir,
       targets.map((t) => t.name),
@@ -51,16 +49,7 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
       { flags: "PF" },
     );
     const installDir = join(dir, "emulators");
-    const importDir = join(dir, "formats");
-    await writeFormatFiles(
-      importDir,
-      targets.map((t) => ({
-        name: `${PREFIX}${t.name}`,
-        target: t,
-        interpreter: join(installDir, t.emulator),
-      })),
-      { preserve: true, fixBinary: true, credentials: false },
-    );
+    const scriptArgs = qemuBinfmtConfArgs(installDir);
     // The first apply installs the emulators; its instance dies with its sandbox.
     const reference = await inFreshSandbox((sandbox) =>
       applyOnce(sandbox, cli, config, dir, targets.length, 2 * targets.length),
@@ -75,19 +64,9 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
       });
     const baseline = (): Promise<number> =>
       inFreshSandbox(async (sandbox) => {
-        const admin = await mkdtemp(join(dir, "admin-"));
-        const args = [
-          "--admindir",
-          admin,
-          "--importdir",
-          importDir,
-          "--procdir",
-          SANDBOX_BINFMT_DIR,
-          "--import",
-        ];
-        const { ms } = await timedRun(sandbox, updateBinfmts, args, dir);
-        await expectSameEntries(sandbox, reference.entries, "update-binfmts --import");
-        await rm(admin, { recursive: true, force: true });
+        // Run by its own #! line, as a user would.
+        const { ms } = await timedRun(sandbox, script.path, scriptArgs, dir);
+        await expectSameEntries(sandbox, reference.entries, "qemu-binfmt-conf.sh");
         return ms;
       });
 
@@ -104,7 +83,11 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
         qusMs.push(await qus());
       }
     }
-    return { ...ratioFigure("P5", qusMs, baselineMs), formats: targets.length };
+    return {
+      ...ratioFigure("P5", qusMs, baselineMs),
+      formats: targets.length,
+      baselineCommand: `qemu-binfmt-conf.sh ${scriptArgs.join(" ").replace(installDir, "<installDir>")} (run by its #!${script.shebang})`,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,6 +20,13 @@ need_root() { [ "$(id -u)" = 0 ] || { echo "setup.sh: $1 needs root (run as root
 want=(util-linux dpkg-dev gnupg apt-utils xz-utils zstd rpm)
 # The ecosystem tests: real ansible-playbook and `cloud-init schema` (see test/ecosystem/).
 want+=(ansible-core cloud-init)
+# The release (scripts/release/): lintian checks the .deb files, the arm64 binutils strip the
+# arm64 Node binary; the completion tests load the scripts in zsh and fish, man renders the page.
+want+=(lintian binutils-aarch64-linux-gnu zsh fish man-db)
+# The fleet test (SSH hosts in namespaces), the container image (rootless podman, a static
+# busybox for the image's shell) and the collection's offline `ansible-test sanity`.
+want+=(openssh-server socat podman runc uidmap catatonit busybox-static)
+want+=(python3-voluptuous python3-pycodestyle yamllint python3-packaging)
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 apt_updated=no
@@ -27,7 +34,8 @@ apt_update() { [ "$apt_updated" = yes ] || { apt-get update -qq; apt_updated=yes
 if [ ${#missing[@]} -gt 0 ]; then
   need_root "installing ${missing[*]}"
   apt_update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # No recommends: podman's would bring systemd pieces, crun and slirp4netns, unused here.
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # cloud-init is only here for its validator: keep it from running at the next boot.
   if printf '%s\n' "${missing[@]}" | grep -qx cloud-init; then mkdir -p /etc/cloud && touch /etc/cloud/cloud-init.disabled; fi
 fi
@@ -63,10 +71,31 @@ if [ ! -x "$fixtures/foreign/arm64/busybox" ]; then
   rm -rf "$tmp"
 fi
 
-# Node modules and the build (npm ci runs `prepare`, which builds).
+# An arm64 C library root (Debian's own arm64 packages, unpacked, never installed): QEMU_LD_PREFIX
+# for dynamically linked arm64 programs (the arm64 Node that builds and runs qus-linux-arm64).
+arm64_libs=(libc6 libstdc++6 libgcc-s1 libatomic1)
+if [ ! -e "$fixtures/arm64-root/.complete" ]; then
+  mkdir -p "$fixtures/debs/arm64-root"
+  for lib in "${arm64_libs[@]}"; do
+    if ! ls "$fixtures/debs/arm64-root/${lib}"_*_arm64.deb >/dev/null 2>&1; then
+      need_root "downloading $lib:arm64"
+      apt_update
+      (cd "$fixtures/debs/arm64-root" && apt-get download -qq "$lib:arm64" 2>/dev/null) ||
+        { echo "setup.sh: apt-get download $lib:arm64 failed (check the APT sources)" >&2; exit 1; }
+    fi
+  done
+  tmp=$(mktemp -d "$fixtures/.arm64-root.XXXXXX")
+  for deb in "$fixtures"/debs/arm64-root/*_arm64.deb; do dpkg-deb -x "$deb" "$tmp"; done
+  touch "$tmp/.complete"
+  rm -rf "$fixtures/arm64-root"
+  mv "$tmp" "$fixtures/arm64-root"
+fi
+
+# Node modules, then the build (npm ci no longer builds: the build is `prepack`, for packing).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
-else
-  npm run --silent build
 fi
+npm run --silent build
+# Three QEMU generations for the guest-compatibility probe tests (needs the build above).
+QUS_FIXTURES="$fixtures" bash scripts/fetch-qemu-generations.sh
 echo "setup: fixtures in $fixtures"

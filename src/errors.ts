@@ -41,7 +41,14 @@ export class ConfigError extends QusError {
 }
 
 /** Emulator binaries could not be found, fetched or verified. */
-export class SourceError extends QusError {}
+export class SourceError extends QusError {
+  /** JSON pointer of the config field at fault (e.g. /source/path), placed as file:line:column. */
+  readonly field: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; hint?: string; field?: string }) {
+    super(message, options);
+    this.field = options?.field;
+  }
+}
 
 /** The kernel refused a binfmt_misc read or write. */
 export class KernelError extends QusError {

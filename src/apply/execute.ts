@@ -1,10 +1,10 @@
 // Carries out a plan step by step, keeping the state file true enough after every change that
 // an interrupted apply leaves a host the next apply converges from.
-import { createHash } from "node:crypto";
 import type { Change, Plan, PlanSummary, StateRecord } from "../plan/types.js";
 import { orderSteps, type Step, type StepGroup } from "../plan/steps.js";
 import { summarise } from "../plan/plan.js";
 import { writeState } from "../state/state-file.js";
+import { nodeCrypto } from "../files/node-crypto.js";
 import { QusError } from "../errors.js";
 import type { ApplyEffects } from "./effects.js";
 
@@ -27,6 +27,11 @@ export interface ExecuteOptions {
    * records it: the point where a crash leaves the most to reconcile. Fault-injection tests use it.
    */
   readonly afterEffect?: (stepNumber: number) => void;
+  /**
+   * false: kernel changes are not worth a state write of their own, because the instance dies
+   * with the run (qus run's private binfmt_misc); file changes are still recorded at once.
+   */
+  readonly recordKernelChanges?: boolean;
 }
 
 /** Applies the plan; returns the counts of what was done. */
@@ -51,12 +56,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         }
         done.push(group.change);
       } finally {
-        unsaved = true;
+        const writesFiles = group.steps.some((step) => WRITES_FILES.has(step.op));
+        if (writesFiles || options.recordKernelChanges !== false) unsaved = true;
         // A file's record is written at once: files outlive a reboot. Kernel entries do not, and
         // a missing record of one costs the next plan only a re-registration of a pinned entry,
         // so their records are written together (an atomic, fsynced write each was most of the
         // time of an apply of 30 registrations).
-        if (group.steps.some((step) => WRITES_FILES.has(step.op))) await save();
+        if (writesFiles) await save();
       }
     },
   }));
@@ -132,7 +138,7 @@ async function runStep(
     case "write-binfmtd":
       await effects.writeText(step.path, step.content);
       effectDone();
-      state.binfmtd[step.path] = { sha256: sha256Text(step.content) };
+      state.binfmtd[step.path] = { sha256: await sha256Text(step.content) };
       return;
     case "remove-binfmtd":
       await effects.removeFile(step.path);
@@ -142,8 +148,8 @@ async function runStep(
   }
 }
 
-function sha256Text(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+async function sha256Text(text: string): Promise<string> {
+  return (await nodeCrypto()).createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** The progress line for one change. */

@@ -12,6 +12,11 @@ import {
   type CommandSpec,
   type OptionSpec,
 } from "./command-spec.js";
+import {
+  splitLeadingOptions,
+  unknownCommandMessage,
+  unknownOptionMessage,
+} from "./leading-options.js";
 
 /** Options every command that reads a config accepts. */
 export interface CommonArgs {
@@ -32,19 +37,20 @@ export type CliArgs =
     } & ApplyVerifyArgs &
       ApplyLockArgs)
   | (CommonArgs & { readonly command: "show"; readonly file: string })
+  | (CommonArgs & { readonly command: "completion"; readonly shell: string })
   | (CommonArgs & { readonly command: "status" })
   | (CommonArgs & { readonly command: "validate" })
+  | (CommonArgs & { readonly command: "doctor" })
   | (CommonArgs & {
       readonly command: "demo";
       readonly emulators: string;
       readonly binary: string | undefined;
       readonly inside: boolean;
     })
-  | (CommonArgs & { readonly command: "verify" })
+  | (CommonArgs & { readonly command: "verify"; readonly probes: boolean })
   | (CommonArgs & {
       readonly command: "run";
       readonly argv: readonly string[];
-      readonly inside: boolean;
     })
   | (CommonArgs & {
       readonly command: "init";
@@ -59,6 +65,8 @@ export type InitSource = (typeof INIT_SOURCES)[number];
 /** `apply --verify`: run `qus verify` once apply has finished. */
 export interface ApplyVerifyArgs {
   readonly verify?: boolean;
+  /** With verify: also run the guest-compatibility probes. */
+  readonly probes?: boolean;
 }
 
 /** `plan --out FILE`: save the plan for a later `qus apply FILE`. */
@@ -95,17 +103,23 @@ type Values = ReadonlyMap<string, string | true>;
 
 /** Parses argv (without node and script). Throws UsageError for what it cannot accept. */
 export function parseArgs(argv: readonly string[], version: string): CommandLine {
-  const [first, ...rest] = argv;
-  if (first === undefined) return { kind: "print", text: programHelp(), to: "stderr", code: 1 };
-  if (first === "-h" || first === "--help") return print(programHelp());
-  if (first === "-V" || first === "--version") return print(`${version}\n`);
-  if (first === "help") {
+  if (argv.length === 0) return { kind: "print", text: programHelp(), to: "stderr", code: 1 };
+  let split: ReturnType<typeof splitLeadingOptions>;
+  try {
+    split = splitLeadingOptions(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { command: word, rest } = split;
+  if (word === undefined) throw new UsageError(`missing command after '${argv.join(" ")}'`);
+  if (word === "-h" || word === "--help") return print(programHelp());
+  if (word === "-V" || word === "--version") return print(`${version}\n`);
+  if (word === "help") {
     const topic = rest[0];
     return print(topic === undefined ? programHelp() : commandHelp(commandNamed(topic)));
   }
-  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
-  const command = commandNamed(first);
-  const parsed = readTokens(command, rest);
+  const command = commandNamed(word);
+  const parsed = readTokens(command, [...split.leading, ...rest]);
   if (parsed === "help") return print(commandHelp(command));
   return { kind: "command", args: toCliArgs(command, parsed.values, parsed.positionals) };
 }
@@ -116,7 +130,7 @@ function print(text: string): CommandLine {
 
 function commandNamed(name: string): CommandSpec {
   const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) throw new UsageError(`unknown command '${name}'`);
+  if (command === undefined) throw new UsageError(unknownCommandMessage(name));
   return command;
 }
 
@@ -169,7 +183,7 @@ function readTokens(
 /** The option a token names: `--name`, `--name=value`, `-s`, `-svalue`. */
 function findOption(command: CommandSpec, token: string): { option: OptionSpec; inline?: string } {
   const unknown = (): never => {
-    throw new UsageError(`unknown option '${token}' for 'qus ${command.name}'`);
+    throw new UsageError(unknownOptionMessage(token, command));
   };
   if (token.startsWith("--")) {
     const equals = token.indexOf("=");
@@ -233,22 +247,33 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
     case "apply":
     case "destroy": {
       const planFile = positionals[0];
+      if (flag("probes") && !flag("verify")) throw new UsageError("--probes needs --verify");
       return {
         ...base,
         command: command.name,
         autoApprove: flag("auto-approve"),
         detailedExitcode: flag("detailed-exitcode"),
         verify: flag("verify"),
+        probes: flag("probes"),
         lockTimeoutMs: lockTimeoutMs(values.get("lock-timeout")),
         ...(planFile === undefined ? {} : { planFile }),
       };
     }
     case "show":
       return { ...base, configPath: undefined, command: "show", file: positionals[0] as string };
+    case "completion":
+      return {
+        ...base,
+        configPath: undefined,
+        command: "completion",
+        shell: positionals[0] as string,
+      };
     case "status":
     case "validate":
-    case "verify":
+    case "doctor":
       return { ...base, command: command.name };
+    case "verify":
+      return { ...base, command: "verify", probes: flag("probes") };
     case "demo":
       return {
         ...base,
@@ -258,7 +283,7 @@ function toCliArgs(command: CommandSpec, values: Values, positionals: readonly s
         inside: flag("inside"),
       };
     case "run":
-      return { ...base, command: "run", argv: positionals, inside: flag("inside") };
+      return { ...base, command: "run", argv: positionals };
     case "init": {
       const list = text("targets");
       const targets =

@@ -97,6 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       DETAILED,
       { name: "verify", description: "after applying, run qus verify (exit 1 if a target fails)" },
+      { name: "probes", description: "with --verify, also run the guest-compatibility probes" },
       {
         name: "lock-timeout",
         value: "<seconds>",
@@ -177,18 +178,32 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "verify",
     description:
       "prove emulation works: run a tiny program of each enabled target through the kernel",
-    options: COMMON,
+    options: [
+      ...COMMON,
+      {
+        name: "probes",
+        description:
+          "also call the system calls modern guests rely on (openat2, clone3...) and report which the emulator lacks",
+      },
+    ],
     arguments: [],
   },
   {
     name: "run",
     description:
       "rootless: run a command in a private binfmt_misc with the configured targets (Linux 6.7+)",
-    options: [...COMMON, INSIDE],
+    options: COMMON,
     arguments: [
       { name: "command", description: "the command to run, after --", required: true, rest: true },
     ],
     usage: "[options] -- <command> [args...]",
+  },
+  {
+    name: "doctor",
+    description:
+      "explain this host: kernel, binfmt_misc, privilege, every entry, reboots, environment, config (changes nothing; exit 1 when something fails today)",
+    options: COMMON,
+    arguments: [],
   },
   {
     name: "init",
@@ -216,6 +231,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
     arguments: [],
+  },
+  {
+    name: "completion",
+    description: "print the shell completion script (bash, zsh or fish)",
+    options: [],
+    arguments: [{ name: "shell", description: "bash, zsh or fish", required: true }],
   },
 ];
 

@@ -1,5 +1,6 @@
-// Shows downloads while a source resolves: a listr2 task with a live "bytes (percent)" line per
-// file on a terminal, and one plain line per finished file otherwise (no progress spam in logs).
+// Shows downloads while a source resolves: a listr2 task with a live "bytes (percent), speed, time
+// left" line per file on a terminal, and one plain line per finished file otherwise (no progress
+// spam in logs).
 import type { ProgressEvent } from "../sources/types.js";
 
 /** Runs `work` with a progress callback shown on `stream`; returns what `work` returns. */
@@ -18,11 +19,13 @@ export async function withDownloadProgress<T>(
         title,
         task: async (_ctx, task) => {
           let shown = 0;
+          const started = startTimes();
           result = await work((event) => {
             const now = Date.now();
+            const since = started(event.label, now);
             if (now - shown < 100 && event.receivedBytes !== event.totalBytes) return;
             shown = now;
-            task.output = describe(event);
+            task.output = describe(event, now - since);
           });
         },
         rendererOptions: { outputBar: 1, persistentOutput: false },
@@ -40,7 +43,10 @@ export async function withDownloadProgress<T>(
 /** One line per file, printed when it is complete. */
 function plainReporter(stream: NodeJS.WriteStream): (event: ProgressEvent) => void {
   const done = new Set<string>();
+  const started = startTimes();
   return (event) => {
+    const now = Date.now();
+    const since = started(event.label, now);
     if (
       event.totalBytes === null ||
       event.receivedBytes < event.totalBytes ||
@@ -48,16 +54,40 @@ function plainReporter(stream: NodeJS.WriteStream): (event: ProgressEvent) => vo
     )
       return;
     done.add(event.label);
-    stream.write(`Downloaded ${event.label} (${formatBytes(event.totalBytes)})\n`);
+    const seconds = (now - since) / 1000;
+    const rate = seconds > 0 ? `, ${formatBytes(event.totalBytes / seconds)}/s` : "";
+    stream.write(
+      `Downloaded ${event.label} (${formatBytes(event.totalBytes)} in ${seconds.toFixed(1)} s${rate})\n`,
+    );
   };
 }
 
-/** "12.3 MB / 62.6 MB (19%)", or just the bytes when the size is unknown. */
-export function describe(event: ProgressEvent): string {
+/** When each label was first seen (downloads run in parallel, each with its own clock). */
+function startTimes(): (label: string, now: number) => number {
+  const first = new Map<string, number>();
+  return (label, now) => {
+    const known = first.get(label);
+    if (known !== undefined) return known;
+    first.set(label, now);
+    return now;
+  };
+}
+
+/**
+ * "x.deb: 12.3 MB / 62.6 MB (19%), 8.1 MB/s, 6 s left", or just the bytes when the size is
+ * unknown; speed and time left once some time has passed.
+ */
+export function describe(event: ProgressEvent, elapsedMs = 0): string {
   const got = formatBytes(event.receivedBytes);
-  if (event.totalBytes === null || event.totalBytes === 0) return `${event.label}: ${got}`;
+  const rate = elapsedMs >= 250 ? (1000 * event.receivedBytes) / elapsedMs : 0;
+  const speed = rate > 0 ? `, ${formatBytes(rate)}/s` : "";
+  if (event.totalBytes === null || event.totalBytes === 0) return `${event.label}: ${got}${speed}`;
   const percent = Math.floor((100 * event.receivedBytes) / event.totalBytes);
-  return `${event.label}: ${got} / ${formatBytes(event.totalBytes)} (${percent}%)`;
+  const left =
+    rate > 0 && event.receivedBytes < event.totalBytes
+      ? `, ${Math.ceil((event.totalBytes - event.receivedBytes) / rate)} s left`
+      : "";
+  return `${event.label}: ${got} / ${formatBytes(event.totalBytes)} (${percent}%)${speed}${left}`;
 }
 
 /** Human-readable byte counts in decimal units, as download tools print them. */

@@ -1,5 +1,6 @@
 // The streams and environment a command talks to, passed in so commands never reach for
 // process globals and a view is chosen once per run.
+import { lazyWriteStream } from "./fd-stream.js";
 import { chooseStyle, colourStyle, plainStyle, type Style } from "../views/style.js";
 
 /** Where a command reads and writes. */
@@ -11,11 +12,11 @@ export interface CommandIO {
   readonly cwd: string;
 }
 
-/** The process's own streams. */
+/** The process's own streams (created on first need beyond writing text: see fd-stream.ts). */
 export function processIO(): CommandIO {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: lazyWriteStream(1, () => process.stdout),
+    stderr: lazyWriteStream(2, () => process.stderr),
     // Read on first use: creating process.stdin costs a few milliseconds, and only apply's prompt reads it.
     get stdin() {
       return process.stdin;

@@ -9,7 +9,8 @@ import { defaultCacheDir } from "../config/defaults.js";
 import { escapeControlCharacters } from "../config/quote.js";
 import { QUS_VERSION } from "../version.js";
 import { parseArgs, type CliArgs } from "./args.js";
-import { processIO, type CommandIO } from "./io.js";
+import { processIO, styleFor, type CommandIO } from "./io.js";
+import { plainStyle, type Style } from "../views/style.js";
 
 /**
  * Node 22.1+ can keep compiled code on disk between runs (a no-op plan is mostly module loading).
@@ -53,15 +54,24 @@ async function run(args: CliArgs, io: CommandIO): Promise<number> {
       return (await import("../commands/init.js")).initCommand(args, io);
     case "show":
       return (await import("../commands/show.js")).showCommand(args, io);
+    case "completion":
+      return (await import("../commands/completion.js")).completionCommand(args, io);
+    case "doctor":
+      return (await import("../commands/doctor.js")).doctorCommand(args, io);
   }
 }
 
-/** Prints an error the way users and scripts expect, and returns exit code 1. */
-export function reportError(error: unknown, io: CommandIO, json: boolean): number {
+/** Prints an error the way users and scripts expect (its label red on a terminal), and returns exit code 1. */
+export function reportError(
+  error: unknown,
+  io: CommandIO,
+  json: boolean,
+  style: Style = plainStyle,
+): number {
   if (error instanceof QusError) {
     // Messages quote user data (file names, keys, values): no control character reaches the terminal.
     const safe = (text: string): string => escapeControlCharacters(text, { keepNewlines: true });
-    io.stderr.write(`Error: ${safe(error.message)}\n`);
+    io.stderr.write(`${style.error("Error:")} ${safe(error.message)}\n`);
     if (error.hint) io.stderr.write(`  ${safe(error.hint).replaceAll("\n", "\n  ")}\n`);
     if (json) {
       const problems = error instanceof ConfigError ? error.problems : [];
@@ -83,6 +93,16 @@ export function reportError(error: unknown, io: CommandIO, json: boolean): numbe
   return 1;
 }
 
+/** The style of stderr: --color/--no-color as typed (the last wins), else NO_COLOR, FORCE_COLOR and the TTY. */
+function stderrStyle(argv: readonly string[], io: CommandIO): Style {
+  const end = argv.indexOf("--");
+  const flags = (end === -1 ? argv : argv.slice(0, end)).filter(
+    (a) => a === "--color" || a === "--no-color",
+  );
+  const color = flags.length === 0 ? undefined : flags.at(-1) === "--color";
+  return styleFor(io.stderr, io.env, color);
+}
+
 async function main(): Promise<void> {
   const io = processIO();
   const argv = process.argv.slice(2);
@@ -97,10 +117,12 @@ async function main(): Promise<void> {
     }
   } catch (error) {
     // A command line qus could not read still gets a JSON answer when it asked for one.
-    code = reportError(error, io, argv.includes("--json"));
+    code = reportError(error, io, argv.includes("--json"), stderrStyle(argv, io));
   }
   process.exitCode = code;
 }
 
-enableCompileCache();
-await main();
+// qus doctor writes no file, not even Node's compile cache.
+if (process.argv[2] !== "doctor") enableCompileCache();
+// Not awaited at top level: the shipped CLI is CommonJS (main catches everything itself).
+void main();

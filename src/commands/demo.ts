@@ -5,10 +5,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { QusError } from "../errors.js";
 import type { CliArgs } from "../cli/args.js";
 import type { CommandIO } from "../cli/io.js";
+import { selfCommand } from "../cli/self.js";
 
 /** The targets the demo registers: the ones people emulate most. */
 export const DEMO_TARGETS = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"] as const;
@@ -30,7 +30,7 @@ export async function demoCommand(
   args: Extract<CliArgs, { command: "demo" }>,
   io: CommandIO,
 ): Promise<number> {
-  const self = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+  const [qusProgram, ...qusArgs] = selfCommand();
   const forwarded = [
     "demo",
     "--emulators",
@@ -45,8 +45,8 @@ export async function demoCommand(
         "--map-root-user",
         "--mount",
         "--",
-        process.execPath,
-        self,
+        qusProgram,
+        ...qusArgs,
         ...forwarded,
         "--inside",
       ],
@@ -63,6 +63,18 @@ export async function demoCommand(
   const scratch = await mkdtemp(join(tmpdir(), "qus-demo-"));
   try {
     await mkdir(join(scratch, "binfmt_misc"));
+    // qus itself mounts binfmt_misc only at the kernel's own path; the demo's private instance
+    // lives in its scratch directory, so the demo mounts it there (this namespace's own instance).
+    const mounted = spawnSync(
+      "mount",
+      ["-t", "binfmt_misc", "binfmt_misc", join(scratch, "binfmt_misc")],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    if (mounted.status !== 0) {
+      throw new QusError("Could not mount a private binfmt_misc instance for the demo", {
+        hint: "the demo needs Linux 6.7+ (binfmt_misc per user namespace)",
+      });
+    }
     const config = join(scratch, "qus.config.json");
     await writeFile(
       config,
@@ -71,8 +83,8 @@ export async function demoCommand(
     const qus = (...rest: string[]) => {
       io.stdout.write(`\n$ qus ${rest.join(" ")}\n`);
       return runVisible(
-        process.execPath,
-        [self, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])],
+        qusProgram,
+        [...qusArgs, ...rest, "-c", config, ...(args.color === false ? ["--no-color"] : [])],
         io,
       );
     };

@@ -13,6 +13,12 @@ import { findConfigFile } from "../config/discover.js";
 import { loadConfig } from "../config/load.js";
 import { ConfigError, ConfigNotFoundError, QusError } from "../errors.js";
 import { printJson } from "./show-plan.js";
+import {
+  CURRENT_DEBIAN_STABLE,
+  CURRENT_DEBIAN_SUITES,
+  CURRENT_FEDORA_RELEASE,
+  currentQemuRange,
+} from "../currency/current.js";
 
 /** The targets a starter config lists: the ones people emulate most. */
 export const INIT_DEFAULT_TARGETS = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"] as const;
@@ -72,15 +78,21 @@ function sourceBlock(options: StarterOptions): string {
     case "debian":
       return `source:
   type: debian
-  suite: trixie   # a codename (bookworm, trixie...): it does not move like "stable"
+  # Debian ${CURRENT_DEBIAN_STABLE} and its backports: every listed suite (and its security suite, if it has
+  # one) is a candidate, and the newest package whose QEMU satisfies qemu below wins.
+  suite: [${CURRENT_DEBIAN_SUITES.join(", ")}]
+  # Accepted upstream QEMU versions (a semver range): older emulators have known issues,
+  # e.g. no openat2 before 9.2, which today's GNU tar needs. See "Known issues" in the README.
+  qemu: "${currentQemuRange()}"
   # mirror: https://deb.example.org/debian   # default: the Debian mirror in the host's APT sources
-  # version: "1:10.0.3+ds-0+deb13u1"        # exact pin; default: the newest, security updates included`;
+  # version: "1:10.0.13+ds-0+deb13u1"       # exact pin (must satisfy qemu); default: the newest`;
     case "fedora":
       return `source:
   type: fedora
-  release: 42     # the Fedora release whose qemu-user-static packages are used
+  release: ${CURRENT_FEDORA_RELEASE}        # a supported Fedora release whose qemu-user-static packages are used
+  qemu: "${currentQemuRange()}"   # accepted upstream QEMU versions (see "Known issues" in the README)
   # mirror: https://fedora.example.org/fedora/linux   # default: Fedora's public mirror
-  # version: "9.2.4-1.fc42"                            # exact pin; default: the newest`;
+  # version: "10.2.2-1.fc${CURRENT_FEDORA_RELEASE}"                           # exact pin; default: the newest`;
     case "local":
       return `source:
   type: local

@@ -13,7 +13,11 @@ export async function planCommand(
   io: CommandIO,
 ): Promise<number> {
   const config = await loadCommandConfig(args.configPath, io);
-  const planned = await planConfig(config, io, { destroy: false, upgrade: args.upgrade });
+  const planned = await planConfig(config, io, {
+    destroy: false,
+    upgrade: args.upgrade,
+    color: args.color,
+  });
   const doc = planDocument(planned);
   if (args.json) printJson(withRendered(doc), io);
   else printPlanText(doc, args, io);
@@ -29,6 +33,7 @@ export async function planCommand(
       savePlan(planned, planned.plan, doc, {
         qusVersion: QUS_VERSION,
         createdAt: new Date().toISOString(),
+        resolvedLock: planned.resolvedLock,
       }),
     );
     const message = `\nSaved the plan to: ${path}\nTo perform exactly these actions, run: qus apply ${args.out}\n`;

@@ -1,5 +1,6 @@
 // Prints a plan once, as JSON or as text: both come from the same projected document.
-import { projectPlan, type PlanDocument } from "../views/plan-json.js";
+import { projectPlan, type LockFileDocument, type PlanDocument } from "../views/plan-json.js";
+import type { LockChange } from "../sources/lock-change.js";
 import { renderPlan, withRendered } from "../views/plan-text.js";
 import { QUS_VERSION } from "../version.js";
 import { styleFor, writeLine, type CommandIO } from "../cli/io.js";
@@ -12,7 +13,19 @@ export function planDocument(planned: Planned): PlanDocument {
     qusVersion: QUS_VERSION,
     configFile: planned.config.file,
     host: { machine: planned.host.machine, family: planned.host.family },
+    lockFile: planned.lock === null ? null : lockFileDocument(planned.lock),
   });
+}
+
+/** The lock change as the plan document spells it. */
+function lockFileDocument(change: LockChange): LockFileDocument {
+  return {
+    path: change.path,
+    action: change.action,
+    packages: change.packages.map((p) => ({ ...p })),
+    emulators_added: [...change.emulatorsAdded],
+    emulators_removed: [...change.emulatorsRemoved],
+  };
 }
 
 /** Prints the plan as text on stdout (JSON output is printed by the caller, once, at the end). */

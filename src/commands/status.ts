@@ -9,6 +9,7 @@ import { projectStatus, renderStatus, withRenderedStatus } from "../views/status
 import { loadCommandConfig } from "./pipeline.js";
 import { printJson } from "./show-plan.js";
 import { ConfigNotFoundError } from "../errors.js";
+import { interpreterVersions } from "../currency/emulator-version.js";
 
 /** Runs status; exit code 0 unless something could not be read. */
 export async function statusCommand(
@@ -20,10 +21,12 @@ export async function statusCommand(
     readBinfmt(settings.binfmtDir),
     readState(settings.stateFile),
   ]);
+  const qemuVersions = await interpreterVersions(kernel.mounted ? kernel.entries : []);
   const doc = projectStatus({
     binfmtDir: settings.binfmtDir,
     prefix: settings.prefix,
     state,
+    qemuVersions,
     ...kernel,
   });
   if (args.json) printJson(withRenderedStatus(doc), io);

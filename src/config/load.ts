@@ -2,11 +2,12 @@
 // YAML keep positions for file:line:column messages; JS/TS configs are reported by file.
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
+import { basename, dirname, extname, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { defaultCacheDir } from "./defaults.js";
 import { findConfigFile, PACKAGE_JSON_KEY } from "./discover.js";
 import { detectWrongEncoding } from "./encoding.js";
+import { displayPath } from "./field-position.js";
 import { noPositions, type Locator } from "./positions.js";
 import type { ParsedConfig } from "./parse.js";
 import { pickKeys, readPlainJson } from "./plain-json.js";
@@ -113,7 +114,7 @@ async function parseConfig(text: string, source: ConfigSource): Promise<ConfigDa
   }
   if (extension === ".json") return parseJson(text, source);
   if (YAML_EXTENSIONS.has(extension))
-    return located((await import("./parse.js")).parseYamlConfig(text, source));
+    return located((await yamlParser()).parseYamlConfig(text, source));
   if (MODULE_EXTENSIONS.has(extension)) {
     // Loaded only for JS/TS configs (it brings cosmiconfig's loaders and a syntax checker).
     const { loadModuleConfig } = await import("./load-module.js");
@@ -138,20 +139,20 @@ async function parseJson(
   base: readonly string[] = [],
 ): Promise<ConfigData> {
   const plain = readPlainJson(text);
-  if (plain === undefined)
-    return located((await import("./parse.js")).parseJsonConfig(text, source, base));
+  if (plain === undefined) return located((await yamlParser()).parseJsonConfig(text, source, base));
   return {
     data: pickKeys(plain.value, base),
-    positions: async () => (await import("./parse.js")).parseJsonConfig(text, source, base).locate,
+    positions: async () => (await yamlParser()).parseJsonConfig(text, source, base).locate,
   };
+}
+
+/** parse.ts with the yaml package loaded. */
+async function yamlParser(): Promise<typeof import("./parse.js")> {
+  const parser = await import("./parse.js");
+  await parser.loadYaml();
+  return parser;
 }
 
 function located(parsed: ParsedConfig): ConfigData {
   return { data: parsed.data, positions: async () => parsed.locate };
-}
-
-/** The path as users think of it: relative when inside cwd, absolute otherwise. */
-function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

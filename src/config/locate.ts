@@ -1,15 +1,7 @@
 // Maps a JSON pointer into a parsed YAML/JSON document to the line and column of the node, so
 // every problem can be reported as file:line:column. JS/TS configs have no positions.
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Document,
-  type LineCounter,
-  type Node,
-} from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import { yaml } from "./yaml-module.js";
 import { parsePointer } from "./pointer.js";
 import type { LineColumn, Locator } from "./positions.js";
 
@@ -51,19 +43,19 @@ export function documentLocator(
 }
 
 function resolveAlias(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
+  return yaml().isAlias(node) ? node.resolve(doc) : node;
 }
 
 function childOf(node: unknown, segment: string): { key: unknown; value: unknown } | undefined {
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (!yaml().isPair(pair)) continue;
+      const key = yaml().isScalar(pair.key) ? pair.key.value : pair.key;
       if (String(key) === segment) return { key: pair.key, value: pair.value };
     }
     return undefined;
   }
-  if (isSeq(node) && /^(0|[1-9][0-9]*)$/.test(segment)) {
+  if (yaml().isSeq(node) && /^(0|[1-9][0-9]*)$/.test(segment)) {
     const item = node.items[Number(segment)];
     return item === undefined ? undefined : { key: undefined, value: item };
   }

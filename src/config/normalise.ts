@@ -35,6 +35,7 @@ export function normaliseConfig(raw: RawConfig, context: NormaliseContext): QusC
     source: normaliseSource(raw.source, path),
     installDir: path(raw.installDir ?? CONFIG_DEFAULTS.installDir),
     prefix: raw.prefix ?? CONFIG_DEFAULTS.prefix,
+    hostCpu: raw.hostCpu === undefined ? null : (resolveTargetName(raw.hostCpu)?.name ?? null),
     prune: raw.prune ?? CONFIG_DEFAULTS.prune,
     binfmtDir: path(raw.binfmtDir ?? CONFIG_DEFAULTS.binfmtDir),
     stateFile: path(raw.stateFile ?? CONFIG_DEFAULTS.stateFile),
@@ -75,7 +76,8 @@ function normaliseSource(
     case "debian":
       return {
         type: "debian",
-        suite: source.suite,
+        suites: typeof source.suite === "string" ? [source.suite] : [...source.suite],
+        ...(source.qemu === undefined ? {} : { qemu: source.qemu.trim() }),
         ...(source.mirror === undefined ? {} : { mirror: source.mirror }),
         ...(source.securityMirror === undefined ? {} : { securityMirror: source.securityMirror }),
         ...(source.version === undefined ? {} : { version: source.version }),
@@ -86,6 +88,7 @@ function normaliseSource(
       return {
         type: "fedora",
         release: source.release,
+        ...(source.qemu === undefined ? {} : { qemu: source.qemu.trim() }),
         ...(source.mirror === undefined ? {} : { mirror: source.mirror }),
         // The key is a file (made absolute) unless it is the armored key itself.
         ...(source.key === undefined

@@ -1,21 +1,17 @@
 // Parses JSON and YAML config text with the `yaml` package so that every node keeps its
 // position (loaded only for YAML configs, and for JSON ones when a problem needs a position). Syntax errors become ConfigErrors with line and column; alias bombs, aliases used
 // before their anchor and data nested deeper than the parser's stack are refused by name.
-import {
-  isAlias,
-  LineCounter,
-  parseDocument,
-  visit,
-  type Alias,
-  type Document,
-  type YAMLError,
-} from "yaml";
+import type { Alias, Document, LineCounter, YAMLError } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import { documentLocator } from "./locate.js";
 import type { Locator } from "./positions.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import { pickKeys } from "./plain-json.js";
 import { shorten } from "./quote.js";
+import { yaml } from "./yaml-module.js";
+
+/** Callers await this before the parse functions below (yaml loads on first need). */
+export { loadYaml } from "./yaml-module.js";
 
 /** Config data with a way to find where each field was written. */
 export interface ParsedConfig {
@@ -35,9 +31,9 @@ export function parseYamlConfig(
   source: ConfigSource,
   base: readonly string[] = [],
 ): ParsedConfig {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const doc = parseOrRefuseDepth(
-    () => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }),
+    () => yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }),
     source,
   );
   const problems = yamlProblems(doc, lineCounter, source);
@@ -55,10 +51,15 @@ export function parseJsonConfig(
   source: ConfigSource,
   base: readonly string[] = [],
 ): ParsedConfig {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const doc = parseOrRefuseDepth(
     () =>
-      parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: "json" }),
+      yaml().parseDocument(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true,
+        schema: "json",
+      }),
     source,
   );
   let data: unknown;
@@ -161,12 +162,12 @@ function toData(doc: Document, lineCounter: LineCounter, source: ConfigSource): 
 function firstUnresolvedAlias(doc: Document): Alias | undefined {
   const anchors = new Set<string>();
   let unresolved: Alias | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Node(_key, node) {
-      if (isAlias(node)) {
+      if (yaml().isAlias(node)) {
         if (anchors.has(node.source)) return undefined;
         unresolved = node;
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       }
       if (node.anchor !== undefined) anchors.add(node.anchor);
       return undefined;
@@ -189,8 +190,19 @@ function jsonSyntaxProblem(
   const reason = message
     .replace(/ in JSON at position \d+.*$/s, "")
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
-  // Some of V8's messages carry no position; the YAML reader usually stumbles at the same place.
+  // Some of V8's messages carry no position; the YAML reader usually stumbles at the same place,
+  // but it accepts trailing commas, so those are found here (the most common slip in JSON).
   const yamlError = doc.errors[0];
+  const trailing = trailingCommaOffset(text);
+  if (trailing !== null && (position === null || trailing < Number(position[1]))) {
+    const closer = text.slice(trailing + 1).trimStart()[0];
+    return problemAt(
+      source,
+      offsetToLineColumn(text, trailing),
+      "",
+      `invalid JSON: trailing comma before '${closer}' (JSON allows no comma after the last item)`,
+    );
+  }
   const where =
     position !== null
       ? offsetToLineColumn(text, Number(position[1]))
@@ -198,6 +210,23 @@ function jsonSyntaxProblem(
         ? lineColumn(lineCounter, yamlError.pos[0])
         : {};
   return problemAt(source, where, "", `invalid JSON: ${firstLine(reason)}`);
+}
+
+/** Offset of the first comma outside strings followed (after white space) by ] or }; null if none. */
+function trailingCommaOffset(text: string): number | null {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === ",") {
+      const next = text.slice(i + 1).trimStart()[0];
+      if (next === "]" || next === "}") return i;
+    }
+  }
+  return null;
 }
 
 function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {

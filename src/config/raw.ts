@@ -16,7 +16,10 @@ export interface RawLocalSource {
 /** `source` with `type: "debian"`. */
 export interface RawDebianSource {
   type: "debian";
-  suite: string;
+  /** One suite, or several: each with its security suite is a candidate. */
+  suite: string | string[];
+  /** semver range on the upstream QEMU version, e.g. ">=9.2". */
+  qemu?: string;
   mirror?: string;
   securityMirror?: string;
   version?: string;
@@ -28,6 +31,8 @@ export interface RawDebianSource {
 export interface RawFedoraSource {
   type: "fedora";
   release: number;
+  /** semver range on the upstream QEMU version, e.g. ">=10.1". */
+  qemu?: string;
   mirror?: string;
   key?: string;
   version?: string;
@@ -43,6 +48,7 @@ export interface RawConfig {
   source: RawLocalSource | RawDebianSource | RawFedoraSource;
   installDir?: string;
   prefix?: string;
+  hostCpu?: string;
   prune?: boolean;
   binfmtDir?: string;
   stateFile?: string;

@@ -22,6 +22,7 @@ export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
   "^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$": "a Debian codename such as bookworm or trixie",
   "^(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*$": 'a Debian version such as "1:10.0.3+ds-0+deb13u1"',
   "^https?://[^\\s/?#]+[^\\s]*$": "an http:// or https:// URL",
+  "^[0-9A-Za-z.*<>=^~|+ -]+$": 'a version range such as ">=9.2", "^10.2" or ">=9.2 <12"',
 };
 
 /**

@@ -1,6 +1,6 @@
 // The checks a JSON Schema cannot express: target names against the catalog (with "did you
-// mean"), one entry per target, flag letters used once, the C flag's explicit opt-in, and
-// mirror URLs that parse. Tolerant of a wrongly shaped config, so these problems are reported
+// mean"), one entry per target, flag letters used once, the C flag's explicit opt-in, mirror
+// URLs that parse, and the version policy (version-policy.ts). Tolerant of a wrongly shaped config, so these problems are reported
 // together with the schema's.
 import { knownTargetSpellings, resolveTargetName, TARGETS } from "../catalog/targets.js";
 import type { ConfigProblem } from "../errors.js";
@@ -11,6 +11,7 @@ import { fieldLabel, joinPointer } from "./pointer.js";
 import { problemAt, type ConfigSource } from "./problems.js";
 import { quote } from "./quote.js";
 import { isInsideOversized } from "./schema-messages.js";
+import { checkVersionPolicy } from "./version-policy.js";
 
 /**
  * Every problem the catalog and the flag rules find in raw config data. Fields in `oversized`
@@ -32,10 +33,14 @@ export function semanticProblems(
   checkFlags(data.flags, "/flags", allowCredentials, report);
   if (Array.isArray(data.targets) && !oversized.has("/targets"))
     checkTargets(data.targets, allowCredentials, report);
+  if (typeof data.hostCpu === "string" && resolveTargetName(data.hostCpu) === undefined)
+    report("/hostCpu", unknownTargetMessage(data.hostCpu));
   if (isRecord(data.source)) {
     for (const key of ["mirror", "securityMirror"])
       checkUrl(data.source[key], joinPointer(["source", key]), report);
     if (data.source.type === "fedora") checkFedoraSource(data.source, report);
+    if (data.source.type === "fedora" || data.source.type === "debian")
+      checkVersionPolicy(data.source, report);
   }
   return problems;
 }

@@ -16,13 +16,15 @@ export interface LocalSourceConfig {
 /** Emulators downloaded from a Debian mirror, verified the way apt verifies them. */
 export interface DebianSourceConfig {
   readonly type: "debian";
-  /** Codename (bookworm, trixie...). */
-  readonly suite: string;
+  /** Codenames (bookworm, trixie, trixie-backports...), at least one; each is a candidate with its security suite. */
+  readonly suites: readonly string[];
+  /** semver range the upstream QEMU version must satisfy (">=9.2"); absent means any. */
+  readonly qemu?: string;
   /** Mirror base URL; absent means the Debian mirror in the host's APT sources. */
   readonly mirror?: string;
   /** Base URL holding `<suite>-security`; absent means the same as `mirror`. */
   readonly securityMirror?: string;
-  /** Exact package version pin; absent means the newest. */
+  /** Exact package version pin (must satisfy `qemu`); absent means the newest. */
   readonly version?: string;
   /** Trusted keyring (absolute); absent means Debian's archive keyring. */
   readonly keyring?: string;
@@ -33,8 +35,10 @@ export interface DebianSourceConfig {
 /** Emulators downloaded from a Fedora mirror, each package's header signature verified as rpm does. */
 export interface FedoraSourceConfig {
   readonly type: "fedora";
-  /** Fedora release number (41, 42...). */
+  /** Fedora release number (43, 44...). */
   readonly release: number;
+  /** semver range the upstream QEMU version must satisfy; absent means any. */
+  readonly qemu?: string;
   /** Mirror base URL (holds releases/ and updates/); absent means Fedora's public mirror. */
   readonly mirror?: string;
   /** Trusted key: an absolute file path, or the armored key itself; absent means the release's key in /etc/pki/rpm-gpg. */
@@ -70,6 +74,8 @@ export interface QusConfig {
   readonly installDir: string;
   /** binfmt_misc entries whose name starts with this are qus's own. */
   readonly prefix: string;
+  /** The host's CPU as a catalog target, declared for a host whose uname -m qus does not know; null: from uname -m. */
+  readonly hostCpu: string | null;
   readonly prune: boolean;
   readonly binfmtDir: string;
   /** Where qus records what it installed and registered. */

@@ -8,6 +8,8 @@ import { basename, dirname, join } from "node:path";
 import { QusError, SourceError } from "../errors.js";
 import type { FileDigest } from "./hash.js";
 import { nodeCrypto } from "./node-crypto.js";
+import { forgetTemp, trackTemp } from "./temp-files.js";
+import { randomHex } from "./random-suffix.js";
 
 /** A file could not be written where qus was asked to put it. */
 export class FileWriteError extends QusError {
@@ -30,10 +32,7 @@ const COPY_CHUNK_BYTES = 1024 * 1024;
 
 /** The temp name beside `target`: same directory, so rename is atomic (never across file systems). */
 export async function tempPathFor(target: string): Promise<string> {
-  return join(
-    dirname(target),
-    `.qus-tmp-${basename(target)}-${(await nodeCrypto()).randomBytes(6).toString("hex")}`,
-  );
+  return join(dirname(target), `.qus-tmp-${basename(target)}-${randomHex(6)}`);
 }
 
 // fsync on a directory makes the rename itself durable. Some file systems refuse it (EINVAL):
@@ -81,6 +80,7 @@ async function replaceAtomically<T>(
     handle = await open(temp, "wx", 0o600).catch((error: unknown) => {
       throw new FileWriteError(target, error);
     });
+    trackTemp(temp);
     const result = await fill(handle);
     try {
       await handle.chmod(mode);
@@ -88,6 +88,7 @@ async function replaceAtomically<T>(
       await handle.close();
       handle = undefined;
       await rename(temp, target);
+      forgetTemp(temp);
       await syncDirectory(directory);
     } catch (error) {
       throw new FileWriteError(target, error);
@@ -96,6 +97,7 @@ async function replaceAtomically<T>(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
+    forgetTemp(temp);
     throw error;
   }
 }

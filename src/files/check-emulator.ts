@@ -3,7 +3,6 @@
 // exec fail with a confusing error far from its cause.
 import { stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
-import { normaliseMachine } from "../catalog/host.js";
 import { SourceError } from "../errors.js";
 import { describeElfProblem, elfMachineForTarget } from "./elf.js";
 import { readElfFileHeader } from "./elf-file.js";
@@ -37,7 +36,7 @@ async function statEmulator(path: string): Promise<Stats> {
  */
 export async function checkEmulatorFile(
   path: string,
-  host: { readonly machine: string },
+  host: { readonly machine: string; readonly target: string },
   options: { readonly requireStatic: boolean },
 ): Promise<void> {
   const stats = await statEmulator(path);
@@ -51,8 +50,7 @@ export async function checkEmulatorFile(
     });
   }
   const header = await readElfFileHeader(path, "Emulator");
-  const hostTarget = normaliseMachine(host.machine);
-  const expected = elfMachineForTarget(hostTarget) ?? {
+  const expected = elfMachineForTarget(host.target) ?? {
     machine: header.machine,
     class: header.class,
     endian: header.endian,

@@ -165,7 +165,7 @@ const EM_HEXAGON = 164;
 const EM_MICROBLAZE = 189;
 const EM_RISCV = 243;
 const EM_LOONGARCH = 258;
-/** QEMU matches microblaze on the pre-registration number 0xbaab, as its binfmt script does. */
+/** The number MicroBlaze used before it was registered; toolchains before 2009 emitted it. */
 const EM_MICROBLAZE_OLD = 0xbaab;
 const EM_ALPHA = 0x9026;
 
@@ -228,8 +228,8 @@ const TARGET_MACHINES: ReadonlyMap<string, ElfExpectation> = new Map([
   ["riscv64", cpu(EM_RISCV, 64, "little")],
   ["xtensa", cpu(EM_XTENSA, 32, "little")],
   ["xtensaeb", cpu(EM_XTENSA, 32, "big")],
-  ["microblaze", cpu(EM_MICROBLAZE_OLD, 32, "big")],
-  ["microblazeel", cpu(EM_MICROBLAZE_OLD, 32, "little")],
+  ["microblaze", cpu(EM_MICROBLAZE, 32, "big")],
+  ["microblazeel", cpu(EM_MICROBLAZE, 32, "little")],
   ["or1k", cpu(EM_OPENRISC, 32, "big")],
   ["x86_64", cpu(EM_X86_64, 64, "little")],
   ["hexagon", cpu(EM_HEXAGON, 32, "little")],

@@ -1,13 +1,15 @@
 // The only code that touches binfmt_misc: read its state, and the few writes qus makes.
 // Every write is one write(2) of the whole content to an existing file (never created), so the
 // kernel sees exactly one command; errno values become KernelErrors with advice.
-import { constants } from "node:fs";
-import { open, readdir, readFile, stat } from "node:fs/promises";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { CANNOT_MOUNT_FIX, SEE_DOCTOR } from "../doctor/conditions.js";
 import { KernelError } from "../errors.js";
 import type { LiveEntry } from "../plan/types.js";
 import { CONTROL_FILES, entryNameProblem } from "./entry-name.js";
 import { parseEntry } from "./entry.js";
+import { isKernelBinfmtPath, KERNEL_BINFMT_DIR, proveBinfmtDir } from "./binfmt-dir.js";
 import { registerLineField, writeFailureError, type WriteFailure } from "./write-errors.js";
 
 /** What the kernel shows in a binfmt_misc directory. */
@@ -20,9 +22,13 @@ export interface BinfmtState {
   readonly entries: LiveEntry[];
 }
 
-/** Reads the status and every entry of the binfmt_misc instance mounted at `dir`, in parallel. */
+/**
+ * Reads the status and every entry of the binfmt_misc instance mounted at `dir`, in parallel,
+ * after proving `dir` is binfmt_misc (or the kernel's empty mount point: not mounted).
+ */
 export async function readBinfmt(dir: string): Promise<BinfmtState> {
   const unmounted: BinfmtState = { mounted: false, enabledGlobally: false, entries: [] };
+  if ((await proveBinfmtDir(dir)) === "unmounted") return unmounted;
   let names: string[];
   try {
     names = await readdir(dir);
@@ -112,8 +118,20 @@ export async function enableBinfmtGlobally(dir: string): Promise<void> {
   }));
 }
 
-/** Mounts binfmt_misc at `dir` with mount(8), as systemd's automount unit would. */
+/**
+ * Mounts binfmt_misc at `dir` with mount(8), as systemd's automount unit would: only at the
+ * kernel's own path and only when nothing is mounted there (an autofs point is triggered instead).
+ */
 export async function mountBinfmt(dir: string): Promise<void> {
+  if (!(await isKernelBinfmtPath(dir))) {
+    throw new KernelError(
+      `Refusing to mount binfmt_misc at ${dir}: qus mounts it only at ${KERNEL_BINFMT_DIR}, the kernel's own place.`,
+      dir,
+      "EINVAL",
+      { hint: `remove binfmtDir from the config, or mount binfmt_misc at ${dir} yourself` },
+    );
+  }
+  if ((await proveBinfmtDir(dir)) === "mounted") return;
   const args = ["-t", "binfmt_misc", "binfmt_misc", dir];
   // Loaded here: every plan imports this module, and only a host without binfmt_misc mounted runs mount.
   const { execFile } = await import("node:child_process");
@@ -128,7 +146,7 @@ export async function mountBinfmt(dir: string): Promise<void> {
           cause: error,
           hint:
             `Mounting needs root (run qus with sudo); the command was: mount ${args.join(" ")}. ` +
-            "Inside a container, mount binfmt_misc on the host instead.",
+            `In a container: ${CANNOT_MOUNT_FIX}.\n${SEE_DOCTOR}`,
         }),
       );
     });
@@ -151,21 +169,26 @@ type FailureDescriber = (
   cause: unknown,
 ) => WriteFailure | Promise<WriteFailure>;
 
-/** Opens an existing file write-only (no create, no truncate) and writes `content` in one call. */
+/**
+ * Opens an existing file write-only (no create, no truncate) and writes `content` in one call.
+ * Synchronous: three short system calls, where the thread pool's round trips cost more than the
+ * kernel's work (an apply of 31 registrations makes 31 of these).
+ */
 async function writeControlFile(
   path: string,
   content: string,
   describe: FailureDescriber,
 ): Promise<void> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(path, constants.O_WRONLY);
+    // O_NONBLOCK: a named pipe put in place of a control file fails at once instead of hanging.
+    fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw writeFailureError(await describe("open", errorCode(error), error));
   }
   try {
     const bytes = Buffer.from(content);
-    const { bytesWritten } = await handle.write(bytes, 0, bytes.length, null);
+    const bytesWritten = writeSync(fd, bytes, 0, bytes.length, null);
     if (bytesWritten !== bytes.length) {
       const error = new Error(`only ${bytesWritten} of ${bytes.length} bytes were written`);
       throw writeFailureError(await describe("write", undefined, error));
@@ -174,7 +197,7 @@ async function writeControlFile(
     if (error instanceof KernelError) throw error;
     throw writeFailureError(await describe("write", errorCode(error), error));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,6 @@
 // Turns an errno from a binfmt_misc write into a KernelError that says what failed, where, and
 // what to do about it. Pure: the caller says which operation, which file and at which step.
+import { SEE_DOCTOR } from "../doctor/conditions.js";
 import { KernelError } from "../errors.js";
 
 /** What was being written when the kernel said no. */
@@ -51,7 +52,7 @@ export function writeFailureError(failure: WriteFailure): KernelError {
     return error(
       `${why}.`,
       "Changing binfmt_misc needs root (run qus with sudo). Inside a container /proc/sys is usually mounted " +
-        "read-only: run qus on the host, or in a privileged container.",
+        `read-only: run qus on the host, or in a privileged container.\n${SEE_DOCTOR}`,
     );
   }
   if (stage === "open" && code === "ENOENT") {

@@ -3,12 +3,12 @@
 // second apply waits, bounded by --lock-timeout, then fails naming the holder; the lock of a
 // process that died (kill -9, power loss) is taken over, under a short takeover lock so two
 // waiters never both remove it.
-import { randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, rmdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { LockError } from "../errors.js";
 import { FileWriteError } from "../files/atomic.js";
 import { currentHolder, holderIsGone, parseHolder, type LockHolder } from "./holder.js";
+import { randomHex } from "../files/random-suffix.js";
 
 /** How long apply waits for the lock by default. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -75,10 +75,7 @@ export async function acquireApplyLock(path: string, options: AcquireOptions): P
 
 /** Creates `path` holding `content` in one step (temp file + link); false when it exists already. */
 async function tryCreate(path: string, content: string): Promise<boolean> {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}-${process.pid}-${randomBytes(4).toString("hex")}`,
-  );
+  const temp = join(dirname(path), `.${basename(path)}-${process.pid}-${randomHex(4)}`);
   const handle = await open(temp, "wx", 0o644).catch(async (error: unknown) => {
     // The previous holder removed the directory it had created: make it again and retry.
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;

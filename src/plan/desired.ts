@@ -6,6 +6,7 @@ import type { QusConfig, TargetRequest } from "../config/types.js";
 import type { ResolvedEmulator } from "../sources/types.js";
 import type { Desired, DesiredEmulator, DesiredRegistration, SkippedTarget } from "./types.js";
 import { binfmtdFileFor } from "./persist.js";
+import { knownIssueWarnings } from "../currency/known-issues.js";
 
 /** Directories emptied at boot: a binfmt.d file naming an interpreter there fails at the next boot. */
 const VOLATILE_DIRS = ["/tmp/", "/run/", "/dev/shm/"];
@@ -15,6 +16,10 @@ export function skipReason(request: TargetRequest, host: HostCpu): string | null
   const info = catalogEntry(request.target);
   if (request.target === host.target) {
     return `${request.target} is this host's own CPU (${host.machine}); a handler for it would catch every native program, so qus never registers it`;
+  }
+  // Compared by emulator too: i486's is qemu-i386, the one for an i386-class host's own programs.
+  if (info.emulator === catalogEntry(host.target).emulator) {
+    return `${request.target} runs on ${info.emulator}, the emulator of this host's own CPU (${host.machine}); a handler for it would catch native programs, so qus never registers it`;
   }
   if (info.family === host.family && !request.allowHostFamily) {
     return `${request.target} is in the CPU family of this ${host.machine} host (${host.family}), which may run it natively; set "hostFamily": true on this target to register it anyway`;
@@ -46,6 +51,7 @@ export function resolveDesired(
   const files = new Map<string, DesiredEmulator>();
   const skipped: SkippedTarget[] = [];
   const warnings: string[] = [];
+  const warned = new Set<string>();
 
   for (const request of config.targets) {
     const reason = skipReason(request, host);
@@ -64,7 +70,12 @@ export function resolveDesired(
       sha256: resolved.sha256,
       size: resolved.size,
       origin: { kind: "file", path: resolved.path, description: resolved.description },
+      ...(resolved.qemuVersion === undefined ? {} : { qemuVersion: resolved.qemuVersion }),
     });
+    if (resolved.qemuVersion !== undefined && !warned.has(info.emulator)) {
+      warned.add(info.emulator);
+      warnings.push(...knownIssueWarnings(info.emulator, resolved.qemuVersion));
+    }
     registrations.push(registrationFor(config.prefix + request.target, info, path, request));
     if (request.flags.includes("C")) {
       warnings.push(
@@ -92,6 +103,8 @@ export function resolveDesired(
     binfmtd,
     skipped,
     warnings,
+    persist: config.persist === true,
+    binfmtDDir: config.binfmtDDir,
   };
 }
 

@@ -1,6 +1,7 @@
 // The pure planner: compares what qus wants with what the kernel and disk hold and lists the
 // changes. No I/O, no clock: the same Desired and Live always give the same Plan.
 import { compareText } from "./desired.js";
+import { bootMasks } from "./boot-masks.js";
 import { normaliseFlags } from "../catalog/flags.js";
 import { effectiveMask, maskedMagic } from "./normalise.js";
 import type {
@@ -51,7 +52,17 @@ export function plan(desired: Desired, live: Live): Plan {
   const liveByName = new Map(live.entries.map((e) => [e.name, e]));
   const registrationChanges: Change[] = [];
   for (const want of desired.registrations) {
-    const change = planRegistration(want, liveByName.get(want.name), live, desired, changedFiles);
+    const current = liveByName.get(want.name);
+    // A disabled target qus registered before is absent after a reboot (binfmt.d cannot register a
+    // disabled entry): absent and disabled both keep it from running, so that is no change.
+    if (current === undefined && absentAfterBoot(want, live, desired)) {
+      unchanged += 1;
+      notes.push(
+        `${want.name} is disabled and, as after a reboot, not registered: nothing to do (its binfmt.d file holds no register line).`,
+      );
+      continue;
+    }
+    const change = planRegistration(want, current, live, desired, changedFiles);
     if (change === null) unchanged += 1;
     else registrationChanges.push(change);
   }
@@ -88,8 +99,14 @@ export function plan(desired: Desired, live: Live): Plan {
   }
 
   const orphanFiles = planOrphanFiles(desired, live, kept);
-  const binfmtdChanges = planBinfmtd(desired, live, keptEntries);
-  unchanged += desired.binfmtd.length - binfmtdChanges.filter((c) => c.action !== "delete").length;
+  const onDisk = (path: string) => live.binfmtd.find((f) => f.path === path)?.content ?? null;
+  const masks = bootMasks(desired, live.bootFiles ?? [], onDisk, (path) =>
+    Object.hasOwn(live.state.binfmtd ?? {}, path),
+  );
+  const withMasks: Desired = { ...desired, binfmtd: [...desired.binfmtd, ...masks] };
+  const binfmtdChanges = planBinfmtd(withMasks, live, keptEntries);
+  unchanged +=
+    withMasks.binfmtd.length - binfmtdChanges.filter((c) => c.action !== "delete").length;
   changes.push(
     ...[...emulatorChanges, ...orphanFiles].sort((a, b) => compareText(a.address, b.address)),
     ...registrationChanges.sort((a, b) => compareText(a.address, b.address)),
@@ -108,9 +125,22 @@ export function plan(desired: Desired, live: Live): Plan {
 function planEmulators(desired: Desired, live: Live): Change[] {
   const changes: Change[] = [];
   for (const want of desired.emulators) {
-    const onDisk = live.files.find((f) => f.path === want.path)?.sha256 ?? null;
+    const file = live.files.find((f) => f.path === want.path);
+    const onDisk = file?.sha256 ?? null;
+    const after = {
+      sha256: want.sha256,
+      size: want.size,
+      origin: want.origin.description,
+      ...(want.qemuVersion === undefined ? {} : { qemu: want.qemuVersion }),
+    };
+    if (onDisk === want.sha256 && file?.untrusted !== undefined) {
+      changes.push({
+        ...emulatorChange(want, "replace", { sha256: onDisk }, after),
+        reasons: [untrustedReason(file.untrusted)],
+      });
+      continue;
+    }
     if (onDisk === want.sha256) continue;
-    const after = { sha256: want.sha256, size: want.size, origin: want.origin.description };
     if (onDisk === null) {
       changes.push({ ...emulatorChange(want, "create", null, after), reasons: [] });
       continue;
@@ -127,19 +157,48 @@ function planEmulators(desired: Desired, live: Live): Change[] {
       forcesReplacement: true,
       ...(note ? { note } : {}),
     };
+    const before = live.files.find((f) => f.path === want.path)?.qemuVersion;
+    // The QEMU version it moves between, when it changes: `~ qemu: "7.2.22" -> "11.1.3"`.
+    const versionReason: Reason[] =
+      want.qemuVersion !== undefined && before !== want.qemuVersion
+        ? [
+            {
+              attribute: "qemu",
+              before: before ?? null,
+              after: want.qemuVersion,
+              forcesReplacement: false,
+            },
+          ]
+        : [];
     changes.push({
-      ...emulatorChange(want, "replace", { sha256: onDisk }, after),
-      reasons: [reason],
+      ...emulatorChange(
+        want,
+        "replace",
+        { sha256: onDisk, ...(before === undefined ? {} : { qemu: before }) },
+        after,
+      ),
+      reasons: [reason, ...versionReason],
     });
   }
   return changes;
 }
 
+/** Why a file with the wanted content is still reinstalled: root registers only files only root controls. */
+function untrustedReason(untrusted: string): Reason {
+  return {
+    attribute: "owner",
+    before: untrusted,
+    after: "root, mode 0755",
+    forcesReplacement: true,
+    note: "root registers only files that only root can change",
+  };
+}
+
 function emulatorChange(
   want: DesiredEmulator,
   action: "create" | "replace",
-  before: { sha256: string } | null,
-  after: { sha256: string; size: number; origin: string },
+  before: { sha256: string; qemu?: string } | null,
+  after: { sha256: string; size: number; origin: string; qemu?: string },
 ): Omit<Extract<Change, { kind: "emulator" }>, "reasons"> {
   return {
     kind: "emulator",
@@ -246,6 +305,13 @@ function entryOfBinfmtdPath(path: string): string {
   return (path.split("/").pop() ?? path).replace(/\.conf$/, "");
 }
 
+/** A disabled, persisted target that qus registered earlier (the state file says so). */
+function absentAfterBoot(want: DesiredRegistration, live: Live, desired: Desired): boolean {
+  return (
+    !want.enabled && desired.persist === true && Object.hasOwn(live.state.registrations, want.name)
+  );
+}
+
 function planRegistration(
   want: DesiredRegistration,
   current: LiveEntry | undefined,
@@ -305,7 +371,11 @@ function replacementReasons(want: DesiredRegistration, current: LiveEntry): Reas
   return reasons;
 }
 
-/** With F the kernel runs the file it opened at registration: a new file needs a new registration. */
+/**
+ * With F the kernel runs the file it opened at registration: a new file needs a new registration.
+ * What the kernel holds is null (shown as unknown) when qus has no record, or when the file
+ * changed on disk since (the kernel may hold that changed file): never "X -> X".
+ */
 function pinnedEmulatorReason(
   want: DesiredRegistration,
   live: Live,
@@ -316,33 +386,20 @@ function pinnedEmulatorReason(
   const file = desired.emulators.find((e) => e.path === want.interpreter);
   if (file === undefined) return null;
   const recorded = live.state.registrations[want.name];
-  if (changedFiles.has(file.path)) {
-    return {
-      attribute: "emulator",
-      before: recorded?.sha256 ?? null,
-      after: file.sha256,
-      forcesReplacement: true,
-      note: F_PIN_NOTE,
-    };
-  }
-  if (recorded === undefined) {
-    return {
-      attribute: "emulator",
-      before: null,
-      after: file.sha256,
-      forcesReplacement: true,
-      note: "qus has no record of which emulator the kernel holds open for this entry",
-    };
-  }
-  if (recorded.sha256 !== file.sha256 || recorded.interpreter !== want.interpreter) {
-    return {
-      attribute: "emulator",
-      before: recorded.sha256,
-      after: file.sha256,
-      forcesReplacement: true,
-      note: F_PIN_NOTE,
-    };
-  }
+  const reason = (note: string): Reason => ({
+    attribute: "emulator",
+    before: recorded !== undefined && recorded.sha256 !== file.sha256 ? recorded.sha256 : null,
+    after: file.sha256,
+    forcesReplacement: true,
+    note,
+  });
+  if (changedFiles.has(file.path)) return reason(F_PIN_NOTE);
+  if (recorded === undefined)
+    return reason(
+      "qus has no record of which emulator the kernel holds open for this entry (registered by another tool, or before qus kept records)",
+    );
+  if (recorded.sha256 !== file.sha256 || recorded.interpreter !== want.interpreter)
+    return reason(F_PIN_NOTE);
   return null;
 }
 

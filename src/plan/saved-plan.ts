@@ -6,6 +6,7 @@ import type { QusConfig } from "../config/types.js";
 import type { PlanDocument } from "../views/plan-json.js";
 import { compareText } from "./desired.js";
 import type { Desired, Live, Plan } from "./types.js";
+import type { SourceLock } from "../sources/lock.js";
 
 /** What the `format` field of every saved plan says. */
 export const SAVED_PLAN_FORMAT = "qus-saved-plan";
@@ -29,6 +30,11 @@ export interface SavedPlan extends PlanInputs {
   readonly plan: Plan;
   /** The JSON plan, for `qus show` and for review tools. */
   readonly document: PlanDocument;
+  /**
+   * The lock the source resolved when the plan was made (null: the source has none): apply
+   * resolves from it and writes it, since plan wrote nothing. Absent in plans of older qus.
+   */
+  readonly resolved_lock?: SourceLock | null;
 }
 
 /** SHA-256 of a value's canonical JSON (object keys sorted), so equal values hash equal. */
@@ -49,7 +55,7 @@ export function savePlan(
   inputs: PlanInputs,
   plan: Plan,
   document: PlanDocument,
-  meta: { qusVersion: string; createdAt: string },
+  meta: { qusVersion: string; createdAt: string; resolvedLock: SourceLock | null },
 ): SavedPlan {
   return {
     format: SAVED_PLAN_FORMAT,
@@ -62,6 +68,7 @@ export function savePlan(
     live: inputs.live,
     plan,
     document,
+    resolved_lock: meta.resolvedLock,
   };
 }
 

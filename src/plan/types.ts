@@ -24,6 +24,8 @@ export interface DesiredEmulator {
   readonly size: number;
   /** Where the content comes from, for display and for the apply step. */
   readonly origin: EmulatorOrigin;
+  /** The upstream QEMU version the content reports (e.g. "11.1.3"), when known. */
+  readonly qemuVersion?: string;
 }
 
 /** How apply obtains an emulator's bytes. */
@@ -58,6 +60,9 @@ export interface Desired {
   readonly binfmtd: readonly DesiredBinfmtdFile[];
   readonly skipped: readonly SkippedTarget[];
   readonly warnings: readonly string[];
+  /** persist as settled, and where binfmt.d files go: what boot masks need (absent in old saved plans). */
+  readonly persist?: boolean;
+  readonly binfmtDDir?: string;
 }
 
 /** One entry as the kernel prints it. */
@@ -102,6 +107,10 @@ export interface LiveTextFile {
 export interface LiveFile {
   readonly path: string;
   readonly sha256: string | null;
+  /** Set (as root) when users other than root control the file, e.g. "owned by uid 65534, mode 0755": it is reinstalled. */
+  readonly untrusted?: string;
+  /** The upstream QEMU version the file reports, when read (only for files about to change). */
+  readonly qemuVersion?: string;
 }
 
 /** Everything qus read from the kernel and the disk. */
@@ -114,8 +123,13 @@ export interface Live {
   readonly entries: readonly LiveEntry[];
   /** Desired and recorded emulator paths, as found on disk. */
   readonly files: readonly LiveFile[];
-  /** Desired and recorded binfmt.d paths, with their text. */
+  /** Desired and recorded binfmt.d paths (and those of possible boot masks), with their text. */
   readonly binfmtd: readonly LiveTextFile[];
+  /**
+   * The binfmt.d files systemd-binfmt reads at boot from the directories a file in binfmtDDir
+   * masks (/run, /usr/local/lib, /usr/lib), one per basename; empty unless persist.
+   */
+  readonly bootFiles?: readonly LiveTextFile[];
   readonly state: StateRecord;
 }
 
@@ -149,6 +163,8 @@ export interface EmulatorAttributes {
   readonly sha256: string | null;
   readonly size?: number;
   readonly origin?: string;
+  /** Upstream QEMU version the file reports, when known. */
+  readonly qemu?: string;
 }
 
 /** What a binfmt.d file looks like, for display (unified diff) and for apply. */

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { SourceError } from "../errors.js";
+import { forgetTemp, trackTemp } from "../files/temp-files.js";
 import { sha256File } from "../files/hash.js";
 
 /**
@@ -58,8 +59,12 @@ const TEMP_PREFIX = ".tmp-";
  * 8-64 KiB chunks, and one awaited write per chunk made the write latency pace the decoder.
  */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
-/** Temp files older than this were left by a crashed run: removed when the cache is next written. */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+/**
+ * Temp files unchanged for this long were left by a killed run (a live writer changes its file
+ * at least every download idle timeout, 30 s): removed when the cache is next written. Plans write
+ * the cache without the apply lock, so age, not the lock, tells a leftover from a live file.
+ */
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 function isSha256(value: string): boolean {
   return /^[0-9a-f]{64}$/.test(value);
@@ -146,6 +151,7 @@ export class BlobCache {
       `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`,
     );
     const handle = await open(tempPath, "wx", 0o600);
+    trackTemp(tempPath);
     return new TempBlob(this, tempPath, handle);
   }
 }
@@ -215,6 +221,7 @@ class TempBlob implements BlobWriter {
       if (options.check !== undefined) await options.check(this.tempPath);
       const path = this.cache.pathFor(sha256);
       await rename(this.tempPath, path);
+      forgetTemp(this.tempPath);
       return { path, sha256, size: this.size };
     } catch (error) {
       await this.abort();
@@ -228,5 +235,6 @@ class TempBlob implements BlobWriter {
     this.buffer = null;
     await handle?.close().catch(() => undefined);
     await rm(this.tempPath, { force: true }).catch(() => undefined);
+    forgetTemp(this.tempPath);
   }
 }

@@ -1,12 +1,12 @@
 // The local source: emulators already on disk (a distro package, a QEMU build). qus copies
 // them into installDir, so the registration never depends on a file it does not manage.
-import { access } from "node:fs/promises";
+import { access, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SourceError } from "../errors.js";
 import { checkEmulatorFile } from "../files/check-emulator.js";
 import { sha256File } from "../files/hash.js";
 import type { LocalSourceConfig } from "../config/types.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "./types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "./types.js";
 
 /** The target part of an emulator program name: qemu-aarch64 -> aarch64. */
 export function emulatorTarget(emulator: string): string {
@@ -16,10 +16,8 @@ export function emulatorTarget(emulator: string): string {
 /** Creates a source that finds `qemu-<target>-static` or `qemu-<target>` files in a directory. */
 export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
   return {
-    async resolve(
-      emulators: readonly string[],
-      context: SourceContext,
-    ): Promise<ResolvedEmulator[]> {
+    async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
+      await requireReadableDirectory(config.path);
       const found = await Promise.all(emulators.map((emulator) => findEmulator(config, emulator)));
       const missing = emulators.filter((_, i) => found[i] === null);
       if (missing.length > 0) {
@@ -31,7 +29,7 @@ export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
           },
         );
       }
-      return Promise.all(
+      const resolved = await Promise.all(
         emulators.map(async (emulator, i) => {
           const path = found[i] as string;
           await checkEmulatorFile(path, context.host, { requireStatic: context.requireStatic });
@@ -42,8 +40,35 @@ export function createLocalSource(config: LocalSourceConfig): EmulatorSource {
           return { emulator, path, sha256, size, description: `local ${path}` };
         }),
       );
+      return { emulators: resolved, lock: null };
     },
   };
+}
+
+/** A source.path that is missing, not a directory or not readable is said so, not "no emulator in". */
+async function requireReadableDirectory(path: string): Promise<void> {
+  const refuse = (what: string, cause?: unknown): never => {
+    throw new SourceError(`source.path ${JSON.stringify(path)} ${what}`, {
+      cause,
+      field: "/source/path",
+      hint: "point source.path at the directory holding the emulators (e.g. /usr/bin for a distribution's qemu-user-static)",
+    });
+  };
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return refuse("does not exist", error);
+    if (code === "ENOTDIR") return refuse("does not exist (a part of it is a file)", error);
+    return refuse(`cannot be read (${code ?? String(error)})`, error);
+  }
+  if (!info.isDirectory()) refuse("is not a directory");
+  try {
+    await readdir(path);
+  } catch (error) {
+    refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+  }
 }
 
 async function findEmulator(config: LocalSourceConfig, emulator: string): Promise<string | null> {

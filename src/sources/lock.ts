@@ -143,6 +143,22 @@ export async function readLockFile(path: string): Promise<SourceLock | null> {
   return validateLock(document, path);
 }
 
+/**
+ * The lock a resolution starts from: the one the caller hands over (a saved plan's), else the
+ * file's. With --upgrade a corrupt file does not stand in the way: it is resolved again anyway.
+ */
+export async function startingLock(context: {
+  readonly lockFile: string;
+  readonly lock?: SourceLock | null;
+  readonly upgrade: boolean;
+}): Promise<SourceLock | null> {
+  if (context.lock !== undefined) return context.lock;
+  return readLockFile(context.lockFile).catch((error: unknown) => {
+    if (context.upgrade && error instanceof SourceError) return null;
+    throw error;
+  });
+}
+
 /** The file's text: fixed key order, packages and emulators sorted by name, trailing newline. */
 export function serializeLock(lock: SourceLock): string {
   const source: Record<string, string | boolean> = { type: lock.source.type as string };

@@ -3,6 +3,7 @@
 // ever deal with files and their SHA-256.
 import type { HostCpu } from "../catalog/host.js";
 import type { FileHasher } from "../files/hash-cache.js";
+import type { SourceLock } from "./lock.js";
 
 /** A verified emulator file ready to be installed. */
 export interface ResolvedEmulator {
@@ -14,6 +15,8 @@ export interface ResolvedEmulator {
   readonly size: number;
   /** Where it came from, for the plan: e.g. `qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (debian bookworm)`. */
   readonly description: string;
+  /** The upstream QEMU version the file reports (e.g. "11.1.3"), when known. */
+  readonly qemuVersion?: string;
 }
 
 /** Download progress, reported per file; totalBytes is null when the server does not say. */
@@ -26,8 +29,13 @@ export interface ProgressEvent {
 /** What a source may use besides its own config. */
 export interface SourceContext {
   readonly host: HostCpu;
-  /** qus.lock.json path (beside the config file by default). */
+  /** qus.lock.json path (beside the config file by default); sources only read it. */
   readonly lockFile: string;
+  /**
+   * The lock to resolve from instead of lockFile's content (a saved plan's, which apply has not
+   * written yet); undefined reads lockFile.
+   */
+  readonly lock?: SourceLock | null;
   readonly cacheDir: string;
   /** Re-resolve even when the lock file pins a version (`--upgrade`). */
   readonly upgrade: boolean;
@@ -41,7 +49,16 @@ export interface SourceContext {
   readonly onWarning?: (message: string) => void;
 }
 
+/**
+ * What a resolution found, and the lock that records it (null for sources without one). Sources
+ * never write the lock: a plan must change nothing, so apply persists it once it succeeded.
+ */
+export interface Resolution {
+  readonly emulators: ResolvedEmulator[];
+  readonly lock: SourceLock | null;
+}
+
 /** A source adapter: resolves wanted emulator programs to verified files. */
 export interface EmulatorSource {
-  resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]>;
+  resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution>;
 }

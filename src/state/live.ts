@@ -2,39 +2,50 @@
 // qus wants or installed earlier, and the binfmt.d files it wants or wrote. The planner compares
 // this with Desired.
 import { readFile } from "node:fs/promises";
-import { readBinfmt } from "../kernel/binfmt.js";
+import { readBinfmt, type BinfmtState } from "../kernel/binfmt.js";
 import { sha256FileIfExists } from "../files/hash.js";
 import type { FileHasher } from "../files/hash-cache.js";
 import { QusError } from "../errors.js";
 import type { Desired, Live, LiveFile, LiveTextFile } from "../plan/types.js";
 import { readState } from "./state-file.js";
 import { nodeCrypto } from "../files/node-crypto.js";
+import { bootFilePaths, maskPaths } from "./boot-files.js";
 
 /** binfmt.d files are one line; anything bigger is not one of qus's and is shown by hash only. */
 const MAX_BINFMTD_BYTES = 64 * 1024;
 
-/** Gathers the live state for `desired`, reading the kernel and the disk in parallel. */
+/** Gathers the live state for `desired`, reading the kernel (unless known) and the disk in parallel. */
 export async function readLive(
   desired: Desired,
   stateFile: string,
   hash: FileHasher = sha256FileIfExists,
+  knownKernel?: BinfmtState,
 ): Promise<Live> {
-  const [kernel, state] = await Promise.all([readBinfmt(desired.binfmtDir), readState(stateFile)]);
+  const [kernel, state, bootPaths] = await Promise.all([
+    knownKernel ?? readBinfmt(desired.binfmtDir),
+    readState(stateFile),
+    bootFilePaths(desired),
+  ]);
   const paths = [
     ...new Set([...desired.emulators.map((e) => e.path), ...Object.keys(state.emulators)]),
   ];
   const textPaths = [
-    ...new Set([...desired.binfmtd.map((f) => f.path), ...Object.keys(state.binfmtd ?? {})]),
+    ...new Set([
+      ...desired.binfmtd.map((f) => f.path),
+      ...Object.keys(state.binfmtd ?? {}),
+      ...maskPaths(desired, bootPaths),
+    ]),
   ];
-  const [files, binfmtd] = await Promise.all([
+  const [files, binfmtd, bootFiles] = await Promise.all([
     Promise.all(
       paths.map(
         async (path): Promise<LiveFile> => ({ path, sha256: (await hash(path))?.sha256 ?? null }),
       ),
     ),
     Promise.all(textPaths.map(readTextFile)),
+    Promise.all(bootPaths.map(readTextFile)),
   ]);
-  return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, state };
+  return { binfmtDir: desired.binfmtDir, ...kernel, files, binfmtd, bootFiles, state };
 }
 
 /** A small text file's content and hash; null content when it does not exist. */

@@ -3,6 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { QusError } from "../errors.js";
 import { writeFileAtomic } from "../files/atomic.js";
+import { validateLock } from "../sources/lock.js";
 import { SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION, type SavedPlan } from "../plan/saved-plan.js";
 
 /** Saved plans hold a few kilobytes per target; anything near this is not one. */
@@ -56,5 +57,10 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
     if (typeof record[key] !== "object" || record[key] === null)
       throw new QusError(`Saved plan ${path} is incomplete: "${key}" is missing`);
   }
-  return record as SavedPlan;
+  // The lock apply will write as root: checked like the lock file itself.
+  const lock =
+    record.resolved_lock === undefined || record.resolved_lock === null
+      ? record.resolved_lock
+      : validateLock(record.resolved_lock, `${path} (resolved_lock)`);
+  return { ...(record as SavedPlan), resolved_lock: lock };
 }

@@ -24,6 +24,11 @@ export async function readState(path: string): Promise<StateRecord> {
       cause: error,
     });
   }
+  return parseStateText(text, path);
+}
+
+/** A state file's text as a StateRecord; a corrupt one is a QusError naming `path`. */
+export function parseStateText(text: string, path: string): StateRecord {
   try {
     return parseState(JSON.parse(text));
   } catch (error) {

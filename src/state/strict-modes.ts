@@ -45,16 +45,57 @@ export async function refuseUnsafePath(
   }
 }
 
-/** The uids whose files root may trust: root, and in a user namespace the overflow uid that stands for owners outside it. */
+/**
+ * The uids whose files root may trust: root, and in a user namespace that does not map the real
+ * root (rootless qus run) the overflow uid, which stands for every owner outside it, real root's
+ * system files included. Where real root is mapped, the overflow uid is somebody else: untrusted.
+ */
 export async function trustedOwners(): Promise<number[]> {
   const uids = [0];
   if (await inInitialUserNamespace()) return uids;
   try {
+    if (mapsRealRoot(await readFile("/proc/self/uid_map", "utf8"))) return uids;
     uids.push(Number((await readFile("/proc/sys/kernel/overflowuid", "utf8")).trim()));
   } catch {
     // No /proc: trust root only.
   }
   return uids;
+}
+
+/** Owners root may take its inputs from (config, keyrings, local emulators): root, and the user who ran sudo. */
+export async function inputOwners(env: NodeJS.ProcessEnv): Promise<number[]> {
+  const uids = await trustedOwners();
+  const sudoUid = Number(env.SUDO_UID);
+  if (env.SUDO_UID !== undefined && Number.isInteger(sudoUid) && sudoUid > 0) uids.push(sudoUid);
+  return uids;
+}
+
+/**
+ * Why root must not register the file at `path` as it is (owned by another user, writable by
+ * group or others, not a regular file), or null when only root controls it or it does not exist.
+ */
+export async function fileControlProblem(
+  path: string,
+  trusted: readonly number[],
+): Promise<string | null> {
+  const info = await lstatOrNull(path);
+  if (info === null) return null;
+  if (!info.isFile()) return "not a regular file";
+  const mode = (info.mode & 0o7777).toString(8).padStart(4, "0");
+  if (!trusted.includes(info.uid)) return `owned by uid ${info.uid}, mode ${mode}`;
+  if ((info.mode & 0o022) !== 0) return `owned by root but writable by others, mode ${mode}`;
+  return null;
+}
+
+/** True when a uid_map maps the outside uid 0 to some uid inside. */
+function mapsRealRoot(uidMap: string): boolean {
+  return uidMap
+    .trim()
+    .split("\n")
+    .some((line) => {
+      const [, outside, count] = line.trim().split(/\s+/).map(Number);
+      return outside !== undefined && count !== undefined && outside === 0 && count > 0;
+    });
 }
 
 /** True in the host's own user namespace (uid_map maps all uids to themselves), false in a child one. */

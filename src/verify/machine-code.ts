@@ -1,37 +1,16 @@
-// Hand-assembled "write(1, marker, n); exit(status)" for each instruction set, as raw bytes.
+// Hand-assembled "write(1, marker, n); exit(status)" for the fixed-width instruction sets, as
+// raw bytes; with a probe, "write; exit(syscall(probe, 0, 0, 0, 0, 0, 0))" (see ProgramSpec).
 // Each function receives the marker's and the code's addresses (see ElfLayout) and returns the
 // instructions; encodings follow each architecture's manual, and the tests run every result
-// under the real QEMU emulators, which is what proves them.
-import type { ElfLayout } from "./elf-image.js";
+// under the real QEMU emulators, which is what proves them. s390x and x86: machine-code-cisc.ts.
+import { checkRange, type CodeGenerator, type SyscallNumbers, words } from "./machine-words.js";
 
-/** What every test program does: print `length` bytes at the data address, then exit. */
-export interface ProgramSpec {
-  readonly length: number;
-  readonly status: number;
-}
-
-/** Generates the instructions of one architecture for a layout. */
-export type CodeGenerator = (layout: ElfLayout, spec: ProgramSpec) => Uint8Array;
-
-/** Packs 32-bit instruction words in the given byte order. */
-function words(endian: "little" | "big", values: readonly number[]): Uint8Array {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (const [i, value] of values.entries())
-    view.setUint32(i * 4, value >>> 0, endian === "little");
-  return bytes;
-}
-
-function checkRange(what: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`internal: ${what} ${value} does not fit in [${min}, ${max}]`);
-  }
-  return value;
-}
+export type { CodeGenerator, ProgramSpec } from "./machine-words.js";
+export { i386, s390x, x86_64 } from "./machine-code-cisc.js";
 
 /** AArch64 (A64 instructions are little-endian even on aarch64_be): x8 = number, svc #0. */
-export function aarch64(syscalls: { write: number; exit: number }): CodeGenerator {
-  return ({ dataAddress, codeAddress }, { length, status }) => {
+export function aarch64(syscalls: SyscallNumbers): CodeGenerator {
+  return ({ dataAddress, codeAddress }, { length, status, probe }) => {
     const movz = (rd: number, imm: number) =>
       0xd2800000 | (checkRange("movz", imm, 0, 0xffff) << 5) | rd;
     const adrAt = codeAddress + 4;
@@ -39,13 +18,18 @@ export function aarch64(syscalls: { write: number; exit: number }): CodeGenerato
     const adr = (rd: number) =>
       0x10000000 | ((offset & 3) << 29) | (((offset >> 2) & 0x7ffff) << 5) | rd;
     const svc = 0xd4000001;
+    // The answer stays in x0, the exit argument.
+    const end =
+      probe === undefined
+        ? [movz(0, status)]
+        : [...[0, 1, 2, 3, 4, 5].map((r) => movz(r, 0)), movz(8, probe), svc];
     return words("little", [
       movz(0, 1),
       adr(1),
       movz(2, length),
       movz(8, syscalls.write),
       svc,
-      movz(0, status),
+      ...end,
       movz(8, syscalls.exit),
       svc,
     ]);
@@ -54,20 +38,30 @@ export function aarch64(syscalls: { write: number; exit: number }): CodeGenerato
 
 /** 32-bit Arm (A32, EABI): r7 = number, svc #0; the marker is found relative to pc. */
 export function arm(endian: "little" | "big"): CodeGenerator {
-  return ({ dataAddress, codeAddress }, { length, status }) => {
+  return ({ dataAddress, codeAddress }, { length, status, probe }) => {
     const mov = (rd: number, imm: number) =>
       0xe3a00000 | (rd << 12) | checkRange("mov", imm, 0, 255);
+    // movw (ARMv7): a 16-bit immediate, for system call numbers above 255.
+    const movw = (rd: number, imm: number) =>
+      0xe3000000 |
+      (((checkRange("movw", imm, 0, 0xffff) >> 12) & 0xf) << 16) |
+      (rd << 12) |
+      (imm & 0xfff);
     // sub r1, pc, #n: pc reads as this instruction's address + 8.
     const back = checkRange("sub offset", codeAddress + 4 + 8 - dataAddress, 0, 255);
     const subFromPc = 0xe24f1000 | back;
     const svc = 0xef000000;
+    const end =
+      probe === undefined
+        ? [mov(0, status)]
+        : [...[0, 1, 2, 3, 4, 5].map((r) => mov(r, 0)), movw(7, probe), svc];
     return words(endian, [
       mov(0, 1),
       subFromPc,
       mov(2, length),
       mov(7, 4),
       svc,
-      mov(0, status),
+      ...end,
       mov(7, 1),
       svc,
     ]);
@@ -76,7 +70,7 @@ export function arm(endian: "little" | "big"): CodeGenerator {
 
 /** RISC-V (RV32I and RV64I base, no compressed instructions): a7 = number, ecall. */
 export function riscv(): CodeGenerator {
-  return ({ dataAddress, codeAddress }, { length, status }) => {
+  return ({ dataAddress, codeAddress }, { length, status, probe }) => {
     const addi = (rd: number, rs1: number, imm: number) =>
       ((checkRange("addi", imm, -2048, 2047) & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x13;
     const offset = dataAddress - (codeAddress + 4);
@@ -85,6 +79,10 @@ export function riscv(): CodeGenerator {
     const auipc = (rd: number) => ((high & 0xfffff) << 12) | (rd << 7) | 0x17;
     const [a0, a1, a2, a7] = [10, 11, 12, 17];
     const ecall = 0x00000073;
+    const end =
+      probe === undefined
+        ? [addi(a0, 0, status)]
+        : [...[10, 11, 12, 13, 14, 15].map((r) => addi(r, 0, 0)), addi(a7, 0, probe), ecall];
     return words("little", [
       addi(a0, 0, 1),
       auipc(a1),
@@ -92,7 +90,7 @@ export function riscv(): CodeGenerator {
       addi(a2, 0, length),
       addi(a7, 0, 64),
       ecall,
-      addi(a0, 0, status),
+      ...end,
       addi(a7, 0, 93),
       ecall,
     ]);
@@ -101,13 +99,20 @@ export function riscv(): CodeGenerator {
 
 /** PowerPC (32 and 64 bit, either byte order): r0 = number, sc; the address built with lis/ori. */
 export function powerpc(endian: "little" | "big"): CodeGenerator {
-  return ({ dataAddress }, { length, status }) => {
+  return ({ dataAddress }, { length, status, probe }) => {
     const li = (rt: number, imm: number) =>
       (14 << 26) | (rt << 21) | checkRange("li", imm, 0, 0x7fff);
     const lis = (rt: number, imm: number) =>
       (15 << 26) | (rt << 21) | checkRange("lis", imm, 0, 0x7fff);
     const ori = (ra: number, rs: number, imm: number) => (24 << 26) | (rs << 21) | (ra << 16) | imm;
     const sc = 0x44000002;
+    // An error sets cr0.SO and leaves a positive errno in r3: bns skips "neg r3, r3" otherwise.
+    const bnsSkipOne = 0x40830008;
+    const negR3 = 0x7c6300d0;
+    const end =
+      probe === undefined
+        ? [li(3, status)]
+        : [...[3, 4, 5, 6, 7, 8].map((r) => li(r, 0)), li(0, probe), sc, bnsSkipOne, negR3];
     return words(endian, [
       li(3, 1),
       lis(4, dataAddress >>> 16),
@@ -115,63 +120,40 @@ export function powerpc(endian: "little" | "big"): CodeGenerator {
       li(5, length),
       li(0, 4),
       sc,
-      li(3, status),
+      ...end,
       li(0, 1),
       sc,
     ]);
   };
 }
 
-/** IBM Z (s390x, big-endian, 2/4/6-byte instructions): svc carries the syscall number. */
-export function s390x(): CodeGenerator {
-  return ({ dataAddress, codeAddress }, { length, status }) => {
-    const lghi = (r: number, imm: number) => [
-      0xa7,
-      (r << 4) | 0x9,
-      0,
-      checkRange("lghi", imm, 0, 0x7fff),
-    ];
-    const larlAt = codeAddress + 4;
-    const halfwords = checkRange(
-      "larl offset",
-      (dataAddress - larlAt) / 2,
-      -(2 ** 31),
-      2 ** 31 - 1,
-    );
-    const u = halfwords >>> 0;
-    const larl = (r: number) => [
-      0xc0,
-      r << 4,
-      (u >>> 24) & 0xff,
-      (u >>> 16) & 0xff,
-      (u >>> 8) & 0xff,
-      u & 0xff,
-    ];
-    const svc = (n: number) => [0x0a, n];
-    return Uint8Array.from([
-      ...lghi(2, 1),
-      ...larl(3),
-      ...lghi(4, length),
-      ...svc(4),
-      ...lghi(2, status),
-      ...svc(1),
-    ]);
-  };
-}
-
-/** MIPS (o32 and n64 ABIs, either byte order): v0 = number, syscall; address from lui/ori. */
-export function mips(
-  endian: "little" | "big",
-  syscalls: { write: number; exit: number },
-): CodeGenerator {
-  return ({ dataAddress }, { length, status }) => {
+/** MIPS (o32, n32 and n64 ABIs, either byte order): v0 = number, syscall; address from lui/ori. */
+export function mips(endian: "little" | "big", syscalls: SyscallNumbers): CodeGenerator {
+  return ({ dataAddress }, { length, status, probe }) => {
     const addiu = (rt: number, imm: number) =>
       (9 << 26) | (rt << 16) | checkRange("addiu", imm, 0, 0x7fff);
     const lui = (rt: number, imm: number) =>
       (15 << 26) | (rt << 16) | checkRange("lui", imm, 0, 0x7fff);
     const ori = (rt: number, rs: number, imm: number) => (13 << 26) | (rs << 21) | (rt << 16) | imm;
     const syscall = 0x0000000c;
-    const [v0, a0, a1, a2] = [2, 4, 5, 6];
+    const [v0, a0, a1, a2, a3] = [2, 4, 5, 6, 7];
+    // An error sets a3 and leaves a positive errno in v0: a0 = v0, negated when a3 is set.
+    // beq a3, $zero skips the subu (the branch's delay slot, the move, runs either way).
+    const beqA3ZeroSkipOne = (4 << 26) | (a3 << 21) | 2;
+    const moveA0V0 = (v0 << 21) | (a0 << 11) | 0x25;
+    const negateV0IntoA0 = (v0 << 16) | (a0 << 11) | 0x23;
+    // o32 passes a fifth and sixth argument on the stack; $8 and $9 are a4 and a5 on n32/n64.
+    const end =
+      probe === undefined
+        ? [addiu(a0, status)]
+        : [
+            ...[4, 5, 6, 7, 8, 9].map((r) => addiu(r, 0)),
+            addiu(v0, probe),
+            syscall,
+            beqA3ZeroSkipOne,
+            moveA0V0,
+            negateV0IntoA0,
+          ];
     return words(endian, [
       addiu(a0, 1),
       lui(a1, dataAddress >>> 16),
@@ -179,7 +161,7 @@ export function mips(
       addiu(a2, length),
       addiu(v0, syscalls.write),
       syscall,
-      addiu(a0, status),
+      ...end,
       addiu(v0, syscalls.exit),
       syscall,
     ]);
@@ -188,7 +170,7 @@ export function mips(
 
 /** LoongArch64: a7 ($r11) = number, syscall 0; the marker is found with pcaddi. */
 export function loongarch64(): CodeGenerator {
-  return ({ dataAddress, codeAddress }, { length, status }) => {
+  return ({ dataAddress, codeAddress }, { length, status, probe }) => {
     const ori = (rd: number, imm: number) =>
       0x03800000 | (checkRange("ori", imm, 0, 0xfff) << 10) | rd;
     const offset = dataAddress - (codeAddress + 4);
@@ -198,68 +180,19 @@ export function loongarch64(): CodeGenerator {
       rd;
     const syscall = 0x002b0000;
     const [a0, a1, a2, a7] = [4, 5, 6, 11];
+    const end =
+      probe === undefined
+        ? [ori(a0, status)]
+        : [...[4, 5, 6, 7, 8, 9].map((r) => ori(r, 0)), ori(a7, probe), syscall];
     return words("little", [
       ori(a0, 1),
       pcaddi(a1),
       ori(a2, length),
       ori(a7, 64),
       syscall,
-      ori(a0, status),
+      ...end,
       ori(a7, 93),
       syscall,
-    ]);
-  };
-}
-
-/** 32-bit x86: eax = number, int 0x80; the marker's absolute address in ecx. */
-export function i386(): CodeGenerator {
-  return ({ dataAddress }, { length, status }) => {
-    const imm32 = (value: number) => [
-      value & 0xff,
-      (value >>> 8) & 0xff,
-      (value >>> 16) & 0xff,
-      (value >>> 24) & 0xff,
-    ];
-    const mov = (opcode: number, value: number) => [opcode, ...imm32(value)];
-    const [eax, ecx, edx, ebx] = [0xb8, 0xb9, 0xba, 0xbb];
-    const int80 = [0xcd, 0x80];
-    return Uint8Array.from([
-      ...mov(ebx, 1),
-      ...mov(ecx, dataAddress),
-      ...mov(edx, length),
-      ...mov(eax, 4),
-      ...int80,
-      ...mov(ebx, status),
-      ...mov(eax, 1),
-      ...int80,
-    ]);
-  };
-}
-
-/** x86-64: rax = number, syscall; the marker found rip-relative. */
-export function x86_64(): CodeGenerator {
-  return ({ dataAddress, codeAddress }, { length, status }) => {
-    const imm32 = (value: number) => [
-      value & 0xff,
-      (value >>> 8) & 0xff,
-      (value >>> 16) & 0xff,
-      (value >>> 24) & 0xff,
-    ];
-    const mov = (opcode: number, value: number) => [opcode, ...imm32(value)];
-    const [eax, edx, edi] = [0xb8, 0xba, 0xbf];
-    // lea rsi, [rip + disp32]: rip is the address after this 7-byte instruction.
-    const leaEnd = codeAddress + 5 + 7;
-    const lea = [0x48, 0x8d, 0x35, ...imm32(dataAddress - leaEnd)];
-    const syscall = [0x0f, 0x05];
-    return Uint8Array.from([
-      ...mov(edi, 1),
-      ...lea,
-      ...mov(edx, length),
-      ...mov(eax, 1),
-      ...syscall,
-      ...mov(edi, status),
-      ...mov(eax, 60),
-      ...syscall,
     ]);
   };
 }

@@ -1,6 +1,7 @@
 // The verification report: one JSON document, and the human text rendered from it, so the two
 // cannot disagree (the same shape as the plan and status views).
 import { plainStyle, type Style } from "../views/style.js";
+import { type ProbeSection, projectProbes, renderProbes } from "./probe-report.js";
 import type { VerifyResult } from "./verify.js";
 
 /** Version of the verify document's shape. */
@@ -14,12 +15,15 @@ export interface VerifyDocument {
   readonly summary: { readonly passed: number; readonly failed: number };
   /** Entry names that failed, for scripts and the error message. */
   readonly failed: readonly string[];
+  /** With `--probes`: the probe set and its findings (each result carries its own probes). */
+  readonly probes?: ProbeSection;
 }
 
 /** Builds the document from the results. */
 export function projectVerify(
   results: readonly VerifyResult[],
   host: { machine: string; family: string },
+  options: { probes?: boolean } = {},
 ): VerifyDocument {
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
   return {
@@ -28,6 +32,7 @@ export function projectVerify(
     results,
     summary: { passed: results.length - failed.length, failed: failed.length },
     failed,
+    ...(options.probes === true ? { probes: projectProbes(results) } : {}),
   };
 }
 
@@ -51,7 +56,10 @@ export function renderVerify(doc: VerifyDocument, style: Style = plainStyle): st
           : "not run";
     return `${r.name.padEnd(width)}  ${verdict}  [${how}] ${r.detail}`;
   });
-  return `${lines.join("\n")}\n${style.bold(verifySummaryLine(doc))}`;
+  const text = `${lines.join("\n")}\n${style.bold(verifySummaryLine(doc))}`;
+  return doc.probes === undefined
+    ? text
+    : `${text}\n\n${renderProbes(doc.probes, doc.results, style)}`;
 }
 
 /** The document with its uncoloured text, for --json. */

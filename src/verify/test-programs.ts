@@ -1,5 +1,8 @@
 // The test programs `qus verify` runs: for each target with a generator, a complete static ELF
-// executable that prints TEST_MARKER and exits with TEST_EXIT_STATUS. Pure and deterministic.
+// executable that prints TEST_MARKER and exits with TEST_EXIT_STATUS; and the probe programs of
+// `verify --probes`, which print the marker and exit with a system call's answer (see
+// ProgramSpec). Pure and deterministic.
+import { type Probe, SYSCALL_ABIS, type SyscallAbi, syscallNumber } from "../currency/probes.js";
 import { buildElf, type ElfMachine } from "./elf-image.js";
 import {
   aarch64,
@@ -22,6 +25,8 @@ export const TEST_EXIT_STATUS = 42;
 interface ProgramRecipe {
   readonly elf: ElfMachine;
   readonly code: CodeGenerator;
+  /** The system call table the target's programs use; the shared one when absent. */
+  readonly abi?: SyscallAbi;
 }
 
 const EM = {
@@ -40,11 +45,13 @@ const EM = {
 const GENERIC = { write: 64, exit: 93 }; // the generic syscall table (arm64, riscv, loongarch)
 const MIPS_O32 = { write: 4004, exit: 4001 };
 const MIPS_N64 = { write: 5001, exit: 5058 };
+const MIPS_N32 = { write: 6001, exit: 6058 };
 const ARM_EABI5 = 0x05000000;
 const PPC64_ELFV2 = 2; // entry is code, not a function descriptor
 const RISCV_RVC_DOUBLE = 0x5;
 const MIPS32R2_O32 = 0x70001007;
 const MIPS64R2 = 0x80000007;
+const MIPS64R2_N32 = MIPS64R2 | 0x20; // EF_MIPS_ABI2
 const LOONGARCH_LP64D_V1 = 0x43;
 
 const RECIPES: Readonly<Record<string, ProgramRecipe>> = {
@@ -81,18 +88,32 @@ const RECIPES: Readonly<Record<string, ProgramRecipe>> = {
   mips64el: {
     elf: { bits: 64, endian: "little", machine: EM.mips, flags: MIPS64R2 },
     code: mips("little", MIPS_N64),
+    abi: SYSCALL_ABIS.mipsN64,
   },
   mips64: {
     elf: { bits: 64, endian: "big", machine: EM.mips, flags: MIPS64R2 },
     code: mips("big", MIPS_N64),
+    abi: SYSCALL_ABIS.mipsN64,
+  },
+  mipsn32el: {
+    elf: { bits: 32, endian: "little", machine: EM.mips, flags: MIPS64R2_N32 },
+    code: mips("little", MIPS_N32),
+    abi: SYSCALL_ABIS.mipsN32,
+  },
+  mipsn32: {
+    elf: { bits: 32, endian: "big", machine: EM.mips, flags: MIPS64R2_N32 },
+    code: mips("big", MIPS_N32),
+    abi: SYSCALL_ABIS.mipsN32,
   },
   mipsel: {
     elf: { bits: 32, endian: "little", machine: EM.mips, flags: MIPS32R2_O32 },
     code: mips("little", MIPS_O32),
+    abi: SYSCALL_ABIS.mipsO32,
   },
   mips: {
     elf: { bits: 32, endian: "big", machine: EM.mips, flags: MIPS32R2_O32 },
     code: mips("big", MIPS_O32),
+    abi: SYSCALL_ABIS.mipsO32,
   },
   loongarch64: {
     elf: { bits: 64, endian: "little", machine: EM.loongarch, flags: LOONGARCH_LP64D_V1 },
@@ -108,10 +129,28 @@ export const TEST_PROGRAM_TARGETS: readonly string[] = Object.keys(RECIPES);
 
 /** The test program for a canonical target name, or undefined when qus has none. */
 export function testProgramFor(target: string): Uint8Array | undefined {
+  return programFor(target, undefined);
+}
+
+// Why: the probe judge needs the target's ENOSYS and the report the number that was called.
+/** The system call ABI of a target's programs, or undefined when qus has no program for it. */
+export function syscallAbiFor(target: string): SyscallAbi | undefined {
+  const recipe = RECIPES[target];
+  return recipe === undefined ? undefined : (recipe.abi ?? SYSCALL_ABIS.shared);
+}
+
+/** The program that prints the marker and exits with `probe`'s answer, for a target with a recipe. */
+export function probeProgramFor(target: string, probe: Probe): Uint8Array | undefined {
+  const abi = syscallAbiFor(target);
+  return abi === undefined ? undefined : programFor(target, syscallNumber(probe, abi));
+}
+
+function programFor(target: string, probe: number | undefined): Uint8Array | undefined {
   const recipe = RECIPES[target];
   if (recipe === undefined) return undefined;
   const marker = new TextEncoder().encode(TEST_MARKER);
+  const spec = { length: marker.length, status: TEST_EXIT_STATUS };
   return buildElf(recipe.elf, marker, (layout) =>
-    recipe.code(layout, { length: marker.length, status: TEST_EXIT_STATUS }),
+    recipe.code(layout, probe === undefined ? spec : { ...spec, probe }),
   );
 }

@@ -1,11 +1,14 @@
 // Carries out verification checks: writes each generated test program to a private temporary
 // directory and executes it (so the kernel, not qus, picks the emulator), or runs the
-// emulator's --version for targets without a program. Checks run a few at a time.
+// emulator's --version for targets without a program; with `probes`, then the guest-compatibility
+// probes (run-probes.ts). Checks run a few at a time.
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { VerifyCheck } from "./checks.js";
 import { judgeProgram, judgeVersion, type Verdict } from "./judge.js";
+import { mapInPool } from "./pool.js";
+import type { ProbeResult } from "./probe-judge.js";
 import { runExecutable } from "./run-executable.js";
 import { testProgramFor } from "./test-programs.js";
 
@@ -16,6 +19,8 @@ export interface VerifyResult {
   readonly method: VerifyCheck["method"];
   readonly ok: boolean;
   readonly detail: string;
+  /** With `--probes`, on targets whose test program passed: one result per probe. */
+  readonly probes?: readonly ProbeResult[];
 }
 
 /** Where and how long test programs run. */
@@ -24,6 +29,8 @@ export interface VerifyOptions {
   readonly tempDir?: string;
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** Also run the guest-compatibility probes. */
+  readonly probes?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -37,23 +44,19 @@ export async function runChecks(
   if (checks.length === 0) return [];
   const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "qus-verify-"));
   try {
-    const results: VerifyResult[] = new Array(checks.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < checks.length) {
-        const index = next++;
-        const check = checks[index]!;
-        const verdict = await runCheck(check, dir, options);
-        results[index] = {
-          name: check.name,
-          target: check.target,
-          method: check.method,
-          ...verdict,
-        };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, checks.length) }, worker));
-    return results;
+    const results = await mapInPool(checks, PARALLEL, async (check) => ({
+      name: check.name,
+      target: check.target,
+      method: check.method,
+      ...(await runCheck(check, dir, options)),
+    }));
+    if (options.probes !== true) return results;
+    const { attachProbes } = await import("./run-probes.js");
+    return await attachProbes(results, dir, {
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      env: options.env,
+      parallel: PARALLEL,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

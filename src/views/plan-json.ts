@@ -21,6 +21,22 @@ export interface PlanContext {
   /** The config file used, or null for the embedded default. */
   readonly configFile: string | null;
   readonly host: { readonly machine: string; readonly family: string };
+  /** The lock file apply would write, when it differs from the file (see sources/lock-change.ts). */
+  readonly lockFile?: LockFileDocument | null;
+}
+
+/** The lock file change a plan implies: not a resource, written by apply once it succeeded. */
+export interface LockFileDocument {
+  readonly path: string;
+  readonly action: "create" | "update";
+  /** Packages whose locked version changes; null = not locked before, or no longer. */
+  readonly packages: readonly {
+    readonly package: string;
+    readonly before: string | null;
+    readonly after: string | null;
+  }[];
+  readonly emulators_added: readonly string[];
+  readonly emulators_removed: readonly string[];
 }
 
 /** Why a resource changes, as printed in the JSON. */
@@ -49,6 +65,8 @@ export interface EmulatorAttributesDocument {
   readonly sha256: string | null;
   readonly size: number | null;
   readonly origin: string | null;
+  /** Upstream QEMU version the file reports (e.g. "11.1.3"); null when unknown. */
+  readonly qemu: string | null;
 }
 
 interface ChangeDocumentBase {
@@ -127,6 +145,8 @@ export interface PlanDocument {
   readonly warnings: readonly string[];
   readonly notes: readonly string[];
   readonly has_changes: boolean;
+  /** The lock file apply writes; null when it already holds what this plan resolved. Absent in plans of older qus. */
+  readonly lock_file?: LockFileDocument | null;
 }
 
 /** The document `qus plan --json` prints: the JSON plan plus its human text. */
@@ -150,6 +170,7 @@ export function projectPlan(plan: Plan, context: PlanContext): PlanDocument {
     warnings: [...plan.warnings],
     notes: [...plan.notes],
     has_changes: changes.length > 0,
+    lock_file: context.lockFile ?? null,
   };
 }
 
@@ -247,5 +268,6 @@ function projectEmulator(attributes: EmulatorAttributes): EmulatorAttributesDocu
     sha256: attributes.sha256,
     size: attributes.size ?? null,
     origin: attributes.origin ?? null,
+    qemu: attributes.qemu ?? null,
   };
 }

@@ -5,6 +5,7 @@ import type { Action, PlanSummary } from "../plan/types.js";
 import type {
   ChangeDocument,
   EmulatorAttributesDocument,
+  LockFileDocument,
   PlanDocument,
   ReasonDocument,
   RegistrationAttributesDocument,
@@ -19,6 +20,7 @@ import {
   FORCES_REPLACEMENT,
   LEGEND_HEADER,
   LEGEND_ORDER,
+  lockFileHeading,
   NO_CHANGES,
   REGISTRATION_OUTCOME,
   WARNING_PREFIX,
@@ -45,6 +47,8 @@ export function renderPlan(doc: PlanDocument, style: Style): string {
   } else {
     sections.push([style.added(style.bold(NO_CHANGES))]);
   }
+  if (doc.lock_file !== undefined && doc.lock_file !== null)
+    sections.push(renderLockFile(doc.lock_file, style));
   if (doc.warnings.length > 0)
     sections.push(doc.warnings.map((warning) => renderWarning(warning, style)));
   if (doc.notes.length > 0) sections.push([...doc.notes]);
@@ -91,9 +95,40 @@ function renderLegend(changes: readonly ChangeDocument[], style: Style): string[
   return [LEGEND_HEADER, ...lines];
 }
 
+/** The lock file apply would write: each locked version that changes, each emulator recorded or dropped. */
+function renderLockFile(lock: LockFileDocument, style: Style): string[] {
+  const lines = [`  ${style.bold(`# ${lockFileHeading(lock.action, lock.path)}`)}`];
+  for (const change of lock.packages) {
+    const show = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
+    const symbol =
+      change.before === null
+        ? style.added("+")
+        : change.after === null
+          ? style.removed("-")
+          : style.changed("~");
+    const value =
+      change.before === null
+        ? show(change.after)
+        : change.after === null
+          ? show(change.before)
+          : `${show(change.before)} -> ${show(change.after)}`;
+    lines.push(`${ATTRIBUTE_INDENT}${symbol} ${change.package}: ${value}`);
+  }
+  for (const name of lock.emulators_added)
+    lines.push(`${ATTRIBUTE_INDENT}${style.added("+")} emulator ${name}`);
+  for (const name of lock.emulators_removed)
+    lines.push(`${ATTRIBUTE_INDENT}${style.removed("-")} emulator ${name}`);
+  return lines;
+}
+
 function renderWarning(warning: string, style: Style): string {
   return `${style.warning(WARNING_PREFIX.trimEnd())} ${warning}`;
 }
+
+/** Attributes whose null means "nobody knows", said in words rather than as null. */
+const NULL_IN_WORDS: Readonly<Record<string, string>> = {
+  emulator: "(unknown: not recorded by qus)",
+};
 
 /** One attribute line to print: a plain value, or a change from one value to another. */
 type AttributeLine =
@@ -188,6 +223,7 @@ function emulatorValues(attributes: EmulatorAttributesDocument): Record<string, 
   const values: Record<string, unknown> = { sha256: attributes.sha256 };
   if (attributes.size !== null) values.size = attributes.size;
   if (attributes.origin !== null) values.origin = attributes.origin;
+  if (attributes.qemu !== null) values.qemu = attributes.qemu;
   return values;
 }
 
@@ -232,7 +268,11 @@ function reasonLines(
     const bare =
       typeof typed[reason.attribute] === "number" || typeof typed[reason.attribute] === "boolean";
     const show = (value: string | null): string =>
-      value === null ? "null" : bare ? value : JSON.stringify(value);
+      value === null
+        ? (NULL_IN_WORDS[reason.attribute] ?? "null")
+        : bare
+          ? value
+          : JSON.stringify(value);
     return {
       symbol: "~",
       name: reason.attribute,

@@ -6,8 +6,11 @@ import {
   STATUS_GLOBALLY_DISABLED,
   statusMounted,
   statusNotMounted,
+  STATUS_OWNED_BY_OTHER,
   statusSummaryLine,
+  WARNING_PREFIX,
 } from "./strings.js";
+import { knownIssuesFor, knownIssueWarnings } from "../currency/known-issues.js";
 import { plainStyle, type Style } from "./style.js";
 
 /** Version of the status document's shape. */
@@ -22,6 +25,8 @@ export interface StatusInput {
   /** Entries whose name starts with this (and of type M) are qus's own. */
   readonly prefix: string;
   readonly state?: StateRecord;
+  /** Interpreter path -> the upstream QEMU version it reports (absent: unknown or not QEMU). */
+  readonly qemuVersions?: ReadonlyMap<string, string>;
 }
 
 /** One live entry as `qus status --json` prints it. */
@@ -41,6 +46,15 @@ export interface StatusEntryDocument {
   readonly extension?: string;
   /** SHA-256 of the interpreter qus recorded when it registered this entry; null otherwise. */
   readonly recorded_sha256: string | null;
+  /** Upstream QEMU version the interpreter reports (e.g. "7.2.22"); null when unknown or not QEMU. */
+  readonly qemu: string | null;
+  /** Ids of the known issues that version has (see the README's known issues). */
+  readonly known_issues: readonly string[];
+  /**
+   * qus registered this very entry (its state file records it, with this interpreter); false for
+   * an entry under qus's prefix that another tool made (update-binfmts, a distribution's binfmt.d).
+   */
+  readonly registered_by_qus: boolean;
 }
 
 /** The status document (without the `rendered` text; see withRenderedStatus). */
@@ -53,7 +67,14 @@ export interface StatusDocument {
   readonly prefix: string;
   /** Sorted by name; empty when not mounted. */
   readonly entries: readonly StatusEntryDocument[];
-  readonly summary: { readonly total: number; readonly owned: number };
+  readonly summary: {
+    readonly total: number;
+    readonly owned: number;
+    /** Owned entries qus itself registered (the rest another tool made under its prefix). */
+    readonly registered_by_qus: number;
+  };
+  /** One per known issue of a registered emulator, naming it and the range that avoids it. */
+  readonly warnings: readonly string[];
 }
 
 /** The document `qus status --json` prints: the projection plus its plain rendering. */
@@ -63,8 +84,11 @@ export interface RenderedStatusDocument extends StatusDocument {
 
 /** Projects what was read into the status document; pure and deterministic. */
 export function projectStatus(input: StatusInput): StatusDocument {
+  const versions = input.qemuVersions ?? new Map<string, string>();
   const entries = input.mounted
-    ? [...input.entries].sort(byName).map((entry) => projectEntry(entry, input.prefix, input.state))
+    ? [...input.entries]
+        .sort(byName)
+        .map((entry) => projectEntry(entry, input.prefix, input.state, versions))
     : [];
   return {
     format_version: STATUS_FORMAT_VERSION,
@@ -73,8 +97,33 @@ export function projectStatus(input: StatusInput): StatusDocument {
     enabled: input.mounted && input.enabledGlobally,
     prefix: input.prefix,
     entries,
-    summary: { total: entries.length, owned: entries.filter((entry) => entry.owned).length },
+    summary: {
+      total: entries.length,
+      owned: entries.filter((entry) => entry.owned).length,
+      registered_by_qus: entries.filter((entry) => entry.registered_by_qus).length,
+    },
+    warnings: entryWarnings(entries),
   };
+}
+
+/** The known-issue warnings of the registered emulators, once per interpreter. */
+function entryWarnings(entries: readonly StatusEntryDocument[]): string[] {
+  const seen = new Set<string>();
+  const warnings: string[] = [];
+  for (const entry of entries) {
+    if (entry.qemu === null || entry.known_issues.length === 0 || seen.has(entry.interpreter))
+      continue;
+    seen.add(entry.interpreter);
+    const program = emulatorProgram(entry);
+    warnings.push(...knownIssueWarnings(program, entry.qemu).map((w) => `${entry.name}: ${w}`));
+  }
+  return warnings;
+}
+
+/** The QEMU program an entry runs (qemu-aarch64), from its interpreter's file name. */
+function emulatorProgram(entry: Pick<StatusEntryDocument, "interpreter">): string {
+  const base = entry.interpreter.split("/").pop() ?? "";
+  return base.replace(/-static$/, "").replace(/^([a-z0-9_]+)-binfmt-P$/, "qemu-$1");
 }
 
 /** Whether an entry is one qus manages: only M entries under its prefix are ever touched. */
@@ -90,7 +139,10 @@ function projectEntry(
   entry: LiveEntry,
   prefix: string,
   state: StateRecord | undefined,
+  versions: ReadonlyMap<string, string>,
 ): StatusEntryDocument {
+  const qemu = versions.get(entry.interpreter) ?? null;
+  const target = emulatorProgram(entry).replace(/^qemu-/, "");
   const owned = isOwnedEntry(entry, prefix);
   const recorded =
     owned && state !== undefined && Object.hasOwn(state.registrations, entry.name)
@@ -108,6 +160,9 @@ function projectEntry(
     mask: entry.mask,
     ...(entry.extension === undefined ? {} : { extension: entry.extension }),
     recorded_sha256: recorded?.sha256 ?? null,
+    qemu,
+    known_issues: qemu === null ? [] : knownIssuesFor(qemu, target).map((issue) => issue.id),
+    registered_by_qus: recorded !== undefined && recorded.interpreter === entry.interpreter,
   };
 }
 
@@ -118,7 +173,9 @@ export function renderStatus(doc: StatusDocument, style: Style): string {
   const heading = style.bold(statusMounted(doc.binfmt_dir, doc.enabled));
   sections.push(doc.enabled ? [heading] : [heading, style.changed(STATUS_GLOBALLY_DISABLED)]);
   if (doc.entries.length > 0) sections.push(renderTable(doc.entries, style));
-  sections.push([statusSummaryLine(doc.summary.total, doc.summary.owned, doc.prefix)]);
+  if (doc.warnings.length > 0)
+    sections.push(doc.warnings.map((w) => `${style.warning(WARNING_PREFIX.trimEnd())} ${w}`));
+  sections.push([statusSummaryLine(doc.summary, doc.prefix)]);
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
@@ -137,9 +194,16 @@ interface Cell {
 function renderTable(entries: readonly StatusEntryDocument[], style: Style): string[] {
   const rows: Cell[][] = entries.map((entry) => [
     { text: entry.name },
-    entry.owned ? { text: "✓", paint: style.added } : { text: "-" },
+    entry.registered_by_qus
+      ? { text: "✓", paint: style.added }
+      : entry.owned
+        ? { text: STATUS_OWNED_BY_OTHER, paint: style.changed }
+        : { text: "-" },
     entry.enabled ? { text: "yes", paint: style.added } : { text: "no", paint: style.changed },
     { text: entry.flags === "" ? "-" : entry.flags },
+    entry.qemu === null
+      ? { text: "-" }
+      : { text: entry.qemu, paint: entry.known_issues.length > 0 ? style.changed : undefined },
     {
       text:
         entry.type === "E" && entry.extension !== undefined

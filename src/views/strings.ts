@@ -58,6 +58,11 @@ export function mountComment(binfmtDir: string): string {
   return `binfmt_misc will be mounted at ${binfmtDir}`;
 }
 
+/** The heading of the lock file a plan would write: apply writes it only once it succeeded. */
+export function lockFileHeading(action: "create" | "update", path: string): string {
+  return `Lock file ${JSON.stringify(path)} will be ${action === "create" ? "written" : "updated"} by apply:`;
+}
+
 /** Marks an attribute whose change alone rules out an in-place update. */
 export const FORCES_REPLACEMENT = "# forces replacement";
 
@@ -94,9 +99,18 @@ export const STATUS_GLOBALLY_DISABLED =
   "The kernel ignores every entry while binfmt_misc is disabled.";
 
 /** Column headings of the `qus status` table. */
-export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "INTERPRETER"] as const;
+export const STATUS_COLUMNS = ["NAME", "OWNED", "ENABLED", "FLAGS", "QEMU", "INTERPRETER"] as const;
 
-/** Closing line of `qus status`. */
-export function statusSummaryLine(total: number, owned: number, prefix: string): string {
-  return `${total} ${total === 1 ? "entry" : "entries"}, ${owned} owned by qus (prefix ${JSON.stringify(prefix)})`;
+/** The OWNED cell of an entry under qus's prefix that qus did not register (another tool did). */
+export const STATUS_OWNED_BY_OTHER = "other tool";
+
+/** Closing line of `qus status`: how many entries, how many qus registered, how many others under its prefix. */
+export function statusSummaryLine(
+  summary: { readonly total: number; readonly owned: number; readonly registered_by_qus: number },
+  prefix: string,
+): string {
+  const { total, owned, registered_by_qus: mine } = summary;
+  const others = owned - mine;
+  const foreign = others === 0 ? "" : `, ${others} more under its prefix made by another tool`;
+  return `${total} ${total === 1 ? "entry" : "entries"}, ${mine} registered by qus (prefix ${JSON.stringify(prefix)})${foreign}`;
 }

@@ -18,8 +18,10 @@ export interface Style {
   readonly removed: Paint;
   /** Headings and the closing line. */
   readonly bold: Paint;
-  /** The `Warning:` label. */
+  /** The `Warning:` label (yellow). */
   readonly warning: Paint;
+  /** The `Error:` label (red), as Terraform shows it. */
+  readonly error: Paint;
 }
 
 type Format = "green" | "yellow" | "red" | "bold";
@@ -67,6 +69,7 @@ export const plainStyle: Style = {
   removed: identity,
   bold: identity,
   warning: identity,
+  error: identity,
 };
 
 /** ANSI colours: green +, yellow ~, red -, bold headings. */
@@ -77,6 +80,7 @@ export const colourStyle: Style = {
   removed: paint("red"),
   bold: paint("bold"),
   warning: paint("bold", "yellow"),
+  error: paint("bold", "red"),
 };
 
 /** FORCE_COLOR values that turn colour on; Node treats every other value (0, false...) as off. */

@@ -1,8 +1,6 @@
 // The figures the bench prints: medians, spreads, ratios and the machine-readable line scripts parse.
 import { describe, expect, it } from "vitest";
 import { benchLine, median, ratioFigure, summarise } from "../../bench/stats.js";
-import { escapeHex, formatFile } from "../../bench/update-binfmts.js";
-import { findTarget } from "../../src/catalog/targets.js";
 
 describe("bench statistics", () => {
   it("median is a measured value, the lower middle for an even count", () => {
@@ -27,21 +25,5 @@ describe("bench statistics", () => {
     expect(
       benchLine("P2", { ratio: 0.2934, qus_ms: 1715, decoder: "xz-decompress (WebAssembly)" }),
     ).toBe("BENCH P2 ratio=0.29 qus_ms=1715 decoder=xz-decompress_(WebAssembly)");
-  });
-});
-
-describe("update-binfmts format files", () => {
-  it("carry the catalog's magic and mask as \\x escapes and the P/F flags", () => {
-    const aarch64 = findTarget("aarch64")!;
-    const text = formatFile(aarch64, "/opt/qus/qemu-aarch64", {
-      preserve: true,
-      fixBinary: true,
-      credentials: false,
-    });
-    expect(text).toContain("interpreter /opt/qus/qemu-aarch64\n");
-    expect(text).toContain(`magic ${escapeHex(aarch64.magic)}\n`);
-    expect(text).toContain("magic \\x7f\\x45\\x4c\\x46\\x02");
-    expect(text).toContain("mask \\xff\\xff");
-    expect(text).toMatch(/credentials no\npreserve yes\nfix_binary yes\n$/);
   });
 });

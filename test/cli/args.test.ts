@@ -107,8 +107,9 @@ describe("commands and their options", () => {
       configPath: "q.yaml",
       json: false,
       argv: ["./hello", "-c", "--json"],
-      inside: false,
     });
+    // qus run is one process now: no internal re-run flag.
+    expect(refusal("run", "--inside", "ls")).toContain("inside");
     expect(args("run", "ls", "-la")).toMatchObject({ argv: ["ls", "-la"] });
     expect(refusal("run")).toBe("missing required argument 'command'");
     expect(refusal("run", "--")).toBe("missing required argument 'command'");
@@ -152,7 +153,7 @@ describe("commands and their options", () => {
     expect(printed("demo", "--help").text).not.toContain("--inside");
   });
 
-  it("validate, status and verify take the common options", () => {
+  it("validate, status and verify take the common options; verify also --probes", () => {
     for (const command of ["validate", "status", "verify"] as const) {
       expect(args(command, "-c", "x.yaml", "--json")).toEqual({
         command,
@@ -160,14 +161,24 @@ describe("commands and their options", () => {
         json: true,
         color: undefined,
         upgrade: false,
+        ...(command === "verify" ? { probes: false } : {}),
       });
     }
+    expect(args("verify", "--probes")).toMatchObject({ command: "verify", probes: true });
+    expect(refusal("status", "--probes")).toBe("unknown option '--probes' for 'qus status'");
+  });
+
+  it("apply --verify --probes; --probes alone is refused", () => {
+    expect(args("apply", "--verify", "--probes")).toMatchObject({ verify: true, probes: true });
+    expect(refusal("apply", "--probes")).toBe("--probes needs --verify");
+    expect(refusal("destroy", "--probes")).toBe("unknown option '--probes' for 'qus destroy'");
   });
 });
 
 describe("mistakes", () => {
   it("are refused with what is wrong", () => {
-    expect(refusal("plann")).toBe("unknown command 'plann'");
+    expect(refusal("plann")).toBe(`unknown command 'plann' (did you mean "plan"?)`);
+    expect(refusal("xyzzy")).toBe("unknown command 'xyzzy'");
     expect(refusal("--bogus")).toBe("unknown option '--bogus'");
     expect(refusal("plan", "--bogus")).toBe("unknown option '--bogus' for 'qus plan'");
     expect(refusal("plan", "-x")).toBe("unknown option '-x' for 'qus plan'");
@@ -180,6 +191,30 @@ describe("mistakes", () => {
       "too many arguments for 'apply': expected 1 argument, got 2",
     );
     expect(refusal("show")).toBe("missing required argument 'file'");
+  });
+
+  it("a misspelt command or option gets the closest spelling", () => {
+    expect(refusal("aply")).toBe(`unknown command 'aply' (did you mean "apply"?)`);
+    expect(refusal("--hlep")).toBe(`unknown option '--hlep' (did you mean "--help"?)`);
+    expect(refusal("plan", "--hlep")).toBe(
+      `unknown option '--hlep' for 'qus plan' (did you mean "--help"?)`,
+    );
+    expect(refusal("apply", "--auto-aprove")).toBe(
+      `unknown option '--auto-aprove' for 'qus apply' (did you mean "--auto-approve"?)`,
+    );
+  });
+
+  it("options may stand before the command, as Terraform and git users type them", () => {
+    expect(args("-c", "x.yaml", "plan")).toMatchObject({ command: "plan", configPath: "x.yaml" });
+    expect(args("--config=x.yaml", "--no-color", "apply", "--auto-approve")).toMatchObject({
+      command: "apply",
+      configPath: "x.yaml",
+      color: false,
+      autoApprove: true,
+    });
+    expect(printed("--no-color", "--help").text).toContain("Usage: qus");
+    expect(refusal("-c", "x.yaml")).toBe("missing command after '-c x.yaml'");
+    expect(refusal("--out", "p", "status")).toBe("unknown option '--out' for 'qus status'");
   });
 
   it("--lock-timeout must be seconds from 0 to 86400", () => {

@@ -47,9 +47,13 @@ describe("examples", () => {
     expect(raw.$schema).toBe("./schemas/qus.config.schema.json");
   });
 
-  test("examples/qus.config.yaml: Debian trixie", async () => {
+  test("examples/qus.config.yaml: Debian trixie and its backports, QEMU 9.2 or later", async () => {
     const config = await loadConfig({ cwd: repo, configPath: "examples/qus.config.yaml" });
-    expect(config.source).toEqual({ type: "debian", suite: "trixie", security: true });
+    expect(config.source).toEqual({
+      type: "debian",
+      suites: ["trixie-backports", "trixie"],
+      qemu: ">=9.2",
+    });
     expect(config.targets.map((t) => [t.target, t.enabled])).toEqual([
       ["aarch64", true],
       ["arm", true],

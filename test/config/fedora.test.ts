@@ -64,7 +64,7 @@ describe("mistakes", () => {
     ].join("\n");
     expect(await problemsIn(yaml)).toEqual([
       'qus.config.yaml:4:12: source.release: expected a number, found "41"',
-      'qus.config.yaml:5:3: source: unknown key "suite" (allowed: type, release, mirror, key, version, sha256)',
+      'qus.config.yaml:5:3: source: unknown key "suite" (allowed: type, release, qemu, mirror, key, version, sha256)',
       'qus.config.yaml:6:11: source.mirror: expected an http:// or https:// URL, found "http://[::1", which is not a valid URL',
       'qus.config.yaml:7:12: source.version: expected an RPM [epoch:]version-release such as "9.1.2-3.fc41", found "latest"',
       'qus.config.yaml:9:31: source.sha256["qemu-user-static-aarch64"]: expected a SHA-256 of 64 hex digits, found "not-a-hash-but-64-characters-long-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',

@@ -222,7 +222,7 @@ describe("paths and defaults", () => {
     expect(site.binfmtDir).toBe("/proc/sys/fs/binfmt_misc");
     expect(site.source).toEqual({
       type: "debian",
-      suite: "trixie",
+      suites: ["trixie"],
       keyring: join(dir, "site/keys/debian.gpg"),
     });
     const local = await loadConfig({

@@ -111,7 +111,7 @@ describe("YAML syntax", () => {
 describe("JSON syntax: strict JSON, even though YAML would accept more", () => {
   test("a trailing comma", async () => {
     expect(await messageFor("qus.config.json", '{\n  "targets": [],\n}')).toBe(
-      "qus.config.json:3:1: invalid JSON: Expected double-quoted property name",
+      "qus.config.json:2:16: invalid JSON: trailing comma before '}' (JSON allows no comma after the last item)",
     );
   });
 

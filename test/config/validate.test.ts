@@ -18,7 +18,7 @@ async function problemsIn(name: string, content: string): Promise<string[]> {
 }
 
 const ROOT_KEYS =
-  "$schema, targets, flags, allowCredentials, source, installDir, prefix, prune, binfmtDir, stateFile, persist, binfmtDDir, cacheDir, lockFile";
+  "$schema, targets, flags, allowCredentials, source, installDir, prefix, hostCpu, prune, binfmtDir, stateFile, persist, binfmtDDir, cacheDir, lockFile";
 
 describe("a valid config", () => {
   test("gets every default", async () => {
@@ -96,7 +96,7 @@ describe("a valid config", () => {
     );
     expect(debian.source).toEqual({
       type: "debian",
-      suite: "bookworm",
+      suites: ["bookworm"],
       mirror: "https://deb.example.org/debian",
       securityMirror: "http://security.example.org/debian-security",
       version: "1:7.2+dfsg-7+deb12u18",
@@ -237,7 +237,7 @@ describe("the source", () => {
     ].join("\n");
     expect(await problemsIn("qus.config.yaml", yaml)).toEqual([
       'qus.config.yaml:4:10: source.suite: expected a Debian codename such as bookworm or trixie, found "../../etc"',
-      'qus.config.yaml:5:3: source: unknown key "mirrors" (did you mean "mirror"? allowed: type, suite, mirror, securityMirror, version, keyring, security)',
+      'qus.config.yaml:5:3: source: unknown key "mirrors" (did you mean "mirror"? allowed: type, suite, qemu, mirror, securityMirror, version, keyring, security)',
       'qus.config.yaml:6:11: source.mirror: expected an http:// or https:// URL, found "http://[::1", which is not a valid URL',
       'qus.config.yaml:7:12: source.version: expected a Debian version such as "1:10.0.3+ds-0+deb13u1", found "latest"',
       "qus.config.yaml:8:13: source.security: expected true or false, found the number 1",

@@ -2,7 +2,7 @@
 // loopback archive (real packages, InRelease signed by a throwaway key), installs emulators
 // into a private binfmt_misc instance; a real aarch64 busybox runs; the lock makes later runs
 // offline; --upgrade moves to the newer security build and shows it as a replacement.
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -38,6 +38,11 @@ function debianConfig(suite: string, keyring = mirror.trustedKeyring): Record<st
     cacheDir: join(h.dir, "cache"),
     persist: false,
   });
+}
+
+/** The names in a directory, sorted. */
+async function listing(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort();
 }
 
 describe("debian source through the CLI", () => {
@@ -87,6 +92,59 @@ describe("debian source through the CLI", () => {
     expect(server.log.some((r) => r.path.includes("trixie-security"))).toBe(true);
     expect(await readFile(lockFile, "utf8")).toContain(TRIXIE_SECURITY_VERSION);
     expect((await h.qus("plan", "--detailed-exitcode")).code).toBe(0);
+  });
+
+  it("plan writes no lock: it shows the lock apply would write, and apply writes it", async () => {
+    await h.writeConfig(debianConfig("bookworm"));
+    const lockFile = join(h.dir, "qus.lock.json");
+    const before = await listing(h.dir);
+    const plan = await h.qus("plan", "--json");
+    expect(plan.code).toBe(0);
+    const doc = JSON.parse(plan.stdout);
+    expect(doc.lock_file).toEqual({
+      path: lockFile,
+      action: "create",
+      packages: [
+        { package: "qemu-user-static", before: null, after: mirror.bookwormStatic.version },
+      ],
+      emulators_added: ["qemu-aarch64", "qemu-riscv64"],
+      emulators_removed: [],
+    });
+    expect(doc.rendered).toContain(`# Lock file "${lockFile}" will be written by apply:`);
+    // Nothing beside the config changed: only the download cache was filled.
+    expect(await listing(h.dir)).toEqual([...before, "cache"].sort());
+
+    const apply = await h.qus("apply", "--auto-approve");
+    expect(apply.code).toBe(0);
+    expect(await readFile(lockFile, "utf8")).toContain(mirror.bookwormStatic.sha256);
+    const again = await h.qus("plan", "--json");
+    expect(JSON.parse(again.stdout).lock_file).toBeNull();
+  });
+
+  it("plan --upgrade leaves the lock as it is; a saved plan's apply writes what it resolved", async () => {
+    server.overlay = mirror.oldSecurityOverlay;
+    await h.writeConfig(debianConfig("trixie"));
+    expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
+    const lockFile = join(h.dir, "qus.lock.json");
+    const locked = await readFile(lockFile, "utf8");
+    expect(locked).toContain(TRIXIE_VERSION);
+
+    server.overlay = null;
+    const upgrade = await h.qus("plan", "--upgrade", "--out", "upgrade.plan");
+    expect(upgrade.code).toBe(0);
+    expect(upgrade.stdout).toContain(
+      `~ qemu-user: "${TRIXIE_VERSION}" -> "${TRIXIE_SECURITY_VERSION}"`,
+    );
+    expect(await readFile(lockFile, "utf8")).toBe(locked);
+    // A plain plan still holds to the lock: the next apply does not upgrade unasked.
+    const plain = await h.qus("plan", "--json");
+    expect(JSON.parse(plain.stdout).lock_file).toBeNull();
+
+    server.reset();
+    const apply = await h.qus("apply", "upgrade.plan");
+    expect(apply.stderr).toBe("");
+    expect(apply.code).toBe(0);
+    expect(await readFile(lockFile, "utf8")).toContain(TRIXIE_SECURITY_VERSION);
   });
 
   it("an archive signed by an untrusted key is refused: exit 1, nothing installed, registered or locked", async () => {

@@ -52,9 +52,8 @@ describe("first apply and convergence", () => {
   it("mounts binfmt_misc when it is not mounted, and shows it in the plan", async () => {
     await h.close();
     h = await openHarness({ mount: false });
-    const binfmtDir = join(h.dir, "binfmt_misc");
-    await h.sh(`mkdir ${binfmtDir}`);
-    await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"], binfmtDir }));
+    const binfmtDir = "/proc/sys/fs/binfmt_misc";
+    await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
     const plan = await h.qus("plan");
     expect(plan.stdout).toContain(`binfmt_misc will be mounted at ${binfmtDir}`);
     expect(plan.stdout).toContain("Plan: 3 to add");
@@ -195,6 +194,33 @@ describe("output for scripts", () => {
     ]);
   });
 
+  it("status tells entries qus registered apart from same-prefix entries another tool made", async () => {
+    await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
+    expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
+    // Another tool (update-binfmts, a distribution's binfmt.d) registers under the same prefix.
+    await h.sh(`echo ':qemu-other:M::\\x7fELFxyz::/bin/true:' > /proc/sys/fs/binfmt_misc/register`);
+    const doc = JSON.parse((await h.qus("status", "--json")).stdout);
+    const rows = doc.entries.map(
+      (e: { name: string; owned: boolean; registered_by_qus: boolean }) => [
+        e.name,
+        e.owned,
+        e.registered_by_qus,
+      ],
+    );
+    expect(rows).toEqual([
+      ["qemu-aarch64", true, true],
+      ["qemu-other", true, false],
+    ]);
+    expect(doc.summary).toEqual({ total: 2, owned: 2, registered_by_qus: 1 });
+    const text = (await h.qus("status")).stdout;
+    expect(text).toMatch(/^qemu-aarch64\s+✓\s+yes/m);
+    expect(text).toMatch(/^qemu-other\s+other tool\s+yes/m);
+    expect(text).toContain(
+      '2 entries, 1 registered by qus (prefix "qemu-"), 1 more under its prefix made by another tool',
+    );
+    await h.sh("echo -1 > /proc/sys/fs/binfmt_misc/qemu-other");
+  });
+
   it("on a terminal, asks and applies only after exactly 'yes'", async () => {
     await h.writeConfig(baseConfig(h.dir));
     // `script` gives qus a real pseudo-terminal; the answer arrives once the prompt is up.
@@ -213,6 +239,23 @@ describe("output for scripts", () => {
       /Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./,
     );
     expect(await h.entry("qemu-aarch64")).toContain("enabled");
+  });
+
+  it("Ctrl-C or Ctrl-D at the prompt ends like a declined approval: one line, exit 1, nothing changed", async () => {
+    await h.writeConfig(baseConfig(h.dir));
+    for (const key of ["\\003", "\\004"]) {
+      const interrupted = await h.sh(
+        `(sleep 1.5; printf '${key}'; sleep 1) | script -qec "${process.execPath} ${cliPath()} apply" /dev/null`,
+      );
+      expect(interrupted.code).toBe(1);
+      // On the terminal the Error: label is red; the words are what matter here.
+      const plain = interrupted.stdout.replace(/\x1b\[[0-9;]*m/g, "");
+      const after = plain.slice(plain.indexOf("Enter a value:"));
+      expect(after).not.toMatch(/Internal error|this is a bug|\n\s+at /);
+      expect(after.trim().split("\n").at(-1)?.trim()).toBe("Error: Apply cancelled.");
+      expect(await h.entry("qemu-aarch64")).toBeNull();
+      expect((await h.sh("ls emulators 2>/dev/null | wc -l")).stdout.trim()).toBe("0");
+    }
   });
 
   it("refuses to apply without a terminal or --auto-approve, and changes nothing", async () => {

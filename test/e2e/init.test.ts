@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { qemuDir, runCli } from "../helpers/fixtures.js";
+import { cliPath, qemuDir, runCli } from "../helpers/fixtures.js";
+import { startSandbox } from "../helpers/sandbox.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -46,7 +47,16 @@ describe("qus init", () => {
         { cwd: dir },
       );
       expect(init.code).toBe(0);
-      expect(parse(await readFile(join(dir, "q.yaml"), "utf8")).source.type).toBe(source);
+      const written = parse(await readFile(join(dir, "q.yaml"), "utf8")).source;
+      expect(written.type).toBe(source);
+      // Current defaults: Debian stable with its backports, a supported Fedora, a range that
+      // excludes the known issues.
+      if (source === "debian")
+        expect(written).toMatchObject({ suite: ["trixie-backports", "trixie"], qemu: ">=9.2.0" });
+      if (source === "fedora") {
+        expect(written.release).toBeGreaterThanOrEqual(43);
+        expect(written.qemu).toBe(">=9.2.0");
+      }
       expect((await runCli(["validate", "-c", "q.yaml"], { cwd: dir })).code).toBe(0);
     },
   );
@@ -64,11 +74,19 @@ describe("qus init", () => {
     // Keep the plan inside the scratch directory: the default paths are the host's.
     await writeFile(
       join(dir, "qus.config.yaml"),
-      `${text}installDir: ./emulators\nstateFile: ./state.json\nbinfmtDir: ./binfmt_misc\npersist: false\n`,
+      `${text}installDir: ./emulators\nstateFile: ./state.json\npersist: false\n`,
     );
-    const plan = await runCli(["plan", "--no-color"], { cwd: dir });
-    expect(plan.stderr).toBe("");
-    expect(plan.stdout).toContain("qemu-aarch64");
+    // In a private binfmt_misc: a plan reads the kernel's entries, never the host's.
+    const sandbox = await startSandbox();
+    try {
+      const plan = await sandbox.run(process.execPath, [cliPath(), "plan", "--no-color"], {
+        cwd: dir,
+      });
+      expect(plan.stderr).toBe("");
+      expect(plan.stdout).toContain("qemu-aarch64");
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   it("refuses to overwrite a file or to add a second config", async () => {

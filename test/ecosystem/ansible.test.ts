@@ -49,6 +49,8 @@ async function runPlaybook(file: string, ...extra: string[]) {
     ANSIBLE_NOCOLOR: "1",
     ANSIBLE_RETRY_FILES_ENABLED: "0",
     ANSIBLE_BECOME: "false",
+    // The qus.binfmt collection, from the repository (ansible_collections/qus/binfmt).
+    ANSIBLE_COLLECTIONS_PATH: projectRoot,
   };
   const run = await h.sandbox.run(
     "ansible-playbook",
@@ -106,7 +108,7 @@ describe("examples/ansible/playbook.yml", () => {
     expect(broken.stdout).toContain("unknown target");
   });
 
-  it("the qus module: check mode plans only (with the plan as diff), then changed once, then changed=0", {
+  it("the qus.binfmt.emulation module: check mode plans only (with the plan as diff), then changed once, then changed=0", {
     timeout: 120_000,
   }, async () => {
     const check = await runPlaybook(MODULE_PLAYBOOK, "--check", "--diff");
@@ -121,5 +123,22 @@ describe("examples/ansible/playbook.yml", () => {
 
     const second = await runPlaybook(MODULE_PLAYBOOK);
     expect(second).toMatchObject({ code: 0, failed: 0, changed: 0 });
+  });
+
+  it("the qus.binfmt.emulation module with state=absent: check mode removes nothing, then destroy once", {
+    timeout: 120_000,
+  }, async () => {
+    expect(await runPlaybook(MODULE_PLAYBOOK)).toMatchObject({ code: 0, changed: 1 });
+    const check = await runPlaybook(MODULE_PLAYBOOK, "--check", "--diff", "-e", "qus_state=absent");
+    expect(check).toMatchObject({ code: 0, failed: 0, changed: 1 });
+    expect(check.stdout).toContain('- registration "qemu-aarch64"');
+    expect(await h.entry("qemu-aarch64")).toContain("enabled");
+
+    const destroy = await runPlaybook(MODULE_PLAYBOOK, "-e", "qus_state=absent");
+    expect(destroy).toMatchObject({ code: 0, failed: 0, changed: 1 });
+    expect(await h.entry("qemu-aarch64")).toBeNull();
+    expect(await runPlaybook(MODULE_PLAYBOOK, "-e", "qus_state=absent")).toMatchObject({
+      changed: 0,
+    });
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, qemuDir, requireFixtures } from "../helpers/fixtures.js";
+import { startSandbox } from "../helpers/sandbox.js";
 
 let work: string;
 let bundle: string;
@@ -63,10 +64,17 @@ describe("the single-file bundle", () => {
     const dir = join(work, "host");
     await writeFile(
       join(dir, "qus.config.json"),
-      `${JSON.stringify({ targets: ["aarch64", "riscv64"], source: { type: "local", path: qemuDir() }, installDir: "./emulators", stateFile: "./state.json", binfmtDir: "./binfmt_misc", persist: false })}\n`,
+      `${JSON.stringify({ targets: ["aarch64", "riscv64"], source: { type: "local", path: qemuDir() }, installDir: "./emulators", stateFile: "./state.json", persist: false })}\n`,
     );
     expect((await node([bundle, "--version"], dir)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    const plan = await node([bundle, "plan", "--detailed-exitcode"], dir);
+    // The plan reads binfmt_misc: a private instance, never the host's.
+    const sandbox = await startSandbox();
+    const plan = await sandbox
+      .run(process.execPath, [bundle, "plan", "--detailed-exitcode"], {
+        cwd: dir,
+        env: { NODE_PATH: "", NODE_OPTIONS: "", NO_COLOR: "1" },
+      })
+      .finally(() => sandbox.stop());
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('+ registration "qemu-riscv64"');

@@ -5,11 +5,14 @@ import { readFileSync } from "node:fs";
 import { machine, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normaliseMachine } from "../../src/catalog/host.js";
 import { SourceError } from "../../src/errors.js";
 import { checkEmulatorFile } from "../../src/files/check-emulator.js";
 import { emulatorPath, foreignBusybox, requireFixtures } from "../helpers/fixtures.js";
 
-const thisHost = { machine: machine() };
+/** A host as checkEmulatorFile sees it; an unknown machine stands for itself. */
+const hostOf = (name: string) => ({ machine: name, target: normaliseMachine(name) ?? name });
+const thisHost = hostOf(machine());
 const STATIC = { requireStatic: true };
 
 let dir: string;
@@ -24,7 +27,7 @@ afterAll(async () => {
 // The SourceError a check throws (the test fails if it resolves or throws anything else).
 async function refusal(
   path: string,
-  host: { machine: string },
+  host: { machine: string; target: string },
   options = STATIC,
 ): Promise<SourceError> {
   const error: unknown = await checkEmulatorFile(path, host, options).then(
@@ -52,10 +55,10 @@ describe("checkEmulatorFile accepts", () => {
 
   it("a program for the host CPU given by its uname -m or Debian name (the aarch64 busybox on arm64)", async () => {
     await expect(
-      checkEmulatorFile(foreignBusybox(), { machine: "aarch64" }, STATIC),
+      checkEmulatorFile(foreignBusybox(), hostOf("aarch64"), STATIC),
     ).resolves.toBeUndefined();
     await expect(
-      checkEmulatorFile(foreignBusybox(), { machine: "arm64" }, STATIC),
+      checkEmulatorFile(foreignBusybox(), hostOf("arm64"), STATIC),
     ).resolves.toBeUndefined();
   });
 
@@ -108,7 +111,7 @@ describe("checkEmulatorFile refuses", () => {
   });
 
   it("a program for another CPU, naming both CPUs and the path", async () => {
-    const error = await refusal(foreignBusybox(), { machine: "x86_64" });
+    const error = await refusal(foreignBusybox(), hostOf("x86_64"));
     expect(error.message).toBe(
       `Emulator ${foreignBusybox()} is built for AArch64 (183), 64-bit little-endian, but this host runs x86-64 (62), 64-bit little-endian programs`,
     );
@@ -116,7 +119,7 @@ describe("checkEmulatorFile refuses", () => {
   });
 
   it("a 64-bit program on a host named by its 32-bit CPU", async () => {
-    const error = await refusal(emulatorPath("aarch64"), { machine: "i686" });
+    const error = await refusal(emulatorPath("aarch64"), hostOf("i686"));
     expect(error.message).toMatch(/but this host runs i386 \(3\), 32-bit little-endian programs$/);
   });
 
@@ -129,8 +132,8 @@ describe("checkEmulatorFile refuses", () => {
 
   it("a dynamic program on a host CPU the catalog does not know (only the CPU check is skipped)", async () => {
     await expect(
-      checkEmulatorFile(foreignBusybox(), { machine: "ia64" }, STATIC),
+      checkEmulatorFile(foreignBusybox(), hostOf("ia64"), STATIC),
     ).resolves.toBeUndefined();
-    expect((await refusal("/bin/ls", { machine: "ia64" })).message).toMatch(/dynamically linked/);
+    expect((await refusal("/bin/ls", hostOf("ia64"))).message).toMatch(/dynamically linked/);
   });
 });

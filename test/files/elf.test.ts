@@ -24,7 +24,7 @@ import { readElfFileHeader } from "../../src/files/elf-file.js";
 import { QusError } from "../../src/errors.js";
 import { emulatorPath, foreignBusybox, qemuDir, requireFixtures } from "../helpers/fixtures.js";
 
-const hostExpectation = elfMachineForTarget(normaliseMachine(machine()));
+const hostExpectation = elfMachineForTarget(normaliseMachine(machine()) ?? "unknown");
 const X86_64: ElfExpectation = { machine: 62, class: 64, endian: "little" };
 const AARCH64: ElfExpectation = { machine: 183, class: 64, endian: "little" };
 

@@ -5,10 +5,12 @@
 // apt-ftparchive release, InRelease is clear-signed by a throwaway key made with gpg in a temp
 // GNUPGHOME. The build is cached in the temp directory, keyed by this file and its inputs, so
 // every test file in a run (and later runs) reuse it. The HTTP server can inject faults and logs
-// every request, so tests can count requests and see retries.
+// every request, so tests can count requests and see retries. trixie-backports publishes the real
+// qemu-user 11.1 package (fetched by scripts/fetch-qemu-generations.sh), so that a suite list
+// offers several QEMU generations, each emulator saying its own true version.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync } from "node:fs";
 import {
   copyFile,
   mkdir,
@@ -29,7 +31,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { buildFixtureOnce } from "./fixture-build.js";
-import { emulatorPath, qemuDeb } from "./fixtures.js";
+import { emulatorPath, fixturesDir, qemuDeb } from "./fixtures.js";
 
 const run = promisify(execFile);
 
@@ -67,6 +69,21 @@ export interface DebianMirrorFixture {
   readonly trixieUser: PublishedPackage;
   readonly trixieTransitional: PublishedPackage;
   readonly trixieSecurityUser: PublishedPackage;
+  /** Debian's real trixie-backports qemu-user (QEMU 11.1). */
+  readonly trixieBackportsUser: PublishedPackage;
+}
+
+/** Debian's real qemu-user .deb of a suite, as scripts/fetch-qemu-generations.sh keeps it. */
+export function generationDeb(suite: string): string {
+  const dir = join(fixturesDir(), "generations", suite);
+  const deb = (existsSync(dir) ? readdirSync(dir) : []).find(
+    (name) => name.startsWith("qemu-user_") && name.endsWith(".deb"),
+  );
+  if (deb === undefined)
+    throw new Error(
+      `test fixture missing: ${dir}/qemu-user_*.deb; run scripts/setup.sh to fetch the real test fixtures`,
+    );
+  return join(dir, deb);
 }
 
 const HERE = fileURLToPath(import.meta.url);
@@ -342,6 +359,11 @@ async function buildInto(target: string): Promise<void> {
       files: emulators(""),
       compression: "xz",
     });
+    // trixie-backports: Debian's real qemu-user 11.1 (static emulators named qemu-<t>).
+    const backportsDeb = generationDeb("trixie-backports");
+    const backportsVersion = await controlField(backportsDeb, "Version");
+    const backportsUser = `pool/main/q/qemu/${debName("qemu-user", backportsVersion)}`;
+    await symlink(backportsDeb, join(root, backportsUser));
     // forky: an index without any qemu package.
     const dummy = `pool/main/q/qus-dummy/${debName("qus-dummy", "1.0-1")}`;
     await buildDeb({
@@ -374,6 +396,7 @@ async function buildInto(target: string): Promise<void> {
     await publish("bookworm", [bookwormStatic, bookwormUser]);
     await publish("trixie", [trixieUser, trixieShim], { byHash: true });
     await publish("trixie-security", [securityUser], { byHash: true });
+    await publish("trixie-backports", [backportsUser]);
     await publish("sid", [trixieUser, trixieShim], {
       date: "Sat, 25 Dec 2021 00:00:00 UTC",
       validUntil: EXPIRED_VALID_UNTIL,
@@ -399,6 +422,7 @@ async function buildInto(target: string): Promise<void> {
         "qemu-user",
         TRIXIE_SECURITY_VERSION,
       ),
+      trixieBackportsUser: await describeFile(root, backportsUser, "qemu-user", backportsVersion),
     };
     await writeFile(join(target, "fixture.json"), JSON.stringify(fixture, null, 2));
   } finally {
@@ -414,6 +438,9 @@ async function cacheKey(): Promise<string> {
   const deb = qemuDeb();
   const debStat = await stat(deb);
   hash.update(`${deb}:${debStat.size}:${debStat.mtimeMs}`);
+  const backports = generationDeb("trixie-backports");
+  const backportsStat = await stat(backports);
+  hash.update(`${backports}:${backportsStat.size}:${backportsStat.mtimeMs}`);
   for (const target of TRIXIE_TARGETS) {
     const s = await stat(emulatorPath(target));
     hash.update(`${target}:${s.size}:${s.mtimeMs}`);
@@ -443,6 +470,7 @@ export function debianMirror(): Promise<DebianMirrorFixture> {
         `test fixtures missing: ${missing.join(", ")}; run scripts/setup.sh to fetch the real test fixtures`,
       );
     qemuDeb(); // throws naming the missing .deb
+    generationDeb("trixie-backports");
     return buildFixtureOnce<DebianMirrorFixture>(
       "qus-debian-mirror-",
       await cacheKey(),

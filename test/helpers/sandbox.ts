@@ -55,8 +55,9 @@ export interface Sandbox {
 /** Options for startSandbox. */
 export interface SandboxOptions {
   /**
-   * true (default): binfmt_misc is mounted in the sandbox. false: it is not, and the standard
-   * directory is covered by an empty read-only tmpfs, so it never shows the host's instance.
+   * true (default): binfmt_misc is mounted in the sandbox. false: it is not: the sandbox also has
+   * its own pid namespace and a fresh /proc, whose binfmt_misc directory has nothing mounted on it
+   * (as on a host that never mounted binfmt_misc), so it never shows the host's instance.
    */
   readonly mount?: boolean;
 }
@@ -72,12 +73,10 @@ let exitHookInstalled = false;
 /** Starts a holder in new user + mount namespaces and proves its binfmt_misc is private. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const mount = options.mount ?? true;
-  const setup = mount
-    ? `mount -t binfmt_misc binfmt_misc ${SANDBOX_BINFMT_DIR}`
-    : `mount -t tmpfs -o ro,size=4k,mode=0755 qus-no-binfmt ${SANDBOX_BINFMT_DIR}`;
+  const setup = mount ? `mount -t binfmt_misc binfmt_misc ${SANDBOX_BINFMT_DIR}` : "true";
   const script = `${setup} || exit 3\necho ready\nread -r _ || true\n`;
   const holder = await startHolder(script, mount);
-  const sandbox = makeSandbox(holder);
+  const sandbox = makeSandbox(holder, mount ? holder.pid! : await onlyChild(holder.pid!), !mount);
   try {
     await (mount ? provePrivate(sandbox) : proveUnmounted(sandbox));
   } catch (error) {
@@ -89,9 +88,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 async function startHolder(script: string, mount: boolean): Promise<ChildProcess> {
   installExitHook();
-  const holder = spawn("unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", script], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  // Unmounted: a pid namespace of its own lets a fresh /proc be mounted, with no binfmt_misc on it.
+  const ownProc = mount ? [] : ["--pid", "--fork", "--kill-child", "--mount-proc"];
+  const holder = spawn(
+    "unshare",
+    ["--user", "--map-root-user", "--mount", ...ownProc, "sh", "-c", script],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   liveHolders.add(holder);
   holder.once("exit", () => liveHolders.delete(holder));
   let stdout = "";
@@ -154,8 +157,15 @@ function explainStartFailure(why: string, stderr: string, mount: boolean): strin
   );
 }
 
-function makeSandbox(holder: ChildProcess): Sandbox {
-  const pid = holder.pid!;
+/** The one child of `pid` (unshare --fork's process inside the new pid namespace). */
+async function onlyChild(pid: number): Promise<number> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8")).trim().split(" ");
+  if (children.length !== 1 || children[0] === "")
+    throw new Error(`unshare ${pid} should have one child, has: ${children.join(", ")}`);
+  return Number(children[0]);
+}
+
+function makeSandbox(holder: ChildProcess, pid: number, ownPidNamespace: boolean): Sandbox {
   let stopped = false;
   return {
     pid,
@@ -163,7 +173,7 @@ function makeSandbox(holder: ChildProcess): Sandbox {
     run(cmd, args, options = {}) {
       if (stopped)
         return Promise.reject(new Error(`sandbox ${pid} was stopped; cannot run ${cmd}`));
-      return runInside(pid, cmd, args, options);
+      return runInside(pid, ownPidNamespace, cmd, args, options);
     },
     async stop() {
       if (stopped) return;
@@ -178,6 +188,7 @@ function makeSandbox(holder: ChildProcess): Sandbox {
 
 function runInside(
   pid: number,
+  ownPidNamespace: boolean,
   cmd: string,
   args: readonly string[],
   options: RunOptions,
@@ -187,6 +198,7 @@ function runInside(
     String(pid),
     "-U",
     "-m",
+    ...(ownPidNamespace ? ["-p"] : []),
     "--preserve-credentials",
     `--wd=${options.cwd ?? process.cwd()}`,
     "--",
@@ -267,13 +279,13 @@ async function provePrivate(sandbox: Sandbox): Promise<void> {
     refuse(`removing the probe failed: ${removed.stderr.trim()}`);
 }
 
-/** Proves the unmounted sandbox shows no binfmt_misc instance at all. */
+/** Proves the unmounted sandbox shows no binfmt_misc instance at all: nothing mounted there, empty. */
 async function proveUnmounted(sandbox: Sandbox): Promise<void> {
   const top = await topMount(`/proc/${sandbox.pid}/mountinfo`, SANDBOX_BINFMT_DIR);
   const names = await readdir(sandbox.binfmtDir);
-  if (top?.fsType !== "tmpfs" || names.length !== 0) {
+  if (top !== undefined || names.length !== 0) {
     throw new Error(
-      `The unmounted sandbox's ${SANDBOX_BINFMT_DIR} is not the empty tmpfs it should be; refusing to continue.`,
+      `The unmounted sandbox's ${SANDBOX_BINFMT_DIR} should be procfs's empty directory with nothing on it, but it is ${top?.fsType ?? "not empty"}; refusing to continue.`,
     );
   }
 }

@@ -252,7 +252,11 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { file: "74-utf32le-with-bom.yaml", at: "1:1", says: /expected an object|UTF-32/ },
   // Syntax.
   { file: "75-json-with-comments.json", at: "2:3", says: /invalid JSON/ },
-  { file: "76-json-trailing-comma.json", at: "4:1", says: /invalid JSON/ },
+  {
+    file: "76-json-trailing-comma.json",
+    at: "3:46",
+    says: /invalid JSON: trailing comma before '\}'/,
+  },
   { file: "77-json-duplicate-key.json", at: "4:3", says: /the same key appears twice/ },
   { file: "78-yaml-duplicate-key.yaml", at: "3:1", says: /invalid YAML: .*unique/ },
   { file: "79-yaml-tab-indentation.yaml", at: "2:1", says: /invalid YAML: Tabs/ },
@@ -361,6 +365,12 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   // Terminal control sequences in a key must not reach the user's terminal raw.
   { file: "108-terminal-escapes-in-key.yaml", at: "3:1", says: /unknown key/ },
   { file: "109-raw-escape-bytes-in-key.yaml", at: "3:1", says: /unknown key/ },
+  // The most common slip in hand-written JSON: V8 gives no position for it on every Node.
+  {
+    file: "110-json-trailing-comma-in-list.json",
+    at: "2:24",
+    says: /invalid JSON: trailing comma before '\]'/,
+  },
 ];
 
 /** The name a corpus file gets in its scratch directory (what the user would call it). */

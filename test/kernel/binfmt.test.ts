@@ -2,7 +2,7 @@
 // process reaches it through /proc/<holder>/root (the holder's mount namespace), which the
 // sandbox verifies is the private instance; mount(8) runs inside the namespace itself.
 import { constants } from "node:fs";
-import { access, chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,17 +66,33 @@ describe("readBinfmt", () => {
     }
   });
 
-  it("reports not mounted where binfmt_misc is not mounted, or the directory is missing", async () => {
+  it("reports not mounted only at procfs's own binfmt_misc directory with nothing on it", async () => {
     expect(await readBinfmt(unmounted.binfmtDir)).toEqual({
       mounted: false,
       enabledGlobally: false,
       entries: [],
     });
-    expect(await readBinfmt(join(scratch, "missing"))).toEqual({
-      mounted: false,
-      enabledGlobally: false,
-      entries: [],
-    });
+  });
+
+  it("refuses a binfmtDir that is not binfmt_misc, naming what it is, and reads nothing there", async () => {
+    const missing = join(scratch, "missing");
+    expect((await kernelError(readBinfmt(missing))).message).toBe(
+      `binfmtDir ${missing} is not a binfmt_misc file system: it is nothing: the path does not exist. qus reads and writes nothing there.`,
+    );
+    const ordinary = join(scratch, "ordinary");
+    await mkdir(ordinary);
+    await writeFile(join(ordinary, "register"), "");
+    await writeFile(join(ordinary, "status"), "enabled\n");
+    const error = await kernelError(readBinfmt(ordinary));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^binfmtDir ${ordinary} is not a binfmt_misc file system: it is an ordinary directory on \\S`,
+      ),
+    );
+    expect(error.hint).toContain("/proc/sys/fs/binfmt_misc (the default binfmtDir)");
+    expect((await kernelError(readBinfmt("/proc/sys"))).message).toMatch(
+      /it is (a proc mount|an ordinary directory on proc)\./,
+    );
   });
 
   it("returns every entry parsed, sorted by name", async () => {
@@ -322,8 +338,9 @@ console.log(JSON.stringify({ before, failure, after }));
       expect(after).toEqual({ mounted: true, enabledGlobally: true, entries: [] });
       expect(failure.name).toBe("KernelError");
       expect(failure.path).toBe("/nonexistent/qus-binfmt");
-      expect(failure.message).toMatch(/^Cannot mount binfmt_misc at \/nonexistent\/qus-binfmt: \S/);
-      expect(failure.hint).toContain("mount -t binfmt_misc binfmt_misc /nonexistent/qus-binfmt");
+      expect(failure.message).toBe(
+        `Refusing to mount binfmt_misc at /nonexistent/qus-binfmt: qus mounts it only at ${SANDBOX_BINFMT_DIR}, the kernel's own place.`,
+      );
       // The mount happened in the sandbox's namespace: seen from here through its root.
       expect((await readdir(sandboxToMount.binfmtDir)).sort()).toEqual(["register", "status"]);
       const mountInfo = await readFile(`/proc/${sandboxToMount.pid}/mountinfo`, "utf8");

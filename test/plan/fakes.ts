@@ -30,6 +30,7 @@ export function config(targets: TargetRequest[], overrides: Partial<QusConfig> =
     source: { type: "local", path: "/srv/emu", patterns: [...CONFIG_DEFAULTS.localPatterns] },
     installDir: INSTALL,
     prefix: "qemu-",
+    hostCpu: null,
     prune: true,
     binfmtDir: "/proc/sys/fs/binfmt_misc",
     stateFile: "/var/lib/qus/state.json",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.js";
+import { resolveDesired, wantedEmulators } from "../../src/plan/desired.js";
+import { describeHost } from "../../src/catalog/host.js";
 import type { Change, Live } from "../../src/plan/types.js";
 import {
   config,
@@ -307,6 +309,13 @@ describe("emulator files and the F flag", () => {
     ]);
   });
 
+  it("a reinstall never shows the pinned emulator as 'X -> X': what the kernel holds is unknown", () => {
+    const reasons = plan(v1, { ...live, files: [] }).changes.flatMap((c) => c.reasons);
+    const pin = reasons.find((r) => r.attribute === "emulator");
+    expect(pin?.before).toBeNull();
+    for (const reason of reasons) expect(reason.before).not.toBe(reason.after);
+  });
+
   it("re-registers when the recorded pinned emulator differs from the file (F drift)", () => {
     const drift: Live = {
       ...live,
@@ -345,6 +354,29 @@ describe("host safety", () => {
   it("never registers the host's own CPU even when opted in", () => {
     const desired = desiredFor(config([request("x86_64", { allowHostFamily: true })]));
     expect(desired.registrations).toEqual([]);
+  });
+
+  it("skips i486 on an i386-class host even when opted in: its emulator is the host's own", () => {
+    const i686 = describeHost("i686");
+    const cfg = config([request("i486", { allowHostFamily: true }), request("aarch64")]);
+    const emulators = wantedEmulators(cfg, i686).map((emulator) => ({
+      emulator,
+      path: `/srv/emu/${emulator}-static`,
+      sha256: sha(emulator),
+      size: 1000,
+      description: emulator,
+    }));
+    expect(emulators.map((e) => e.emulator)).toEqual(["qemu-aarch64"]);
+    const desired = resolveDesired(cfg, i686, emulators);
+    expect(desired.registrations.map((r) => r.name)).toEqual(["qemu-aarch64"]);
+    expect(desired.skipped).toEqual([
+      {
+        target: "i486",
+        reason: expect.stringMatching(
+          /^i486 runs on qemu-i386, the emulator of this host's own CPU \(i686\)/,
+        ),
+      },
+    ]);
   });
 
   it("shares one emulator file between targets that run under it (i386 and i486)", () => {

@@ -139,7 +139,12 @@ describe("projectPlan", () => {
       kind: "emulator",
       emulator: "qemu-aarch64",
       before: null,
-      after: { sha256: SHA_AARCH64, size: 5_453_184, origin: "/usr/bin/qemu-aarch64-static" },
+      after: {
+        sha256: SHA_AARCH64,
+        size: 5_453_184,
+        origin: "/usr/bin/qemu-aarch64-static",
+        qemu: null,
+      },
       reasons: [],
     });
     expect(JSON.stringify(projected)).not.toContain("fetch");
@@ -158,7 +163,7 @@ describe("projectPlan", () => {
       emptyPlan({ changes: [change], summary: { add: 0, change: 0, destroy: 1 } }),
       CONTEXT,
     ).changes;
-    expect(projected?.before).toEqual({ sha256: null, size: null, origin: null });
+    expect(projected?.before).toEqual({ sha256: null, size: null, origin: null, qemu: null });
   });
 
   test("a converged plan has no changes and says so", () => {

@@ -260,7 +260,7 @@ describe("registrations", () => {
     expect(text(planOf(replaceRiscv64))).not.toContain("magic");
   });
 
-  test("an unknown old value shows as null, and the note says why", () => {
+  test("an unknown pinned emulator is said in words, and the note says why", () => {
     expect(lines(planOf(repinAarch64))).toEqual([
       strings.LEGEND_HEADER,
       "-/+ destroy and then create replacement",
@@ -269,7 +269,7 @@ describe("registrations", () => {
       "",
       '  # registration "qemu-aarch64" must be replaced',
       '-/+ registration "qemu-aarch64"',
-      "      ~ emulator: null",
+      "      ~ emulator: (unknown: not recorded by qus)",
       `               -> "${SHA_AARCH64}"  # forces replacement`,
       "        # qus has no record of which emulator the kernel holds open for this entry",
       "",

@@ -43,6 +43,7 @@ const config: QusConfig = {
   source: { type: "local", path: "/srv/emu", patterns: ["qemu-{target}-static"] },
   installDir: "/opt/qus",
   prefix: "qemu-",
+  hostCpu: null,
   prune: true,
   binfmtDir: "/proc/sys/fs/binfmt_misc",
   stateFile: "/var/lib/qus/state.json",
@@ -173,9 +174,9 @@ describe("plans from the real planner", () => {
       -/+ registration "qemu-riscv64"
             ~ interpreter: "/usr/bin/qemu-riscv64-static" -> "/opt/qus/qemu-riscv64"  # forces replacement
             ~ flags:       "OCF" -> "POF"  # forces replacement
-            ~ emulator:    null
+            ~ emulator:    (unknown: not recorded by qus)
                         -> "c1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"  # forces replacement
-              # qus has no record of which emulator the kernel holds open for this entry
+              # qus has no record of which emulator the kernel holds open for this entry (registered by another tool, or before qus kept records)
 
       Skipped x86_64: x86_64 is this host's own CPU (x86_64); a handler for it would catch every native program, so qus never registers it.
       Left untouched (not owned by qus, whose entries start with "qemu-"): WSLInterop.

@@ -78,7 +78,14 @@ describe("projectStatus", () => {
       ["qemu-jar", false],
       ["qemu-riscv64", true],
     ]);
-    expect(doc.summary).toEqual({ total: 4, owned: 2 });
+    expect(doc.summary).toEqual({ total: 4, owned: 2, registered_by_qus: 1 });
+    // Same prefix, but only the entry the state file records was registered by qus.
+    expect(doc.entries.map((e) => [e.name, e.registered_by_qus])).toEqual([
+      ["WSLInterop", false],
+      ["qemu-aarch64", true],
+      ["qemu-jar", false],
+      ["qemu-riscv64", false],
+    ]);
     expect(doc).toMatchObject({
       format_version: "1",
       binfmt_dir: BINFMT_DIR,
@@ -100,7 +107,17 @@ describe("projectStatus", () => {
       offset: 0,
       ...pattern("riscv64"),
       recorded_sha256: null,
+      qemu: null,
+      known_issues: [],
+      registered_by_qus: false,
     });
+  });
+
+  test("an entry re-registered by another tool with its own interpreter is not qus's", () => {
+    const replaced = { ...aarch64, interpreter: "/usr/libexec/qemu-binfmt/aarch64-binfmt-P" };
+    const entry = projectStatus({ ...input, entries: [replaced] }).entries[0];
+    expect(entry?.owned).toBe(true);
+    expect(entry?.registered_by_qus).toBe(false);
   });
 
   test("gives the recorded emulator sha256 only for owned entries qus recorded", () => {
@@ -148,13 +165,13 @@ describe("renderStatus", () => {
     expect(renderStatus(projectStatus(input), plainStyle)).toMatchInlineSnapshot(`
       "binfmt_misc at /proc/sys/fs/binfmt_misc is enabled.
 
-      NAME          OWNED  ENABLED  FLAGS  INTERPRETER
-      WSLInterop    -      yes      PF     /init
-      qemu-aarch64  ✓      yes      POF    /usr/local/lib/qus/qemu-aarch64
-      qemu-jar      -      yes      -      /usr/bin/jexec (.jar)
-      qemu-riscv64  ✓      no       F      /usr/local/lib/qus/qemu-riscv64
+      NAME          OWNED       ENABLED  FLAGS  QEMU  INTERPRETER
+      WSLInterop    -           yes      PF     -     /init
+      qemu-aarch64  ✓           yes      POF    -     /usr/local/lib/qus/qemu-aarch64
+      qemu-jar      -           yes      -      -     /usr/bin/jexec (.jar)
+      qemu-riscv64  other tool  no       F      -     /usr/local/lib/qus/qemu-riscv64
 
-      4 entries, 2 owned by qus (prefix "qemu-")
+      4 entries, 1 registered by qus (prefix "qemu-"), 1 more under its prefix made by another tool
       "
     `);
   });
@@ -176,13 +193,13 @@ describe("renderStatus", () => {
 
   test("an empty instance has no table, just the count", () => {
     expect(renderStatus(projectStatus({ ...input, entries: [] }), plainStyle)).toBe(
-      'binfmt_misc at /proc/sys/fs/binfmt_misc is enabled.\n\n0 entries, 0 owned by qus (prefix "qemu-")\n',
+      'binfmt_misc at /proc/sys/fs/binfmt_misc is enabled.\n\n0 entries, 0 registered by qus (prefix "qemu-")\n',
     );
   });
 
   test("one entry is singular", () => {
     expect(renderStatus(projectStatus({ ...input, entries: [aarch64] }), plainStyle)).toContain(
-      '1 entry, 1 owned by qus (prefix "qemu-")',
+      '1 entry, 1 registered by qus (prefix "qemu-")',
     );
   });
 
@@ -208,5 +225,39 @@ describe("renderStatus", () => {
     const rendered = withRenderedStatus(doc);
     expect(rendered.rendered).toBe(renderStatus(doc, plainStyle));
     expect(withRenderedStatus(rendered)).toEqual(rendered);
+  });
+});
+
+describe("QEMU versions and known issues in the status", () => {
+  const withVersions: StatusInput = {
+    ...input,
+    qemuVersions: new Map([
+      ["/usr/local/lib/qus/qemu-aarch64", "7.2.22"],
+      ["/usr/local/lib/qus/qemu-riscv64", "11.1.3"],
+    ]),
+  };
+
+  test("each entry carries its version and the ids of its known issues", () => {
+    const doc = projectStatus(withVersions);
+    const byName = Object.fromEntries(doc.entries.map((e) => [e.name, [e.qemu, e.known_issues]]));
+    expect(byName).toEqual({
+      "qemu-aarch64": ["7.2.22", ["openat2-missing"]],
+      "qemu-jar": [null, []],
+      "qemu-riscv64": ["11.1.3", []],
+      WSLInterop: [null, []],
+    });
+    expect(doc.warnings).toEqual([
+      'qemu-aarch64: qemu-aarch64 is QEMU 7.2.22, affected by known issue openat2-missing: openat2 (syscall 437) is missing ("Unknown syscall 437"): GNU tar with the CVE-2025-45582 fix fails; QEMU >=9.2.0 avoids it (https://github.com/qemu/qemu/commit/9651cead2f1b)',
+    ]);
+  });
+
+  test("the table shows the version; the warning follows it", () => {
+    const text = renderStatus(projectStatus(withVersions), plainStyle);
+    expect(text).toMatch(
+      /\nqemu-aarch64 +✓ +yes +POF +7\.2\.22 +\/usr\/local\/lib\/qus\/qemu-aarch64\n/,
+    );
+    expect(text).toContain(
+      "Warning: qemu-aarch64: qemu-aarch64 is QEMU 7.2.22, affected by known issue openat2-missing",
+    );
   });
 });

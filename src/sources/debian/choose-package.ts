@@ -58,6 +58,34 @@ export type ChoiceFailure =
   | { readonly kind: "only-transitional" }
   | { readonly kind: "pin-not-found"; readonly available: readonly string[] };
 
+// Why: with several suites, each applies the package rule on its own (bookworm's real
+// qemu-user-static must not hide trixie's qemu-user), before versions are compared across them.
+/** The candidates of the package the rule above prefers, or why there is none. */
+export function preferredCandidates(
+  candidates: readonly Candidate[],
+): readonly Candidate[] | Exclude<ChoiceFailure, { kind: "pin-not-found" }> {
+  if (candidates.length === 0) return { kind: "none" };
+  const usable = candidates.filter(
+    (c) => EMULATOR_PACKAGES.has(c.stanza.package) && !isTransitionalStatic(c.stanza),
+  );
+  if (usable.length === 0) return { kind: "only-transitional" };
+  const hasStatic = usable.some((c) => c.stanza.package === STATIC_PACKAGE);
+  return usable.filter((c) => c.stanza.package === (hasStatic ? STATIC_PACKAGE : USER_PACKAGE));
+}
+
+/** The newest candidate by Debian version; on equal versions the first one wins. */
+export function newestCandidate(candidates: readonly Candidate[]): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const candidate of candidates) {
+    if (
+      best === undefined ||
+      compareDebianVersions(candidate.stanza.version, best.stanza.version) > 0
+    )
+      best = candidate;
+  }
+  return best;
+}
+
 /**
  * Picks the package and version: the preferred package per the rule above, then the newest
  * version across all dists (or exactly `pin`). On equal versions the first candidate wins, so
@@ -67,15 +95,8 @@ export function choosePackage(
   candidates: readonly Candidate[],
   pin?: string,
 ): Candidate | ChoiceFailure {
-  if (candidates.length === 0) return { kind: "none" };
-  const usable = candidates.filter(
-    (c) => EMULATOR_PACKAGES.has(c.stanza.package) && !isTransitionalStatic(c.stanza),
-  );
-  if (usable.length === 0) return { kind: "only-transitional" };
-  const hasStatic = usable.some((c) => c.stanza.package === STATIC_PACKAGE);
-  const preferred = usable.filter(
-    (c) => c.stanza.package === (hasStatic ? STATIC_PACKAGE : USER_PACKAGE),
-  );
+  const preferred = preferredCandidates(candidates);
+  if ("kind" in preferred) return preferred;
   if (pin !== undefined) {
     const pinned = preferred.find((c) => c.stanza.version === pin);
     if (pinned !== undefined) return pinned;
@@ -84,11 +105,7 @@ export function choosePackage(
     );
     return { kind: "pin-not-found", available };
   }
-  let best = preferred[0] as Candidate;
-  for (const candidate of preferred.slice(1)) {
-    if (compareDebianVersions(candidate.stanza.version, best.stanza.version) > 0) best = candidate;
-  }
-  return best;
+  return newestCandidate(preferred) as Candidate;
 }
 
 /** Type guard: did choosePackage find a candidate? */

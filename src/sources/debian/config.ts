@@ -9,14 +9,19 @@ const SUITES_WITHOUT_SECURITY: ReadonlySet<string> = new Set([
   "unstable",
   "experimental",
   "rc-buggy",
+  "proposed-updates",
 ]);
 
-/** Whether `<suite>-security` is consulted: the config's choice, else true for suites that have one. */
-export function securityEnabled(config: {
-  readonly suite: string;
-  readonly security?: boolean;
-}): boolean {
-  return config.security ?? !SUITES_WITHOUT_SECURITY.has(config.suite);
+/** Suites named after another one that have no `-security` of their own (bookworm-backports...). */
+const SUFFIXES_WITHOUT_SECURITY =
+  /-(?:backports|backports-sloppy|updates|proposed-updates|security)$/;
+
+/**
+ * Whether `<suite>-security` is consulted: the config's choice (for every listed suite), else
+ * true for suites that have one (not sid, backports, updates...).
+ */
+export function securityEnabled(suite: string, security?: boolean): boolean {
+  return security ?? !(SUITES_WITHOUT_SECURITY.has(suite) || SUFFIXES_WITHOUT_SECURITY.test(suite));
 }
 
 /** The keyring used when the config names none (shipped by debian-archive-keyring). */

@@ -14,14 +14,13 @@ import {
 } from "../download.js";
 import {
   LOCKFILE_VERSION,
-  readLockFile,
   sameLockSource,
-  writeLockFile,
+  startingLock,
   type LockedEmulator,
   type LockedPackage,
   type SourceLock,
 } from "../lock.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
 import { debianArchitecture } from "./architecture.js";
 import { memberPathFor } from "./choose-package.js";
 import { DEFAULT_DEBIAN_KEYRING, securityEnabled, type DebianSourceConfig } from "./config.js";
@@ -30,6 +29,7 @@ import { findPackageInArchive, type DebianMirrors } from "./find-package.js";
 import { extractEmulators, type ExtractionStats, type WantedMember } from "./extract.js";
 import { loadKeyring, type Keyring } from "./signature.js";
 import { isValidDebianVersion } from "./version.js";
+import validRange from "semver/ranges/valid.js";
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
 export interface DebianSourceOptions {
@@ -48,11 +48,21 @@ export interface DebianSourceOptions {
 const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+_-]*$/;
 const EMULATOR_NAME = /^qemu-[a-z0-9_]+$/;
 
+function isValidRange(range: string): boolean {
+  return validRange(range) !== null;
+}
+
 function validateConfig(config: DebianSourceConfig): void {
-  if (!SUITE_NAME.test(config.suite))
-    throw new SourceError(
-      `source.suite ${JSON.stringify(config.suite)} is not a Debian suite name`,
-    );
+  if (config.suites.length === 0) throw new SourceError("source.suite lists no Debian suite");
+  for (const suite of config.suites) {
+    if (!SUITE_NAME.test(suite))
+      throw new SourceError(`source.suite ${JSON.stringify(suite)} is not a Debian suite name`);
+  }
+  if (config.qemu !== undefined && !isValidRange(config.qemu)) {
+    throw new SourceError(`source.qemu ${JSON.stringify(config.qemu)} is not a version range`, {
+      hint: 'write it like ">=9.2", "^10.2" or ">=9.2 <12"',
+    });
+  }
   if (config.version !== undefined && !isValidDebianVersion(config.version)) {
     throw new SourceError(
       `source.version ${JSON.stringify(config.version)} is not a valid Debian version`,
@@ -68,19 +78,25 @@ function validateConfig(config: DebianSourceConfig): void {
   }
 }
 
-/** The lock's `source` record: what must be equal for a lock to apply (not the mirror). */
+/**
+ * The lock's `source` record: what must be equal for a lock to apply (not the mirror). A list
+ * of suites is recorded in sorted order (their order does not change what is chosen); the
+ * `qemu` range is recorded when set, so changing it resolves again.
+ */
 function lockSourceFor(config: DebianSourceConfig): Record<string, string | boolean> {
   const source: Record<string, string | boolean> = {
     type: "debian",
-    suite: config.suite,
-    security: securityEnabled(config),
+    suite: [...config.suites].sort().join(","),
+    security: config.suites.some((suite) => securityEnabled(suite, config.security)),
   };
   if (config.version !== undefined) source.version = config.version;
+  if (config.qemu !== undefined) source.qemu = config.qemu;
   return source;
 }
 
-function describePackage(pkg: LockedPackage, suite: string): string {
-  return `${pkg.package} ${pkg.version} (debian ${suite})`;
+/** Where the emulators came from, the same whether resolved from the archive or the lock. */
+function describePackage(pkg: LockedPackage, suites: readonly string[]): string {
+  return `${pkg.package} ${pkg.version} (debian ${suites.join(", ")})`;
 }
 
 class DebianSource implements EmulatorSource {
@@ -102,7 +118,8 @@ class DebianSource implements EmulatorSource {
       const { config } = this;
       if (config.mirror !== undefined)
         return { mirror: config.mirror, securityMirror: config.securityMirror ?? config.mirror };
-      const host = await hostDebianMirrors(config.suite, this.options.aptRoot ?? "/");
+      // The first listed suite names the host's mirror entry (one mirror serves every suite).
+      const host = await hostDebianMirrors(config.suites[0] ?? "", this.options.aptRoot ?? "/");
       if (host.mirror === null) {
         throw new SourceError(
           "No Debian mirror configured and none found in this host's APT sources",
@@ -124,21 +141,17 @@ class DebianSource implements EmulatorSource {
     return this.keyringPromise;
   }
 
-  async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+  async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
     validateConfig(this.config);
     const wanted = [...new Set(emulators)];
     for (const emulator of wanted) {
       if (!EMULATOR_NAME.test(emulator))
         throw new SourceError(`${JSON.stringify(emulator)} is not a QEMU emulator program name`);
     }
-    if (wanted.length === 0) return [];
+    if (wanted.length === 0) return { emulators: [], lock: null };
     const architecture = debianArchitecture(context.host);
     const cache = new BlobCache(context.cacheDir, context.hashFile);
-    // --upgrade rewrites the lock anyway, so a corrupt one does not stand in its way.
-    const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
-      if (context.upgrade && error instanceof SourceError) return null;
-      throw error;
-    });
+    const lock = await startingLock(context);
     const source = lockSourceFor(this.config);
     const lockApplies =
       lock !== null &&
@@ -152,17 +165,20 @@ class DebianSource implements EmulatorSource {
     const emulatorsRecord: Record<string, LockedEmulator> = { ...previous };
     for (const [emulator, blob] of blobs)
       emulatorsRecord[emulator] = { sha256: blob.sha256, size: blob.size, package: pkg.package };
-    await writeLockFile(context.lockFile, {
-      lockfileVersion: LOCKFILE_VERSION,
-      source,
-      packages: [pkg],
-      emulators: emulatorsRecord,
-    });
-    const description = describePackage(pkg, this.config.suite);
-    return wanted.map((emulator) => {
+    const description = describePackage(pkg, this.config.suites);
+    const resolved = wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       return { emulator, path: blob.path, sha256: blob.sha256, size: blob.size, description };
     });
+    return {
+      emulators: resolved,
+      lock: {
+        lockfileVersion: LOCKFILE_VERSION,
+        source,
+        packages: [pkg],
+        emulators: emulatorsRecord,
+      },
+    };
   }
 
   /** Uses the locked package: cached blobs as they are, the rest extracted from the locked .deb. */

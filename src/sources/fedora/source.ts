@@ -17,14 +17,13 @@ import {
   type DownloadPolicy,
 } from "../download.js";
 import {
-  readLockFile,
   sameLockSource,
-  writeLockFile,
+  startingLock,
   type LockedEmulator,
   type LockedPackage,
   type SourceLock,
 } from "../lock.js";
-import type { EmulatorSource, ResolvedEmulator, SourceContext } from "../types.js";
+import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
 import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
 import { extractFromRpm } from "./extract.js";
 import { fedoraArchitecture, fedoraMemberPath, fedoraPackageFor } from "./families.js";
@@ -38,6 +37,8 @@ import {
 } from "./repository.js";
 import { compareEvr, formatEvr, parseEvr } from "./version.js";
 import { verifyPackage } from "./verify-package.js";
+import { satisfiesRange } from "../../config/version-policy.js";
+import { upstreamOfPackageVersion } from "../../currency/qemu-version.js";
 
 /** Knobs for tests; production uses the defaults. */
 export interface FedoraSourceOptions {
@@ -78,7 +79,16 @@ function lockSourceFor(config: FedoraSourceConfig): Record<string, string | bool
     release: String(config.release),
   };
   if (config.version !== undefined) source.version = config.version;
+  // Recorded when set, so that changing the range resolves again.
+  if (config.qemu !== undefined) source.qemu = config.qemu;
   return source;
+}
+
+/** Whether a build's upstream QEMU version satisfies the range (always, without one). */
+function withinRange(entry: PrimaryPackage, range: string | undefined): boolean {
+  if (range === undefined) return true;
+  const upstream = upstreamOfPackageVersion(entry.evr.version);
+  return upstream !== undefined && satisfiesRange(upstream.semver, range);
 }
 
 /** Whether `evr` is what the pin names; a pin without an epoch matches any epoch. */
@@ -153,7 +163,7 @@ class FedoraSource implements EmulatorSource {
     return this.keysPromise;
   }
 
-  async resolve(emulators: readonly string[], context: SourceContext): Promise<ResolvedEmulator[]> {
+  async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
     validateConfig(this.config);
     const wanted = [...new Set(emulators)];
     const packageOf = new Map<string, string>();
@@ -177,10 +187,7 @@ class FedoraSource implements EmulatorSource {
       );
     }
     const cache = new BlobCache(context.cacheDir, context.hashFile);
-    const lock = await readLockFile(context.lockFile).catch((error: unknown) => {
-      if (context.upgrade && error instanceof SourceError) return null;
-      throw error;
-    });
+    const lock = await startingLock(context);
     const source = lockSourceFor(this.config);
     const lockApplies =
       lock !== null &&
@@ -217,13 +224,13 @@ class FedoraSource implements EmulatorSource {
         package: packageOf.get(emulator) as string,
       };
     const kept = new Set(Object.values(emulatorsRecord).map((e) => e.package));
-    await writeLockFile(context.lockFile, {
+    const lockAfter: SourceLock = {
       lockfileVersion: 1,
       source,
       packages: [...packages.values()].filter((p) => kept.has(p.package)),
       emulators: emulatorsRecord,
-    });
-    return wanted.map((emulator) => {
+    };
+    const resolved = wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       const pkg = used.get(packageOf.get(emulator) as string) as LockedPackage;
       return {
@@ -234,6 +241,7 @@ class FedoraSource implements EmulatorSource {
         description: `${pkg.package} ${pkg.version} (fedora ${this.config.release})`,
       };
     });
+    return { emulators: resolved, lock: lockAfter };
   }
 
   /**
@@ -346,20 +354,36 @@ class FedoraSource implements EmulatorSource {
     for (const name of [...names].sort()) {
       const ofName = candidates.filter((c) => c.entry.name === name);
       const pin = this.config.version;
+      const range = this.config.qemu;
+      const available = () =>
+        [...new Set(ofName.map((c) => formatEvr(c.entry.evr)))].join(", ") || "none";
       let choice: Choice | undefined;
       if (pin !== undefined) {
         choice = ofName.find((c) => matchesPin(c.entry, pin));
         if (choice === undefined) {
-          const available =
-            [...new Set(ofName.map((c) => formatEvr(c.entry.evr)))].join(", ") || "none";
           throw new SourceError(`${where} has no ${name} version ${pin}`, {
-            hint: `available: ${available}; change source.version or remove it`,
+            hint: `available: ${available()}; change source.version or remove it`,
           });
         }
+        if (!withinRange(choice.entry, range))
+          throw new SourceError(
+            `source.version ${pin} is outside source.qemu ${JSON.stringify(range)}`,
+            { hint: "change the pin or the range, or remove one of them" },
+          );
       } else {
         for (const candidate of ofName)
-          if (choice === undefined || compareEvr(candidate.entry.evr, choice.entry.evr) > 0)
+          if (
+            withinRange(candidate.entry, range) &&
+            (choice === undefined || compareEvr(candidate.entry.evr, choice.entry.evr) > 0)
+          )
             choice = candidate;
+        if (choice === undefined && ofName.length > 0)
+          throw new SourceError(
+            `${where} offers no ${name} satisfying qemu ${JSON.stringify(range)}`,
+            {
+              hint: `available: ${available()}; widen source.qemu or use a newer source.release`,
+            },
+          );
         if (choice === undefined)
           throw new SourceError(`${where} has no package ${name}`, {
             hint: "check source.release; Fedora splits the static emulators into qemu-user-static-<family> packages since Fedora 37",

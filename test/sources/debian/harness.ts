@@ -13,6 +13,7 @@ import {
 import type { ProgressEvent, ResolvedEmulator, SourceContext } from "../../../src/sources/types.js";
 import type { DebianMirrorFixture, MirrorServer } from "../../helpers/debian-mirror.js";
 import { tempDirs } from "../temp-dirs.js";
+import { persistingSource } from "../persisting-source.js";
 
 // Importing this module from a test file registers the clean-up of that file's workspaces.
 const makeDir = tempDirs();
@@ -68,12 +69,21 @@ export async function workspace(host: HostCpu = describeHost("x86_64")): Promise
 export function fixtureSource(
   mirror: DebianMirrorFixture,
   server: MirrorServer,
-  config: Partial<DebianSourceConfig> & { suite: string },
+  config: Partial<Omit<DebianSourceConfig, "suites">> & { suite: string | readonly string[] },
   options: DebianSourceOptions = {},
 ) {
-  return createDebianSource(
-    { type: "debian", mirror: server.url, keyring: mirror.trustedKeyring, ...config },
-    { downloadPolicy: TEST_POLICY, ...options },
+  const { suite, ...rest } = config;
+  return persistingSource(
+    createDebianSource(
+      {
+        type: "debian",
+        mirror: server.url,
+        keyring: mirror.trustedKeyring,
+        ...rest,
+        suites: typeof suite === "string" ? [suite] : suite,
+      },
+      { downloadPolicy: TEST_POLICY, ...options },
+    ),
   );
 }
 

@@ -49,7 +49,7 @@ const UNRELATED_LOCK = `${JSON.stringify(
 )}\n`;
 
 interface Refusal {
-  readonly config: Partial<DebianSourceConfig> & { suite: string };
+  readonly config: Partial<Omit<DebianSourceConfig, "suites">> & { suite: string };
   readonly faults?: Fault[];
   readonly context?: Partial<SourceContext>;
   readonly host?: string;
@@ -162,11 +162,12 @@ describe("Debian source refuses", () => {
     expect(requests(SECURITY_DEB)).toHaveLength(3);
   });
 
-  test("metadata past its Valid-Until", async () => {
+  test("metadata past its Valid-Until, before any Packages index is fetched", async () => {
     const { error } = await expectRefusal(
       { config: { suite: "sid" } },
       `${server.url}/dists/sid/InRelease expired on 2022-01-01T00:00:00.000Z (Valid-Until); refusing possibly outdated metadata`,
     );
+    expect(server.log.filter((r) => r.path.includes("/Packages"))).toEqual([]);
     expect(error.hint).toMatch(/pin source.version/);
     expect(EXPIRED_VALID_UNTIL).toContain("2022");
   });
@@ -227,6 +228,19 @@ describe("Debian source refuses", () => {
       { config: { suite: "bookworm", security: true } },
       `Unknown suite bookworm-security: the mirror has no ${server.url}/dists/bookworm-security/InRelease`,
     );
+    // Refused on the InRelease alone: no Packages index (the large download) was fetched.
+    expect(server.log.filter((r) => r.path.includes("/Packages"))).toEqual([]);
+  });
+
+  test("a security InRelease that cannot be had stops the run before any Packages index", async () => {
+    await expectRefusal(
+      {
+        config: { suite: "trixie" },
+        faults: [{ path: /^\/dists\/trixie-security\/InRelease$/, kind: "status", status: 502 }],
+      },
+      /\/dists\/trixie-security\/InRelease failed after 3 attempts: HTTP 502/,
+    );
+    expect(server.log.filter((r) => r.path.includes("/Packages"))).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import { SourceError } from "../../../src/errors.js";
 import { sha256File } from "../../../src/files/hash.js";
 import { readLockFile } from "../../../src/sources/lock.js";
 import { createDebianSource } from "../../../src/sources/debian/source.js";
+import { persistingSource } from "../persisting-source.js";
 import {
   debianMirror,
   startMirrorServer,
@@ -150,9 +151,11 @@ describe("Debian source: resolving through the signed archive", () => {
       join(aptRoot, "etc", "apt", "sources.list.d", "debian.sources"),
       `Types: deb\nURIs: ${server.url}\nSuites: trixie\nComponents: main\n`,
     );
-    const source = createDebianSource(
-      { type: "debian", suite: "trixie", security: false, keyring: mirror.trustedKeyring },
-      { downloadPolicy: TEST_POLICY, aptRoot },
+    const source = persistingSource(
+      createDebianSource(
+        { type: "debian", suites: ["trixie"], security: false, keyring: mirror.trustedKeyring },
+        { downloadPolicy: TEST_POLICY, aptRoot },
+      ),
     );
     expect(digests(await source.resolve(["qemu-arm"], ws.context()))).toEqual({
       "qemu-arm": real["qemu-arm"],
@@ -161,9 +164,11 @@ describe("Debian source: resolving through the signed archive", () => {
 
   test("without a mirror in the config or the APT sources, says to set source.mirror", async () => {
     const ws = await workspace();
-    const source = createDebianSource(
-      { type: "debian", suite: "trixie", keyring: mirror.trustedKeyring },
-      { aptRoot: ws.dir },
+    const source = persistingSource(
+      createDebianSource(
+        { type: "debian", suites: ["trixie"], keyring: mirror.trustedKeyring },
+        { aptRoot: ws.dir },
+      ),
     );
     const error = await source.resolve(["qemu-arm"], ws.context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
@@ -227,19 +232,17 @@ describe("Debian source: lock file and cache", () => {
     const own = await startMirrorServer(mirror);
     const config = {
       type: "debian" as const,
-      suite: "trixie",
+      suites: ["trixie"],
       mirror: own.url,
       keyring: mirror.trustedKeyring,
     };
-    const first = await createDebianSource(config, { downloadPolicy: TEST_POLICY }).resolve(
-      ["qemu-riscv64"],
-      ws.context(),
-    );
+    const first = await persistingSource(
+      createDebianSource(config, { downloadPolicy: TEST_POLICY }),
+    ).resolve(["qemu-riscv64"], ws.context());
     await own.stop();
-    const offline = await createDebianSource(config, { downloadPolicy: TEST_POLICY }).resolve(
-      ["qemu-riscv64"],
-      ws.context(),
-    );
+    const offline = await persistingSource(
+      createDebianSource(config, { downloadPolicy: TEST_POLICY }),
+    ).resolve(["qemu-riscv64"], ws.context());
     expect(offline).toEqual(first);
     expect(
       (await readFile(offline[0]?.path as string)).equals(await readFile(emulatorPath("riscv64"))),

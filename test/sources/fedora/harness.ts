@@ -14,6 +14,7 @@ import {
 import type { ResolvedEmulator, SourceContext } from "../../../src/sources/types.js";
 import type { MirrorServer } from "../../helpers/debian-mirror.js";
 import type { FedoraRepoFixture } from "../../helpers/fedora-repo.js";
+import { persistingSource } from "../persisting-source.js";
 
 /** Fast timeouts and retries: fault tests take well under a second each. */
 export const TEST_POLICY: DownloadPolicy = {
@@ -65,9 +66,11 @@ export function fixtureSource(
   config: Partial<FedoraSourceConfig> = {},
   options: FedoraSourceOptions = {},
 ) {
-  return createFedoraSource(
-    { type: "fedora", release: 41, mirror: server.url, key: repo.trustedKey, ...config },
-    { downloadPolicy: TEST_POLICY, ...options },
+  return persistingSource(
+    createFedoraSource(
+      { type: "fedora", release: 41, mirror: server.url, key: repo.trustedKey, ...config },
+      { downloadPolicy: TEST_POLICY, ...options },
+    ),
   );
 }
 

@@ -1,0 +1,67 @@
+// The x64 standalone executable as a user runs it: no Node.js on PATH, the real kernel interface
+// in a private binfmt_misc (new user + mount namespaces, never the host's): apply with verify,
+// then a plan that finds nothing to do.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnWithArm64 } from "../../scripts/release/emulate-arm64.mjs";
+import { qemuDir, requireFixtures } from "../helpers/fixtures.js";
+import { releaseDir, VERSION } from "./artifacts.js";
+
+const TARGETS = ["aarch64", "riscv64", "ppc64le", "s390x", "mips64el"];
+let dir: string;
+let qus: string;
+let noNode: string;
+
+beforeAll(async () => {
+  requireFixtures();
+  qus = join(await releaseDir(), "qus-linux-x64");
+  dir = await mkdtemp(join(tmpdir(), "qus-release-x64-"));
+  noNode = join(dir, "empty-bin");
+  await mkdir(noNode);
+  const config = {
+    targets: TARGETS,
+    source: { type: "local", path: qemuDir() },
+    installDir: join(dir, "emulators"),
+    stateFile: join(dir, "state.json"),
+    persist: false,
+  };
+  await writeFile(join(dir, "qus.config.json"), JSON.stringify(config));
+}, 30 * 60_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs a shell script in a private binfmt_misc with PATH holding no node (qus is "$0"). */
+const shell = (script: string) =>
+  spawnWithArm64("/bin/sh", ["-c", `PATH=${noNode}; export PATH; ${script}`, qus], {
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+  });
+
+describe("qus-linux-x64 without Node.js", () => {
+  it("prints its version", () => {
+    const r = shell('command -v node && exit 9; "$0" --version');
+    expect(r).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+  });
+
+  it("validates a config", () => {
+    const r = shell('"$0" validate');
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("applies with --verify into the private binfmt_misc, then plans no changes", () => {
+    const r = shell(
+      '"$0" apply --auto-approve --verify >&2 || exit $?; "$0" plan --json --detailed-exitcode',
+    );
+    expect(r.stderr).not.toMatch(/Internal error/);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.changes).toEqual([]);
+    expect(doc.has_changes).toBe(false);
+    expect(doc.unchanged).toBe(2 * TARGETS.length); // each target's entry and emulator file
+  });
+});
