@@ -15,7 +15,7 @@ import type { BinfmtState } from "../kernel/binfmt.js";
 import { openHashCache, type FileHasher } from "../files/hash-cache.js";
 import { openVersionCache } from "../currency/version-cache.js";
 import { withLiveQemuVersions, withQemuVersions } from "../currency/plan-versions.js";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { inInitialUserNamespace } from "../state/strict-modes.js";
 import {
   markUntrusted,
@@ -139,9 +139,12 @@ export function versionCacheFile(config: Pick<QusConfig, "cacheDir">): string {
   return join(config.cacheDir, "emulator-versions.json");
 }
 
-/** Beside the state file: the fingerprints of the emulator files qus reads on every plan. */
-export function hashCacheFile(config: QusConfig): string {
-  return join(dirname(config.stateFile), "file-hashes.json");
+/**
+ * In the download cache, the one place a plan may write (Ansible's --check runs plan): the
+ * fingerprints of the emulator files qus reads on every plan. As root the cache is root's alone.
+ */
+export function hashCacheFile(config: Pick<QusConfig, "cacheDir">): string {
+  return join(config.cacheDir, "file-hashes.json");
 }
 
 async function resolveEmulators(

@@ -37,6 +37,8 @@ export async function refuseUnsafePaths(config: QusConfig, env: NodeJS.ProcessEn
       ? [[{ path: config.binfmtDDir, what: "binfmtDDir" }, rootOnly] as const]
       : []),
     [{ path: config.stateFile, what: "stateFile" }, rootOnly],
+    // Its blobs and file fingerprints decide what root installs, like the state file.
+    [{ path: config.cacheDir, what: "cacheDir" }, rootOnly],
     ...(config.source.type === "local"
       ? []
       : [[{ path: config.lockFile, what: "lockFile" }, inputs] as const]),

@@ -2,7 +2,7 @@
 // loopback archive (real packages, InRelease signed by a throwaway key), installs emulators
 // into a private binfmt_misc instance; a real aarch64 busybox runs; the lock makes later runs
 // offline; --upgrade moves to the newer security build and shows it as a replacement.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -40,9 +40,17 @@ function debianConfig(suite: string, keyring = mirror.trustedKeyring): Record<st
   });
 }
 
-/** The names in a directory, sorted. */
+/** Each file outside the download cache with its modification time. */
+async function modified(dir: string): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  for (const path of await listing(dir)) times[path] = (await stat(join(dir, path))).mtimeMs;
+  return times;
+}
+
+/** Every path under dir (recursively), except inside the download cache. */
 async function listing(dir: string): Promise<string[]> {
-  return (await readdir(dir)).sort();
+  const all = (await readdir(dir, { recursive: true })) as string[];
+  return all.filter((path) => path !== "cache" && !path.startsWith("cache/")).sort();
 }
 
 describe("debian source through the CLI", () => {
@@ -111,14 +119,17 @@ describe("debian source through the CLI", () => {
       emulators_removed: [],
     });
     expect(doc.rendered).toContain(`# Lock file "${lockFile}" will be written by apply:`);
-    // Nothing beside the config changed: only the download cache was filled.
-    expect(await listing(h.dir)).toEqual([...before, "cache"].sort());
+    // Nothing outside the download cache changed: no lock, no state, no file fingerprints.
+    expect(await listing(h.dir)).toEqual(before);
 
     const apply = await h.qus("apply", "--auto-approve");
     expect(apply.code).toBe(0);
     expect(await readFile(lockFile, "utf8")).toContain(mirror.bookwormStatic.sha256);
+    // The first plan after an apply learns the installed files' fingerprints: in the cache too.
+    const applied = await modified(h.dir);
     const again = await h.qus("plan", "--json");
     expect(JSON.parse(again.stdout).lock_file).toBeNull();
+    expect(await modified(h.dir)).toEqual(applied);
   });
 
   it("plan --upgrade leaves the lock as it is; a saved plan's apply writes what it resolved", async () => {
