@@ -50,6 +50,7 @@ describe("qus verify --probes on three QEMU generations", () => {
       expect((await h.qus("apply", "--auto-approve")).code).toBe(0);
 
       const run = await h.qus("verify", "--probes", "--json");
+      expect(run.stdout, `exit ${run.code}: ${run.stderr}`).not.toBe("");
       const doc = JSON.parse(run.stdout);
       expect(validateVerify(doc), JSON.stringify(validateVerify.errors)).toBe(true);
       const openat2Missing = (generation.missing as readonly string[]).includes("openat2");
