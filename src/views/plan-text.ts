@@ -4,11 +4,8 @@
 import type { Action, PlanSummary } from "../plan/types.js";
 import type {
   ChangeDocument,
-  EmulatorAttributesDocument,
   LockFileDocument,
   PlanDocument,
-  ReasonDocument,
-  RegistrationAttributesDocument,
   RenderedPlanDocument,
 } from "./plan-json.js";
 import {
@@ -30,12 +27,18 @@ import {
   planSummaryLine,
 } from "./strings.js";
 import { plainStyle, type Style } from "./style.js";
+import {
+  ATTRIBUTE_INDENT,
+  attributeLines,
+  emulatorValues,
+  paintAttributeSymbol,
+  reasonLines,
+  registrationValues,
+  renderAttributes,
+} from "./plan-attributes.js";
 
-/** Columns: resource symbols are right-aligned in 3, attribute lines start at 6. */
+/** Resource symbols are right-aligned in 3 columns. */
 const SYMBOL_WIDTH = 3;
-const ATTRIBUTE_INDENT = "      ";
-/** Above this many characters `old -> new` is split so the two values line up vertically. */
-const INLINE_CHANGE_LIMIT = 60;
 
 /** Renders the plan for people; the result is whole lines, each ending in a newline. */
 export function renderPlan(doc: PlanDocument, style: Style): string {
@@ -125,23 +128,6 @@ function renderWarning(warning: string, style: Style): string {
   return `${style.warning(WARNING_PREFIX.trimEnd())} ${warning}`;
 }
 
-/** Attributes whose null means "nobody knows", said in words rather than as null. */
-const NULL_IN_WORDS: Readonly<Record<string, string>> = {
-  emulator: "(unknown: not recorded by qus)",
-};
-
-/** One attribute line to print: a plain value, or a change from one value to another. */
-type AttributeLine =
-  | { readonly symbol: "+" | "-"; readonly name: string; readonly value: string }
-  | {
-      readonly symbol: "~";
-      readonly name: string;
-      readonly before: string;
-      readonly after: string;
-      readonly forcesReplacement: boolean;
-      readonly note: string | null;
-    };
-
 function renderChange(change: ChangeDocument, binfmtDir: string, style: Style): string[] {
   const symbol = paintSymbol(change.action, style);
   switch (change.kind) {
@@ -210,113 +196,4 @@ function renderBinfmtd(
   lines.push(`${ATTRIBUTE_INDENT}${paintAttributeSymbol(sign, style)} content:`);
   for (const line of content.split("\n").filter((l) => l !== "")) lines.push(body + line);
   return lines;
-}
-
-/** Attribute values of a registration, in display order, as they print. */
-function registrationValues(attributes: RegistrationAttributesDocument): Record<string, unknown> {
-  const { type, interpreter, flags, offset, magic, mask, enabled } = attributes;
-  return { type, interpreter, flags, offset, magic, mask, enabled };
-}
-
-/** Attribute values of an emulator file; a size or origin nobody knows is left out. */
-function emulatorValues(attributes: EmulatorAttributesDocument): Record<string, unknown> {
-  const values: Record<string, unknown> = { sha256: attributes.sha256 };
-  if (attributes.size !== null) values.size = attributes.size;
-  if (attributes.origin !== null) values.origin = attributes.origin;
-  if (attributes.qemu !== null) values.qemu = attributes.qemu;
-  return values;
-}
-
-/** Create lists every new attribute, delete every old one, update/replace only the reasons. */
-function attributeLines<A>(
-  change: {
-    readonly action: Action;
-    readonly before: A | null;
-    readonly after: A | null;
-    readonly reasons: readonly ReasonDocument[];
-  },
-  values: (attributes: A) => Record<string, unknown>,
-): AttributeLine[] {
-  if (change.action === "create" && change.after !== null)
-    return plainLines("+", values(change.after));
-  if (change.action === "delete" && change.before !== null)
-    return plainLines("-", values(change.before));
-  const typed = {
-    ...(change.before === null ? {} : values(change.before)),
-    ...(change.after === null ? {} : values(change.after)),
-  };
-  return reasonLines(change.reasons, typed);
-}
-
-function plainLines(symbol: "+" | "-", values: Record<string, unknown>): AttributeLine[] {
-  return Object.entries(values).map(([name, value]) => ({
-    symbol,
-    name,
-    value: formatValue(value),
-  }));
-}
-
-/**
- * Reasons as `~ name: old -> new` (null when unknown or absent); a value is quoted unless the
- * attribute is a number or a boolean in the resource's attributes.
- */
-function reasonLines(
-  reasons: readonly ReasonDocument[],
-  typed: Record<string, unknown>,
-): AttributeLine[] {
-  return reasons.map((reason) => {
-    const bare =
-      typeof typed[reason.attribute] === "number" || typeof typed[reason.attribute] === "boolean";
-    const show = (value: string | null): string =>
-      value === null
-        ? (NULL_IN_WORDS[reason.attribute] ?? "null")
-        : bare
-          ? value
-          : JSON.stringify(value);
-    return {
-      symbol: "~",
-      name: reason.attribute,
-      before: show(reason.before),
-      after: show(reason.after),
-      forcesReplacement: reason.forces_replacement,
-      note: reason.note,
-    };
-  });
-}
-
-function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  return String(value);
-}
-
-/** Attribute lines with names padded so that every value in the block starts in one column. */
-function renderAttributes(lines: readonly AttributeLine[], style: Style): string[] {
-  const width = Math.max(0, ...lines.map((line) => line.name.length + 1));
-  const valueColumn = ATTRIBUTE_INDENT.length + 2 + width + 1;
-  const out: string[] = [];
-  for (const line of lines) {
-    const head = `${ATTRIBUTE_INDENT}${paintAttributeSymbol(line.symbol, style)} ${`${line.name}:`.padEnd(width)} `;
-    if (!("before" in line)) {
-      out.push(head + line.value);
-      continue;
-    }
-    const forces = line.forcesReplacement ? `  ${style.removed(FORCES_REPLACEMENT)}` : "";
-    if (line.before.length + line.after.length + 4 <= INLINE_CHANGE_LIMIT) {
-      out.push(`${head}${line.before} -> ${line.after}${forces}`);
-    } else {
-      out.push(head + line.before);
-      out.push(`${" ".repeat(valueColumn - 3)}-> ${line.after}${forces}`);
-    }
-    if (line.note !== null) {
-      for (const noteLine of line.note.split("\n")) out.push(`${ATTRIBUTE_INDENT}  # ${noteLine}`);
-    }
-  }
-  return out;
-}
-
-function paintAttributeSymbol(symbol: "+" | "-" | "~", style: Style): string {
-  if (symbol === "+") return style.added(symbol);
-  if (symbol === "-") return style.removed(symbol);
-  return style.changed(symbol);
 }
