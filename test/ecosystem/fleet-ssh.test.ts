@@ -84,7 +84,7 @@ async function playbook(...extra: string[]) {
 function groupVars(): Record<string, unknown> {
   return {
     qus_release_dir: release.dir,
-    qus_install: release.install,
+    qus_install: "deb", // the release's .deb, as on any Debian host
     qus_version: release.version,
     qus_targets: ["aarch64"],
     qus_source: { type: "local", path: qemuDir() },
@@ -95,12 +95,12 @@ const busyboxOn = (host: string) => fleet.ssh(host, `${foreignBusybox()} uname -
 
 beforeAll(async () => {
   requireFixtures();
+  release = await qusRelease(); // first: a fresh build takes minutes, the fleet need not wait
   fleet = await startFleet(HOSTS);
-  release = await qusRelease(join(fleet.dir, "release"));
   mkdirSync(join(fleet.dir, "ansible-local"));
   collections = installCollection(fleet.dir);
   await fleet.writeInventory(groupVars());
-}, 120_000);
+}, 30 * 60_000);
 
 afterAll(async () => {
   if (fleet === undefined) return;
