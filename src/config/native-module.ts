@@ -49,7 +49,7 @@ export function isUnsupportedTypeScript(error: unknown): boolean {
  * The syntax error Node's loader threw, at its line and column: from the stack Node decorates
  * for CommonJS and TypeScript (`<file>:LINE`, the source line, a caret line), else, for an ES
  * module (whose error carries no position), from acorn's parse of the same text. Undefined when
- * the error is not a SyntaxError.
+ * the error is not a SyntaxError, or is one the module threw while it ran (its text parses).
  */
 export async function nativeSyntaxProblem(
   error: unknown,
@@ -62,7 +62,9 @@ export async function nativeSyntaxProblem(
   const decorated = decoratedPosition(safeRead(() => (error as Error).stack));
   if (decorated !== undefined) return { ...decorated, message: text };
   if (isTypeScriptSyntaxError(error)) return { message: text };
-  return { ...(await acornPosition(content)), message: text };
+  // A SyntaxError the config threw while running (JSON.parse...) is not one in its text.
+  const position = await acornPosition(content);
+  return position === undefined ? undefined : { ...position, message: text };
 }
 
 /** LINE from `<where>:LINE` on the first line, COLUMN from the caret line below the source shown. */
@@ -77,12 +79,14 @@ export function decoratedPosition(stack: unknown): { line: number; column?: numb
   return { line: Number(line), ...(caret < 0 ? {} : { column: caret + 1 }) };
 }
 
-/** Where acorn, parsing the text as an ES module, finds the first error (none: no position). */
-async function acornPosition(content: string): Promise<{ line?: number; column?: number }> {
+/** Where acorn, parsing the text as an ES module, finds the first error; undefined: it parses. */
+async function acornPosition(
+  content: string,
+): Promise<{ line?: number; column?: number } | undefined> {
   const { parse } = await import("acorn");
   try {
     parse(content, { ecmaVersion: "latest", sourceType: "module", allowHashBang: true });
-    return {};
+    return undefined;
   } catch (error) {
     const loc = safeRead(() => (error as { loc?: { line: number; column: number } }).loc);
     return loc === undefined ? {} : { line: loc.line, column: loc.column + 1 };

@@ -71,6 +71,13 @@ describe("nativeSyntaxProblem", () => {
     });
   });
 
+  test("a SyntaxError the config throws while it runs is not one in its text", async () => {
+    const content = 'const data = JSON.parse("{");\nexport default data;\n';
+    const error = await rejection("qus.config.mjs", content);
+    expect(error).toBeInstanceOf(SyntaxError);
+    expect(await nativeSyntaxProblem(error, content)).toBe(undefined);
+  });
+
   test("an error that is not a SyntaxError is not one to place", async () => {
     const content = "null.targets;\nexport default {};\n";
     expect(await nativeSyntaxProblem(await rejection("qus.config.mjs", content), content)).toBe(
