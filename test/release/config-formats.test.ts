@@ -72,6 +72,7 @@ beforeAll(async () => {
     ...VALID,
     ...textsOf(BROKEN),
     "enum.ts": enumConfig,
+    "throws.mjs": 'export default JSON.parse("{");\n',
   })) {
     await mkdir(join(dir, name, ".."), { recursive: true });
     await writeFile(join(dir, name), text);
@@ -113,6 +114,14 @@ describe("qus-linux-x64 loads every config format", () => {
     const r = validate(dir, "-c", name);
     expect(r.stderr.split("\n")[0]).toContain(`Error: ${BROKEN[name]?.says}`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.code).toBe(1);
+  });
+
+  it("a SyntaxError the config throws while running is a load failure, not a syntax error", () => {
+    const r = validate(dir, "-c", "throws.mjs");
+    expect(r.stderr.split("\n")[0]).toMatch(
+      /^Error: throws\.mjs: loading the config failed: SyntaxError: /,
+    );
     expect(r.code).toBe(1);
   });
 
