@@ -4,8 +4,8 @@
 # libraries it links, CA certificates and Debian's archive keyring for download sources),
 # imports it as localhost/qus-base:<version> and builds the Containerfile FROM it.
 # Works rootless (needs podman, and busybox-static: see scripts/setup.sh). No emulators inside.
-# QUS_EXECUTABLE: the standalone executable to put in (default dist/release/qus-linux-<arch>;
-# without it, the single-file bundle with this machine's node stands in).
+# QUS_EXECUTABLE: the standalone executable to put in (default dist/release/qus-linux-<arch>,
+# made first by the release build when missing: the image holds what users install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(node -p 'require("./package.json").version')
@@ -37,16 +37,16 @@ copy_elf() {
   done
 }
 executable="${QUS_EXECUTABLE:-dist/release/qus-linux-$arch}"
-if [ -f "$executable" ]; then
-  copy_elf "$executable" /usr/local/bin/qus
-else
-  echo "image: no $executable (npm run release makes it): using the bundle with $(command -v node)" >&2
-  mkdir -p "$rootfs/usr/local/lib/qus-cli"
-  node scripts/bundle.mjs "$rootfs/usr/local/lib/qus-cli/qus.mjs" >/dev/null
-  copy_elf "$(command -v node)" /usr/local/lib/qus-cli/node
-  printf '#!/bin/sh\nexec /usr/local/lib/qus-cli/node /usr/local/lib/qus-cli/qus.mjs "$@"\n' >"$rootfs/usr/local/bin/qus"
-  chmod 0755 "$rootfs/usr/local/bin/qus"
+if [ ! -f "$executable" ] && [ -z "${QUS_EXECUTABLE:-}" ]; then
+  echo "image: no $executable: building the release first (node scripts/release/release.mjs)" >&2
+  [ -f dist/bin/qus.js ] || npm run --silent build >&2
+  node scripts/release/release.mjs >&2
 fi
+if [ ! -f "$executable" ]; then
+  echo "image: $executable is missing (npm run release makes it)" >&2
+  exit 1
+fi
+copy_elf "$executable" /usr/local/bin/qus
 install -m 0755 image/entrypoint.sh "$rootfs/usr/local/bin/qus-entrypoint"
 for file in /etc/ssl/certs/ca-certificates.crt /usr/share/keyrings/debian-archive-keyring.gpg; do
   if [ -f "$file" ]; then mkdir -p "$rootfs$(dirname "$file")" && cp -L "$file" "$rootfs$file"; fi

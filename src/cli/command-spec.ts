@@ -156,7 +156,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "demo",
     description:
-      "plan, apply and run a foreign binary inside a private binfmt_misc (changes nothing on the host)",
+      "plan, apply, run a foreign binary and probe the emulators inside a private binfmt_misc (changes nothing on the host)",
     options: [
       ...COMMON,
       {

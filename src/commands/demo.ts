@@ -1,5 +1,6 @@
-// `qus demo`: the quick start. Runs plan, apply, a foreign binary and a second plan against an
-// embedded default config inside a private user namespace with its own binfmt_misc instance
+// `qus demo`: the quick start. Runs plan, apply, a foreign binary, verify with the
+// guest-compatibility probes (which syscalls today's guests need the emulators answer) and a
+// second plan against an embedded default config inside a private user namespace with its own binfmt_misc instance
 // (Linux 6.7+), so nothing on the host changes.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -100,6 +101,8 @@ export async function demoCommand(
       );
       if ((await runVisible(args.binary, ["uname", "-m"], io)) !== 0) return 1;
     }
+    // An emulator too old for today's guests (openat2 missing) fails here, named.
+    if ((await qus("verify", "--probes")) !== 0) return 1;
     const second = await qus("plan", "--detailed-exitcode");
     return second === 0 ? 0 : 1;
   } finally {

@@ -1,6 +1,8 @@
 // Recovers the SyntaxError of an ES module config. When an ES module fails to parse, Node 20's
 // import() error is swallowed by cosmiconfig's require() retry, which then fails with a
 // misleading "not yet fully loaded" assertion; `node --check` states the real error and line.
+// Only for the npm package: in the standalone executable process.execPath is qus, not node, and
+// native-module.ts places the error instead.
 import { spawn } from "node:child_process";
 
 /** Where a syntax error is and what it is. */

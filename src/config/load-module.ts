@@ -1,11 +1,12 @@
-// Loads a JS or TS config through cosmiconfig's loaders (TS is compiled with the installed
-// typescript). Only the loaders are used, never cosmiconfig's search, so no meta-config and no
+// Loads a JS or TS config: through cosmiconfig's loaders in the npm package (TS is compiled with
+// the installed typescript), through Node's own loader in the standalone executable (see
+// native-module.ts). Only cosmiconfig's loaders are used, never cosmiconfig's search, so no meta-config and no
 // `$import` can change what is loaded (see discover.ts). Whatever the module does wrong
 // becomes a ConfigError naming the file, never a stack trace.
 import { extname } from "node:path";
 import { commonJsExport } from "../commonjs-export.js";
 import { ConfigError } from "../errors.js";
-import { findModuleSyntaxError, isMaskedModuleError } from "./js-syntax.js";
+import { findModuleSyntaxError, isMaskedModuleError, type SyntaxProblem } from "./js-syntax.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import { shorten } from "./quote.js";
 
@@ -24,28 +25,17 @@ export async function loadModuleConfig(
       ? error
       : new ConfigError(error.message, error.problems, { cause, hint: error.hint });
   };
-  if (extname(file) === ".ts") await checkTypeScriptSyntax(content, source);
+  const standalone = await inStandaloneExecutable();
+  if (extname(file) === ".ts" && !standalone) await checkTypeScriptSyntax(content, source);
   let exported: unknown;
   try {
-    const defaultLoaders = commonJsExport<typeof import("cosmiconfig").defaultLoaders>(
-      await import("cosmiconfig"),
-      "defaultLoaders",
-    );
-    exported = await defaultLoaders[extname(file) as ".js" | ".mjs" | ".cjs" | ".ts"](
-      file,
-      content,
-    );
-    exported = await exported;
-  } catch (error) {
-    if (extname(file) !== ".ts" && extname(file) !== ".cjs" && isMaskedModuleError(error)) {
-      const syntax = await findModuleSyntaxError(content);
-      if (syntax !== undefined) {
-        const where = { line: syntax.line, column: syntax.column };
-        throw configErrorFor(source, [
-          problemAt(source, where, "", `invalid JavaScript: ${syntax.message}`),
-        ]);
-      }
+    if (standalone) {
+      exported = await importWithStandaloneLoader(file, content, source);
+    } else {
+      exported = await importWithCosmiconfig(file, content, source);
     }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = errorCode(error);
     if (extname(file) === ".ts" && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
       return fail(
@@ -72,6 +62,73 @@ export async function loadModuleConfig(
       error,
     );
   }
+}
+
+/** True inside the standalone executable (a single executable application). */
+async function inStandaloneExecutable(): Promise<boolean> {
+  // node:sea is missing before Node 20.12: there qus is never an executable.
+  return import("node:sea").then(
+    (sea) => sea.isSea(),
+    () => false,
+  );
+}
+
+/**
+ * The npm package's loader: cosmiconfig's (TypeScript through the installed typescript). When an
+ * ES module does not parse, the error it ends with hides the real one: `node --check` finds it.
+ */
+async function importWithCosmiconfig(
+  file: string,
+  content: string,
+  source: ConfigSource,
+): Promise<unknown> {
+  try {
+    const defaultLoaders = commonJsExport<typeof import("cosmiconfig").defaultLoaders>(
+      await import("cosmiconfig"),
+      "defaultLoaders",
+    );
+    return await defaultLoaders[extname(file) as ".js" | ".mjs" | ".cjs" | ".ts"](file, content);
+  } catch (error) {
+    if (extname(file) !== ".ts" && extname(file) !== ".cjs" && isMaskedModuleError(error)) {
+      const syntax = await findModuleSyntaxError(content);
+      if (syntax !== undefined) throw syntaxError(syntax, "JavaScript", source);
+    }
+    throw error;
+  }
+}
+
+/** The executable's loader: Node's own, TypeScript by type stripping; syntax errors placed. */
+async function importWithStandaloneLoader(
+  file: string,
+  content: string,
+  source: ConfigSource,
+): Promise<unknown> {
+  const native = await import("./native-module.js");
+  try {
+    return await native.importNativeModule(file);
+  } catch (error) {
+    const syntax = await native.nativeSyntaxProblem(error, content);
+    if (syntax === undefined) throw error;
+    const language = native.isTypeScriptSyntaxError(error) ? "TypeScript" : "JavaScript";
+    const problem = syntaxError(syntax, language, source);
+    if (!native.isUnsupportedTypeScript(error)) throw problem;
+    throw new ConfigError(problem.message, problem.problems, {
+      cause: error,
+      hint: "the standalone executable runs a TypeScript config with its types removed, so enums, namespaces and parameter properties need the npm package with typescript installed; or write them as plain objects",
+    });
+  }
+}
+
+/** "file:line:col: invalid JavaScript: ..." as a ConfigError. */
+function syntaxError(
+  syntax: SyntaxProblem,
+  language: "JavaScript" | "TypeScript",
+  source: ConfigSource,
+): ConfigError {
+  const where = { line: syntax.line, column: syntax.column };
+  return configErrorFor(source, [
+    problemAt(source, where, "", `invalid ${language}: ${syntax.message}`),
+  ]);
 }
 
 /**

@@ -3,12 +3,14 @@
 // binfmt_misc the default command applies the mounted config (with --verify), the arm64 busybox
 // runs, `destroy` undoes it, and the machine's binfmt_misc is untouched.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   chmodSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -36,6 +38,7 @@ const HOST_BINFMT = "/proc/sys/fs/binfmt_misc";
 let user: PodmanUser;
 let dir: string;
 let hostBinfmtBefore: string[];
+let executableSha256: string;
 
 const listHostBinfmt = (): string[] => readdirSync(HOST_BINFMT).sort();
 // The arm64 busybox run directly on this machine: it must keep failing (no host registration).
@@ -81,18 +84,19 @@ beforeAll(async () => {
   chmodSync(dir, 0o755);
   chmodSync(join(dir, "emulators"), 0o755);
   // The release's standalone executable goes in, copied where the user can read it.
-  const release = await qusRelease(join(dir, "release"));
+  const release = await qusRelease();
   const executable = join(dir, "qus-executable");
   copyFileSync(release.executable, executable);
+  executableSha256 = createHash("sha256").update(readFileSync(executable)).digest("hex");
   chmodSync(executable, 0o755);
   const build = await runAs(user, ["bash", "scripts/image.sh"], {
     cwd: projectRoot,
     timeoutMs: 180_000,
-    env: release.install === "deb" ? { QUS_EXECUTABLE: executable } : {},
+    env: { QUS_EXECUTABLE: executable },
   });
   if (build.code !== 0)
     throw new Error(`scripts/image.sh failed as ${user.name}:\n${build.stderr}`);
-}, 200_000);
+}, 30 * 60_000);
 
 afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -120,6 +124,20 @@ describe(`the image ${IMAGE}, rootless`, () => {
       IMAGE,
     );
     expect(history.stdout.trim()).toBe("[/usr/local/bin/qus-entrypoint] [apply]");
+  });
+
+  it("holds the release's standalone executable as qus, and no Node.js", async () => {
+    const run = await podman(
+      "run",
+      "--rm",
+      "--entrypoint",
+      "/bin/sh",
+      IMAGE,
+      "-c",
+      "command -v node; sha256sum /usr/local/bin/qus; qus --version",
+    );
+    expect(run.stdout).toBe(`${executableSha256}  /usr/local/bin/qus\n${qusVersion()}\n`);
+    expect(run.code).toBe(0);
   });
 
   it("applies the mounted config with --verify inside its own binfmt_misc", {

@@ -52,6 +52,21 @@ describe("qus-linux-arm64 under qemu-aarch64", () => {
     expect(r.code).toBe(0);
   });
 
+  it("loads a TypeScript config (Node's type stripping, as on x64) and places a syntax error", async () => {
+    const typed =
+      'const targets: string[] = ["x86_64"];\nexport default { targets, source: { type: "local", path: "/usr/bin" } };\n';
+    await writeFile(join(dir, "typed.ts"), typed);
+    await writeFile(join(dir, "broken.mjs"), "export default {\n  targets: [ },\n};\n");
+    const ok = run("validate", "-c", "typed.ts");
+    expect(ok).toMatchObject({ code: 0, stderr: "" });
+    expect(ok.stdout).toContain("is valid (1 targets: x86_64)");
+    const broken = run("validate", "-c", "broken.mjs");
+    expect(broken.stderr).toContain(
+      "Error: broken.mjs:2:14: invalid JavaScript: SyntaxError: Unexpected token '}'",
+    );
+    expect(broken.code).toBe(1);
+  });
+
   it("plans as an aarch64 host: skips aarch64 and arm, plans x86_64", async () => {
     const r = run("plan", "--json");
     expect(r.stderr).not.toMatch(/Internal error/);

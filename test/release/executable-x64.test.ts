@@ -1,18 +1,22 @@
 // The x64 standalone executable as a user runs it: no Node.js on PATH, the real kernel interface
 // in a private binfmt_misc (new user + mount namespaces, never the host's): apply with verify,
-// then a plan that finds nothing to do.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+// then a plan that finds nothing to do; and `qus demo`, which re-runs the executable itself in a
+// namespace of its own and shows the guest-compatibility probes.
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnWithArm64 } from "../../scripts/release/emulate-arm64.mjs";
-import { qemuDir, requireFixtures } from "../helpers/fixtures.js";
+import { foreignBusybox, qemuDir, requireFixtures } from "../helpers/fixtures.js";
+import { generationDir } from "../helpers/generations.js";
 import { releaseDir, VERSION } from "./artifacts.js";
 
 const TARGETS = ["aarch64", "riscv64", "ppc64le", "s390x", "mips64el"];
 let dir: string;
 let qus: string;
 let noNode: string;
+let demoBin: string;
 
 beforeAll(async () => {
   requireFixtures();
@@ -20,6 +24,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "qus-release-x64-"));
   noNode = join(dir, "empty-bin");
   await mkdir(noNode);
+  // The demo's own tools, and still no node.
+  demoBin = join(dir, "demo-bin");
+  await mkdir(demoBin);
+  for (const tool of ["unshare", "mount", "umount"]) {
+    await symlink(`/usr/bin/${tool}`, join(demoBin, tool));
+  }
   const config = {
     targets: TARGETS,
     source: { type: "local", path: qemuDir() },
@@ -63,5 +73,22 @@ describe("qus-linux-x64 without Node.js", () => {
     expect(doc.changes).toEqual([]);
     expect(doc.has_changes).toBe(false);
     expect(doc.unchanged).toBe(2 * TARGETS.length); // each target's entry and emulator file
+  });
+
+  it("runs the demo: apply, the aarch64 busybox, the probes of a current QEMU, a no-op plan", () => {
+    const emulators = generationDir("trixie-backports");
+    const r = spawnSync(qus, ["demo", "--emulators", emulators, "--binary", foreignBusybox()], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: demoBin, NO_COLOR: "1" },
+      timeout: 120_000,
+    });
+    expect(r.stderr).not.toMatch(/Error|Internal/);
+    expect(r.stdout).toContain("Apply complete! Resources: 10 added, 0 changed, 0 destroyed.");
+    expect(r.stdout).toMatch(/uname -m[^\n]*\naarch64\n/);
+    expect(r.stdout).toMatch(/\nqemu-aarch64 +ok +missing +ok +ok +ok +missing +ok\n/);
+    expect(r.stdout).toContain("Probes: 0 errors, 5 warnings.");
+    expect(r.stdout.trimEnd()).toMatch(/No changes\. binfmt_misc matches the configuration\.$/);
+    expect(r.status).toBe(0);
   });
 });

@@ -44,7 +44,7 @@ options:
   source:
     description:
       - "Inline config only. Where the emulators come from, as the config's C(source) key, for
-        example C({type: debian, suite: bookworm}) or C({type: local, path: /opt/qemu})."
+        example C({type: debian, suite: [trixie-backports, trixie], qemu: '>=9.2'}) or C({type: local, path: /opt/qemu})."
       - Default is qus's own default source.
     type: dict
   flags:
@@ -107,7 +107,8 @@ EXAMPLES = r"""
     targets: [aarch64, riscv64]
     source:
       type: debian
-      suite: bookworm
+      suite: [trixie-backports, trixie] # the newest QEMU of either
+      qemu: ">=9.2" # older QEMU lacks openat2, which today's GNU tar needs
     flags: POF
     probes: true
 
