@@ -181,14 +181,13 @@ describe("qus.binfmt over SSH on three hosts", () => {
 });
 
 // Each written file with its size and modification time: equal lists mean nothing was written.
-// Except qus's cache of emulator fingerprints (beside the state file), which every plan refreshes:
-// a cache, not state (what is registered and installed is all compared here).
+// Except the download cache (/var/cache/qus), the one place a plan may write.
 async function stamps(host: string): Promise<string[]> {
   const upper = join(fleet.hosts.find((h) => h.name === host)!.dir, "upper");
   const files = await writtenBy(host);
   return Promise.all(
     files
-      .filter((path) => path !== "var/lib/qus/file-hashes.json")
+      .filter((path) => !path.startsWith("var/cache/qus/"))
       .map(async (path) => {
         const info = await stat(join(upper, path));
         return `${path} ${info.size} ${info.mtimeMs}`;
