@@ -26,6 +26,23 @@ export interface ProgressEvent {
   readonly totalBytes: number | null;
 }
 
+/**
+ * A step of a cold resolution besides downloads, for the progress display: a signature check or
+ * an extraction. "start" and "done" once each; "progress" (extraction) with the bytes read so far.
+ */
+export interface PhaseEvent {
+  readonly phase: "verify" | "extract";
+  /** What the step works on, e.g. "bookworm InRelease" or a package file name. */
+  readonly label: string;
+  readonly state: "start" | "progress" | "done";
+  /** Extraction: compressed bytes of the package read so far (it stops once the wanted files are out). */
+  readonly doneBytes?: number;
+  /** Extraction: the size of the compressed data those bytes are read from. */
+  readonly totalBytes?: number;
+  /** What the step checked or produced, e.g. "good signature by key 1234ABCD" (with "done"). */
+  readonly detail?: string;
+}
+
 /** What a source may use besides its own config. */
 export interface SourceContext {
   readonly host: HostCpu;
@@ -43,6 +60,8 @@ export interface SourceContext {
   /** Emulators registered with F must be static: they are opened outside any container. */
   readonly requireStatic: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Signature checks and extractions, for the progress display. */
+  readonly onPhase?: (event: PhaseEvent) => void;
   /** Hashes a file (null when missing); defaults to reading it whole, a cache may answer instead. */
   readonly hashFile?: FileHasher;
   /** Non-fatal messages for the user (stderr). */

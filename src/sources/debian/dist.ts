@@ -11,7 +11,8 @@ import {
 } from "../archive/decompress.js";
 import type { BlobCache } from "../cache.js";
 import { downloadToCache, fetchBytes, HttpStatusError, type DownloadPolicy } from "../download.js";
-import type { ProgressEvent } from "../types.js";
+import { inPhase } from "../phases.js";
+import type { PhaseEvent, ProgressEvent } from "../types.js";
 import { findPackageStanzas, PackagesFormatError, type PackageStanza } from "./packages-index.js";
 import { parseRelease, ReleaseFormatError, type IndexDigest, type ReleaseInfo } from "./release.js";
 import { verifyClearSigned, type Keyring } from "./signature.js";
@@ -29,6 +30,7 @@ export interface DistOptions {
   readonly pinned: boolean;
   readonly decompress?: DecompressOptions;
   readonly onProgress?: (event: ProgressEvent) => void;
+  readonly onPhase?: (event: PhaseEvent) => void;
   readonly onWarning?: (message: string) => void;
 }
 
@@ -70,10 +72,17 @@ export async function fetchVerifiedDist(
     }
     throw error;
   }
-  const text = await verifyClearSigned(
-    Buffer.from(bytes).toString("utf8"),
-    await options.keyring(),
-    url,
+  const keyring = await options.keyring();
+  let signer = "";
+  const text = await inPhase(
+    options.onPhase,
+    "verify",
+    `${dist} InRelease`,
+    () =>
+      verifyClearSigned(Buffer.from(bytes).toString("utf8"), keyring, url, (keyId) => {
+        signer = keyId;
+      }),
+    () => `good signature by key ${signer}`,
   );
   let release: ReleaseInfo;
   try {
