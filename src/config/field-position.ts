@@ -22,6 +22,7 @@ export async function fieldPosition(
     const source = { path: file, display };
     const base = isPackage ? [PACKAGE_JSON_KEY] : [];
     const parse = await import("./parse.js");
+    // Positions come from yaml's parser, for JSON too; it loads only when a message needs it.
     await parse.loadYaml();
     const parsed =
       extension === ".json" || isPackage
