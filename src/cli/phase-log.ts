@@ -78,8 +78,7 @@ function activeLine(event: PhaseEvent): string {
 }
 
 function finishedLine(event: PhaseEvent, elapsedMs: number): string {
-  if (event.phase === "verify")
-    return `Checked the signature of ${event.label}: ${event.detail ?? "good"}`;
+  if (event.phase === "verify") return `Checked ${event.label}: ${event.detail ?? "good"}`;
   return `Extracted ${event.detail ?? "the emulators"} from ${event.label} (${readSoFar(event)} in ${seconds(elapsedMs)})`;
 }
 

@@ -87,7 +87,7 @@ group("phase log", () => {
     log.phase(check("start"), 0);
     expect(log.lines(0)).toEqual(["Checking the signature of trixie InRelease"]);
     expect(log.phase(check("done", "good signature by key 0123456789ABCDEF"), 10)).toBe(
-      "Checked the signature of trixie InRelease: good signature by key 0123456789ABCDEF",
+      "Checked trixie InRelease: good signature by key 0123456789ABCDEF",
     );
     expect(log.lines(10)).toHaveLength(1);
   });

@@ -47,11 +47,7 @@ describe("fedora source", () => {
     expect(plan.stderr).toContain(`Downloaded qemu-user-static-aarch64-${UPDATE_VERSION}`);
     // Each phase of the cold resolution has its line: download, signature check, extraction.
     const rpm = `qemu-user-static-aarch64-${UPDATE_VERSION}`;
-    const steps = [
-      `Downloaded ${rpm}`,
-      `Checked the signature of ${rpm}`,
-      "Extracted qemu-aarch64 from",
-    ];
+    const steps = [`Downloaded ${rpm}`, `Checked ${rpm}`, "Extracted qemu-aarch64 from"];
     const at = steps.map((step) => plan.stderr.indexOf(step));
     expect(at.every((i) => i >= 0) && at.join() === [...at].sort((a, b) => a - b).join()).toBe(
       true,
