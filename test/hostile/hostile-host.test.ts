@@ -243,9 +243,11 @@ describe("a local source qus cannot read", () => {
     ] as const) {
       const source = join(dir, name);
       await mkdir(source);
-      await copyFile(emulatorPath("aarch64"), join(source, "qemu-aarch64-static"));
+      const emulator = join(source, "qemu-aarch64-static");
+      await copyFile(emulatorPath("aarch64"), emulator);
       await chown(source, NOBODY, NOBODY);
       await chmod(source, mode);
+      const before = await fingerprint(emulator);
       await writeConfig(
         baseConfig(dir, { targets: ["aarch64"], source: { type: "local", path: source } }),
       );
@@ -259,6 +261,8 @@ describe("a local source qus cannot read", () => {
         expect(result.stderr).not.toContain("No emulator in");
       }
       await expect(stat(join(dir, "emulators"))).rejects.toThrow(/ENOENT/);
+      expect(await fingerprint(emulator)).toBe(before);
+      expect((await stat(source)).mode & 0o7777).toBe(mode);
     }
   });
 });
