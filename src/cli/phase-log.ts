@@ -74,11 +74,14 @@ function downloadedLine(event: ProgressEvent, elapsedMs: number): string {
 /** The live line of a check or an extraction: no percentage (an extraction stops early). */
 function activeLine(event: PhaseEvent): string {
   if (event.phase === "verify") return `Checking the signature of ${event.label}`;
+  if (event.phase === "index") return `Searching ${event.label}: ${readSoFar(event)}`;
   return `Extracting from ${event.label}: ${readSoFar(event)}`;
 }
 
 function finishedLine(event: PhaseEvent, elapsedMs: number): string {
   if (event.phase === "verify") return `Checked ${event.label}: ${event.detail ?? "good"}`;
+  if (event.phase === "index")
+    return `Searched ${event.label}: ${event.detail ?? "done"} (${seconds(elapsedMs)})`;
   return `Extracted ${event.detail ?? "the emulators"} from ${event.label} (${readSoFar(event)} in ${seconds(elapsedMs)})`;
 }
 

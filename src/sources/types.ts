@@ -27,17 +27,18 @@ export interface ProgressEvent {
 }
 
 /**
- * A step of a cold resolution besides downloads, for the progress display: a signature check or
- * an extraction. "start" and "done" once each; "progress" (extraction) with the bytes read so far.
+ * A step of a cold resolution besides downloads, for the progress display: a signature check, the
+ * search of a package index or an extraction. "start" and "done" once each; "progress" with the
+ * bytes read so far.
  */
 export interface PhaseEvent {
-  readonly phase: "verify" | "extract";
+  readonly phase: "verify" | "index" | "extract";
   /** What the step works on, e.g. "bookworm InRelease" or a package file name. */
   readonly label: string;
   readonly state: "start" | "progress" | "done";
-  /** Extraction: compressed bytes of the package read so far (it stops once the wanted files are out). */
+  /** Compressed bytes read so far (an extraction stops once the wanted files are out). */
   readonly doneBytes?: number;
-  /** Extraction: the size of the compressed data those bytes are read from. */
+  /** The size of the file those bytes are read from. */
   readonly totalBytes?: number;
   /** What the step checked or produced, e.g. "good signature by key 1234ABCD" (with "done"). */
   readonly detail?: string;

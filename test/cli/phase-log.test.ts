@@ -76,6 +76,25 @@ group("phase log", () => {
     expect(log.lines(1500)).toHaveLength(2);
   });
 
+  it("an index search shows bytes read while it runs, then what it found", () => {
+    const log = new PhaseLog();
+    const index = "trixie main/binary-amd64/Packages.xz";
+    const search = (state: "start" | "progress" | "done", doneBytes: number, detail?: string) => ({
+      phase: "index" as const,
+      label: index,
+      state,
+      doneBytes,
+      totalBytes: 9_000_000,
+      detail,
+    });
+    log.phase(search("start", 0), 0);
+    log.phase(search("progress", 4_500_000), 400);
+    expect(log.lines(400)).toEqual([`Searching ${index}: 4.5 MB of 9.0 MB read`]);
+    expect(log.phase(search("done", 9_000_000, "found qemu-user 1:10.0.2+ds-1"), 800)).toBe(
+      `Searched ${index}: found qemu-user 1:10.0.2+ds-1 (0.8 s)`,
+    );
+  });
+
   it("a signature check is named while it runs and with its result", () => {
     const log = new PhaseLog();
     const check = (state: "start" | "done", detail?: string) => ({
