@@ -1,15 +1,27 @@
-// Shows downloads while a source resolves: a listr2 task with a live "bytes (percent), speed, time
-// left" line per file on a terminal, and one plain line per finished file otherwise (no progress
-// spam in logs).
-import type { ProgressEvent } from "../sources/types.js";
+// Shows what a source does while it resolves: each download (bytes, percent, speed, time left),
+// signature check and extraction (bytes read, never a percentage: it stops once the wanted files
+// are out). On a terminal, one listr2 task whose output lists the finished steps and the steps
+// under way; without one (CI logs, Ansible), one plain line per finished step.
+import type { PhaseEvent, ProgressEvent } from "../sources/types.js";
+import { PhaseLog } from "./phase-log.js";
 
-/** Runs `work` with a progress callback shown on `stream`; returns what `work` returns. */
+/** The callbacks a source reports its steps to. */
+export interface ProgressSinks {
+  readonly onProgress: (event: ProgressEvent) => void;
+  readonly onPhase: (event: PhaseEvent) => void;
+}
+
+/** Smallest gap between two repaints of a download's live line on a terminal. */
+const REPAINT_INTERVAL_MS = 100;
+
+/** Runs `work` with progress callbacks shown on `stream`; returns what `work` returns. */
 export async function withDownloadProgress<T>(
   title: string,
   stream: NodeJS.WriteStream,
-  work: (onProgress: (event: ProgressEvent) => void) => Promise<T>,
+  work: (sinks: ProgressSinks) => Promise<T>,
 ): Promise<T> {
-  if (!stream.isTTY) return work(plainReporter(stream));
+  const log = new PhaseLog();
+  if (!stream.isTTY) return work(plainSinks(log, stream));
   const { Listr, ListrLogger, ProcessOutput } = await import("listr2");
   const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream) });
   let result: T | undefined;
@@ -19,16 +31,26 @@ export async function withDownloadProgress<T>(
         title,
         task: async (_ctx, task) => {
           let shown = 0;
-          const started = startTimes();
-          result = await work((event) => {
-            const now = Date.now();
-            const since = started(event.label, now);
-            if (now - shown < 100 && event.receivedBytes !== event.totalBytes) return;
+          const show = (now: number, force: boolean): void => {
+            if (!force && now - shown < REPAINT_INTERVAL_MS) return;
             shown = now;
-            task.output = describe(event, now - since);
+            task.output = log.lines(now).join("\n");
+          };
+          result = await work({
+            onProgress: (event) => {
+              const now = Date.now();
+              show(now, log.download(event, now) !== null);
+            },
+            // A step that starts or ends is shown at once: the display never lags a phase behind.
+            onPhase: (event) => {
+              const now = Date.now();
+              log.phase(event, now);
+              show(now, event.state !== "progress");
+            },
           });
+          show(Date.now(), true);
         },
-        rendererOptions: { outputBar: 1, persistentOutput: false },
+        rendererOptions: { outputBar: 1, persistentOutput: true },
       },
     ],
     {
@@ -40,59 +62,13 @@ export async function withDownloadProgress<T>(
   return result as T;
 }
 
-/** One line per file, printed when it is complete. */
-function plainReporter(stream: NodeJS.WriteStream): (event: ProgressEvent) => void {
-  const done = new Set<string>();
-  const started = startTimes();
-  return (event) => {
-    const now = Date.now();
-    const since = started(event.label, now);
-    if (
-      event.totalBytes === null ||
-      event.receivedBytes < event.totalBytes ||
-      done.has(event.label)
-    )
-      return;
-    done.add(event.label);
-    const seconds = (now - since) / 1000;
-    const rate = seconds > 0 ? `, ${formatBytes(event.totalBytes / seconds)}/s` : "";
-    stream.write(
-      `Downloaded ${event.label} (${formatBytes(event.totalBytes)} in ${seconds.toFixed(1)} s${rate})\n`,
-    );
+/** One line per finished step, written when it finishes (no progress spam in logs). */
+function plainSinks(log: PhaseLog, stream: NodeJS.WriteStream): ProgressSinks {
+  const write = (line: string | null): void => {
+    if (line !== null) stream.write(`${line}\n`);
   };
-}
-
-/** When each label was first seen (downloads run in parallel, each with its own clock). */
-function startTimes(): (label: string, now: number) => number {
-  const first = new Map<string, number>();
-  return (label, now) => {
-    const known = first.get(label);
-    if (known !== undefined) return known;
-    first.set(label, now);
-    return now;
+  return {
+    onProgress: (event) => write(log.download(event, Date.now())),
+    onPhase: (event) => write(log.phase(event, Date.now())),
   };
-}
-
-/**
- * "x.deb: 12.3 MB / 62.6 MB (19%), 8.1 MB/s, 6 s left", or just the bytes when the size is
- * unknown; speed and time left once some time has passed.
- */
-export function describe(event: ProgressEvent, elapsedMs = 0): string {
-  const got = formatBytes(event.receivedBytes);
-  const rate = elapsedMs >= 250 ? (1000 * event.receivedBytes) / elapsedMs : 0;
-  const speed = rate > 0 ? `, ${formatBytes(rate)}/s` : "";
-  if (event.totalBytes === null || event.totalBytes === 0) return `${event.label}: ${got}${speed}`;
-  const percent = Math.floor((100 * event.receivedBytes) / event.totalBytes);
-  const left =
-    rate > 0 && event.receivedBytes < event.totalBytes
-      ? `, ${Math.ceil((event.totalBytes - event.receivedBytes) / rate)} s left`
-      : "";
-  return `${event.label}: ${got} / ${formatBytes(event.totalBytes)} (${percent}%)${speed}${left}`;
-}
-
-/** Human-readable byte counts in decimal units, as download tools print them. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }

@@ -44,6 +44,14 @@ export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): Node
     set(_target, key, value) {
       return Reflect.set(stream(), key, value);
     },
+    // listr2 copies the stream with Object.assign: the copy must keep `columns` (else it wraps at 80).
+    ownKeys() {
+      return Reflect.ownKeys(stream());
+    },
+    getOwnPropertyDescriptor(_target, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(stream(), key);
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+    },
   });
 }
 

@@ -175,8 +175,8 @@ async function resolveEmulators(
     if (config.source.type === "local") return await source.resolve(names, context);
     const { withDownloadProgress } = await import("../cli/download-progress.js");
     const title = `Resolve ${names.length} emulator${names.length === 1 ? "" : "s"} from ${describeSource(config.source)}`;
-    return await withDownloadProgress(title, io.stderr, (onProgress) =>
-      source.resolve(names, { ...context, onProgress }),
+    return await withDownloadProgress(title, io.stderr, (sinks) =>
+      source.resolve(names, { ...context, ...sinks }),
     );
   } catch (error) {
     throw await placeInConfig(error, config, io);

@@ -6,12 +6,8 @@
 import { readdir, realpath, stat, statfs } from "node:fs/promises";
 import { dirname } from "node:path";
 import { KernelError } from "../errors.js";
-import {
-  AUTOFS_SUPER_MAGIC,
-  BINFMTFS_MAGIC,
-  PROC_SUPER_MAGIC,
-  fileSystemName,
-} from "./fs-types.js";
+import { binfmtDirVerdict } from "./binfmt-dir-verdict.js";
+import { PROC_SUPER_MAGIC, fileSystemName } from "./fs-types.js";
 
 /** Where the kernel puts binfmt_misc, and the only place qus mounts it. */
 export const KERNEL_BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
@@ -25,25 +21,25 @@ export type BinfmtDirState = "mounted" | "unmounted";
  * anything else is refused with a KernelError naming the path and what it found.
  */
 export async function proveBinfmtDir(dir: string): Promise<BinfmtDirState> {
-  let type = await fileSystemType(dir);
-  if (type === AUTOFS_SUPER_MAGIC) {
-    await triggerAutomount(dir);
-    type = await fileSystemType(dir);
-    if (type !== BINFMTFS_MAGIC) {
-      throw notBinfmt(
-        dir,
-        `an autofs mount point that did not mount binfmt_misc when accessed (it shows ${describeType(type)})`,
-      );
+  let triggered = false;
+  for (;;) {
+    const type = await fileSystemType(dir);
+    const verdict = binfmtDirVerdict(type, triggered, dir === KERNEL_BINFMT_DIR);
+    switch (verdict.kind) {
+      case "mounted":
+      case "unmounted":
+        return verdict.kind;
+      case "trigger":
+        await triggerAutomount(dir);
+        triggered = true;
+        continue;
+      case "procfs":
+        if (await isKernelDirectory(dir)) return "unmounted";
+        throw notBinfmt(dir, await describePlace(dir, PROC_SUPER_MAGIC));
+      case "refuse":
+        throw notBinfmt(dir, verdict.found ?? (await describePlace(dir, type ?? 0)));
     }
   }
-  if (type === BINFMTFS_MAGIC) return "mounted";
-  if (type === null) {
-    // The kernel's directory exists once binfmt_misc is loaded; mount(8) loads it.
-    if (dir === KERNEL_BINFMT_DIR) return "unmounted";
-    throw notBinfmt(dir, "nothing: the path does not exist");
-  }
-  if (type === PROC_SUPER_MAGIC && (await isKernelDirectory(dir))) return "unmounted";
-  throw notBinfmt(dir, await describePlace(dir, type));
 }
 
 /** True when `dir` resolves to the kernel's own binfmt_misc path: the one place qus may mount. */
@@ -86,7 +82,7 @@ async function isKernelDirectory(dir: string): Promise<boolean> {
 
 /** "a tmpfs mount", "an ordinary directory on ext2/ext3/ext4", "a file on xfs". */
 async function describePlace(dir: string, type: number): Promise<string> {
-  const name = describeType(type);
+  const name = fileSystemName(type);
   try {
     const [self, parent] = await Promise.all([stat(dir), stat(dirname(dir))]);
     if (!self.isDirectory()) return `a file on ${name}, not a directory`;
@@ -95,10 +91,6 @@ async function describePlace(dir: string, type: number): Promise<string> {
   } catch {
     return name;
   }
-}
-
-function describeType(type: number | null): string {
-  return type === null ? "nothing" : fileSystemName(type);
 }
 
 function notBinfmt(dir: string, found: string): KernelError {

@@ -113,7 +113,9 @@ async function attempt(
     const progressTotal = expectedSize ?? total;
     let received = 0;
     let lastReport = 0;
-    const report = (force: boolean): void => {
+    // The last report gives the size even when the server did not announce it: the display
+    // knows the download is finished.
+    const report = (force: boolean, last = false): void => {
       if (target.onProgress === undefined) return;
       const now = Date.now();
       if (!force && now - lastReport < policy.progressIntervalMs) return;
@@ -121,7 +123,7 @@ async function attempt(
       target.onProgress({
         label: target.label,
         receivedBytes: received,
-        totalBytes: progressTotal,
+        totalBytes: last && progressTotal === null ? received : progressTotal,
       });
     };
     report(true);
@@ -147,7 +149,7 @@ async function attempt(
     if (total !== null && received !== total) {
       throw new TransientError(`connection closed after ${received} of ${total} bytes`);
     }
-    report(true);
+    report(true, true);
   } finally {
     clearTimeout(timer);
     controller.abort();

@@ -1,5 +1,6 @@
 // The local source: emulators already on disk (a distro package, a QEMU build). qus copies
 // them into installDir, so the registration never depends on a file it does not manage.
+import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SourceError } from "../errors.js";
@@ -65,20 +66,35 @@ async function requireReadableDirectory(path: string): Promise<void> {
   }
   if (!info.isDirectory()) refuse("is not a directory");
   try {
+    // Listing it is not enough: a directory without search (x) permission hides its files' contents.
     await readdir(path);
+    await access(path, constants.R_OK | constants.X_OK);
   } catch (error) {
-    refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+    refuse(`cannot be read${why(error)}`, error);
   }
 }
 
+/** ": permission denied (EACCES)", or " (EIO)" for a code without words here. */
+function why(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  const words = code === "EACCES" || code === "EPERM" ? ": permission denied" : "";
+  return `${words} (${code})`;
+}
+
+/** The first pattern's file that exists; one that exists but cannot be reached is refused, not skipped. */
 async function findEmulator(config: LocalSourceConfig, emulator: string): Promise<string | null> {
   for (const pattern of config.patterns) {
     const candidate = join(config.path, pattern.replaceAll("{target}", emulatorTarget(emulator)));
     try {
       await access(candidate);
       return candidate;
-    } catch {
-      // try the next pattern
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        throw new SourceError(`Emulator ${candidate} cannot be read${why(error)}`, {
+          cause: error,
+          field: "/source/path",
+        });
     }
   }
   return null;

@@ -26,6 +26,24 @@ export interface ProgressEvent {
   readonly totalBytes: number | null;
 }
 
+/**
+ * A step of a cold resolution besides downloads, for the progress display: a signature check, the
+ * search of a package index or an extraction. "start" and "done" once each; "progress" with the
+ * bytes read so far.
+ */
+export interface PhaseEvent {
+  readonly phase: "verify" | "index" | "extract";
+  /** What the step works on, e.g. "bookworm InRelease" or a package file name. */
+  readonly label: string;
+  readonly state: "start" | "progress" | "done";
+  /** Compressed bytes read so far (an extraction stops once the wanted files are out). */
+  readonly doneBytes?: number;
+  /** The size of the file those bytes are read from. */
+  readonly totalBytes?: number;
+  /** What the step checked or produced, e.g. "good signature by key 1234ABCD" (with "done"). */
+  readonly detail?: string;
+}
+
 /** What a source may use besides its own config. */
 export interface SourceContext {
   readonly host: HostCpu;
@@ -43,6 +61,8 @@ export interface SourceContext {
   /** Emulators registered with F must be static: they are opened outside any container. */
   readonly requireStatic: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Signature checks and extractions, for the progress display. */
+  readonly onPhase?: (event: PhaseEvent) => void;
   /** Hashes a file (null when missing); defaults to reading it whole, a cache may answer instead. */
   readonly hashFile?: FileHasher;
   /** Non-fatal messages for the user (stderr). */

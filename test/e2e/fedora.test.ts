@@ -45,6 +45,14 @@ describe("fedora source", () => {
     const plan = await h.qus("plan");
     expect(plan.stderr).not.toMatch(/Error|Warning/);
     expect(plan.stderr).toContain(`Downloaded qemu-user-static-aarch64-${UPDATE_VERSION}`);
+    // Each phase of the cold resolution has its line: download, signature check, extraction.
+    const rpm = `qemu-user-static-aarch64-${UPDATE_VERSION}`;
+    const steps = [`Downloaded ${rpm}`, `Checked ${rpm}`, "Extracted qemu-aarch64 from"];
+    const at = steps.map((step) => plan.stderr.indexOf(step));
+    expect(at.every((i) => i >= 0) && at.join() === [...at].sort((a, b) => a - b).join()).toBe(
+      true,
+    );
+    expect(plan.stderr).toMatch(/: good header signature, header and payload digests match\n/);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain(`qemu-user-static-aarch64 ${UPDATE_VERSION} (fedora 41)`);
 

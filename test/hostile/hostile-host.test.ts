@@ -233,6 +233,40 @@ describe("root registers only files root controls", () => {
   });
 });
 
+describe("a local source qus cannot read", () => {
+  // Owned by uid 65534, which the sandbox does not map: its root has no override on it, as any
+  // user has none on another user's private directory.
+  it('a source.path root cannot list or enter says so at its position, not "no emulator in"', async () => {
+    for (const [name, mode] of [
+      ["closed", 0o000],
+      ["listable-only", 0o644],
+    ] as const) {
+      const source = join(dir, name);
+      await mkdir(source);
+      const emulator = join(source, "qemu-aarch64-static");
+      await copyFile(emulatorPath("aarch64"), emulator);
+      await chown(source, NOBODY, NOBODY);
+      await chmod(source, mode);
+      const before = await fingerprint(emulator);
+      await writeConfig(
+        baseConfig(dir, { targets: ["aarch64"], source: { type: "local", path: source } }),
+      );
+      for (const command of [["plan"], APPLY]) {
+        const result = await expectRefusal(
+          command,
+          new RegExp(
+            `^Error: qus\\.config\\.json:\\d+:\\d+: source\\.path "${source}" cannot be read: permission denied \\(EACCES\\)\\n`,
+          ),
+        );
+        expect(result.stderr).not.toContain("No emulator in");
+      }
+      await expect(stat(join(dir, "emulators"))).rejects.toThrow(/ENOENT/);
+      expect(await fingerprint(emulator)).toBe(before);
+      expect((await stat(source)).mode & 0o7777).toBe(mode);
+    }
+  });
+});
+
 describe("the host's CPU", () => {
   it("refuses a machine it does not know, naming it and the hostCpu override", async () => {
     await writeConfig(baseConfig(dir));

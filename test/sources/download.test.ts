@@ -1,4 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SourceError } from "../../src/errors.js";
@@ -64,6 +66,26 @@ describe("fetchBytes", () => {
       receivedBytes: bytes.length,
       totalBytes: bytes.length,
     });
+  });
+
+  test("a body sent without Content-Length ends with an event that gives its size", async () => {
+    const chunked = createServer((_request, response) => {
+      response.write("first ");
+      response.end("second");
+    });
+    await new Promise<void>((resolve) => chunked.listen(0, "127.0.0.1", resolve));
+    const { port } = chunked.address() as AddressInfo;
+    const events: ProgressEvent[] = [];
+    try {
+      await fetchBytes(
+        { url: `http://127.0.0.1:${port}/x`, label: "x", onProgress: (e) => events.push(e) },
+        POLICY,
+      );
+    } finally {
+      chunked.close();
+    }
+    expect(events[0]?.totalBytes).toBeNull();
+    expect(events.at(-1)).toEqual({ label: "x", receivedBytes: 12, totalBytes: 12 });
   });
 
   test("does not retry a 404 and says which URL failed", async () => {

@@ -2,6 +2,7 @@
 // name and Valid-Until checked) -> the Packages index named in it (size and SHA-256 from the
 // signed text, fetched by hash when the archive offers it) -> the stanzas qus needs.
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { SourceError } from "../../errors.js";
 import {
   decompress,
@@ -11,7 +12,8 @@ import {
 } from "../archive/decompress.js";
 import type { BlobCache } from "../cache.js";
 import { downloadToCache, fetchBytes, HttpStatusError, type DownloadPolicy } from "../download.js";
-import type { ProgressEvent } from "../types.js";
+import { countedChunks, inPhase } from "../phases.js";
+import type { PhaseEvent, ProgressEvent } from "../types.js";
 import { findPackageStanzas, PackagesFormatError, type PackageStanza } from "./packages-index.js";
 import { parseRelease, ReleaseFormatError, type IndexDigest, type ReleaseInfo } from "./release.js";
 import { verifyClearSigned, type Keyring } from "./signature.js";
@@ -29,6 +31,7 @@ export interface DistOptions {
   readonly pinned: boolean;
   readonly decompress?: DecompressOptions;
   readonly onProgress?: (event: ProgressEvent) => void;
+  readonly onPhase?: (event: PhaseEvent) => void;
   readonly onWarning?: (message: string) => void;
 }
 
@@ -70,10 +73,17 @@ export async function fetchVerifiedDist(
     }
     throw error;
   }
-  const text = await verifyClearSigned(
-    Buffer.from(bytes).toString("utf8"),
-    await options.keyring(),
-    url,
+  const keyring = await options.keyring();
+  let signer = "";
+  const text = await inPhase(
+    options.onPhase,
+    "verify",
+    `${dist} InRelease`,
+    () =>
+      verifyClearSigned(Buffer.from(bytes).toString("utf8"), keyring, url, (keyId) => {
+        signer = keyId;
+      }),
+    () => `good signature by key ${signer}`,
   );
   let release: ReleaseInfo;
   try {
@@ -154,10 +164,25 @@ export async function fetchPackageStanzas(
     }
   }
   blob ??= await downloadToCache(target(plainUrl), options.cache, index.digest, options.policy);
+  const indexBlob = blob;
   try {
-    return await findPackageStanzas(
-      decompress(createReadStream(blob.path), index.compression, options.decompress),
-      names,
+    return await inPhase(
+      options.onPhase,
+      "index",
+      label,
+      (onRead) =>
+        findPackageStanzas(
+          decompress(
+            Readable.from(countedChunks(createReadStream(indexBlob.path), onRead), {
+              objectMode: false,
+            }),
+            index.compression,
+            options.decompress,
+          ),
+          names,
+        ),
+      describeFound,
+      indexBlob.size,
     );
   } catch (error) {
     if (error instanceof PackagesFormatError || error instanceof DecompressionError) {
@@ -167,4 +192,10 @@ export async function fetchPackageStanzas(
     }
     throw error;
   }
+}
+
+/** "found qemu-user-static 1:7.2+dfsg-7", for the progress display. */
+function describeFound(stanzas: readonly PackageStanza[]): string {
+  if (stanzas.length === 0) return "no QEMU user-mode package";
+  return `found ${stanzas.map((s) => `${s.package} ${s.version}`).join(", ")}`;
 }

@@ -79,8 +79,15 @@ interface Context {
   readonly where: string;
   /** Decodes blocks `from`..the last; counts compressed bytes read into `compressedBytes`. */
   readonly decode: (from: number, signal: AbortSignal) => AsyncIterable<Uint8Array>;
+  /** Hears each count of compressed bytes read, for the progress display. */
+  readonly onRead?: (bytes: number) => void;
   compressedBytes: number;
   tarBytes: number;
+}
+
+function countCompressed(context: Context, bytes: number): void {
+  context.compressedBytes += bytes;
+  context.onRead?.(bytes);
 }
 
 /** The xz stream of blocks `from`..the last as bytes, for a decoder that reads a pipe. */
@@ -92,7 +99,7 @@ async function* runInput(context: Context, from: number): AsyncGenerator<Uint8Ar
     end: run.end - 1,
     highWaterMark: 1024 * 1024,
   })) {
-    context.compressedBytes += (chunk as Buffer).length;
+    countCompressed(context, (chunk as Buffer).length);
     yield chunk as Buffer;
   }
   yield run.tail;
@@ -114,7 +121,7 @@ function workerDecoder(context: () => Context, pool: XzWasmPool): Context["decod
     const run = xzRun(context().layout, from);
     let counted = 0;
     return pool.decode({ path: context().debPath, ...run }, signal, (read) => {
-      context().compressedBytes += read - counted;
+      countCompressed(context(), read - counted);
       counted = read;
     });
   };
@@ -208,6 +215,7 @@ export async function extractByBlocks(
     readonly host: HostCpu;
     readonly where: string;
     readonly decompress?: DecompressOptions;
+    readonly onRead?: (bytes: number) => void;
   },
 ): Promise<BlockExtraction | BlocksNotUsed> {
   if (layout.compression !== "xz") return { notUsed: `${layout.data.name} is not xz` };
@@ -259,6 +267,7 @@ export async function extractByBlocks(
       where: options.where,
       decode:
         pool === null ? systemDecoder(self, options.decompress ?? {}) : workerDecoder(self, pool),
+      onRead: options.onRead,
       compressedBytes: 0,
       tarBytes: 0,
     };

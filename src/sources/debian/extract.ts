@@ -21,6 +21,7 @@ import {
 } from "../archive/decompress.js";
 import { readTar, TarFormatError } from "../archive/tar.js";
 import type { BlobCache, CachedBlob } from "../cache.js";
+import { countedChunks } from "../phases.js";
 import { extractByBlocks } from "./extract-blocks.js";
 
 /** One emulator to take out of the package, and its path inside it (no leading ./). */
@@ -58,16 +59,6 @@ function normalisePath(path: string): string | null {
   return parts.join("/");
 }
 
-async function* counted(
-  stream: AsyncIterable<Uint8Array>,
-  onBytes: (n: number) => void,
-): AsyncGenerator<Uint8Array> {
-  for await (const chunk of stream) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
-}
-
 /**
  * Extracts `wanted` from the package at `debPath` (already verified against its SHA-256) into
  * the cache. `where` names the package in messages. Nothing is left behind on failure except
@@ -83,6 +74,8 @@ export async function extractEmulators(
     readonly decompress?: DecompressOptions;
     /** false: always decode data.tar from its start (tests and benchmarks compare the two ways). */
     readonly byBlocks?: boolean;
+    /** Hears each count of compressed bytes read (progress; the data member's size is the whole). */
+    readonly onRead?: (bytes: number) => void;
   },
 ): Promise<ExtractionResult> {
   const { where, host } = options;
@@ -130,7 +123,10 @@ export async function extractEmulators(
           highWaterMark: 1024 * 1024,
         });
   const input = Readable.from(
-    counted(raw, (n) => (compressedBytesRead += n)),
+    countedChunks(raw, (n) => {
+      compressedBytesRead += n;
+      options.onRead?.(n);
+    }),
     { objectMode: false },
   );
   const reader = new ChunkReader(

@@ -54,12 +54,14 @@ export async function loadKeyring(path: string): Promise<Keyring> {
 
 /**
  * Verifies clear-signed text against the keyring and returns the signed text. `where` (a URL or
- * path) names the file in the error when no signature verifies.
+ * path) names the file in the error when no signature verifies; `onSigner` hears the ID of the key
+ * whose signature verified.
  */
 export async function verifyClearSigned(
   text: string,
   keyring: Keyring,
   where: string,
+  onSigner?: (keyId: string) => void,
 ): Promise<string> {
   const openpgp = await loadOpenPgp();
   let message;
@@ -88,6 +90,7 @@ export async function verifyClearSigned(
   for (const signature of result.signatures) {
     try {
       await signature.verified;
+      onSigner?.(signature.keyID.toHex().toUpperCase());
       return result.data;
     } catch (error) {
       problems.push(`key ${signature.keyID.toHex()}: ${(error as Error).message}`);

@@ -29,6 +29,7 @@ import { findPackageInArchive, type DebianMirrors } from "./find-package.js";
 import { extractEmulators, type ExtractionStats, type WantedMember } from "./extract.js";
 import { loadKeyring, type Keyring } from "./signature.js";
 import { isValidDebianVersion } from "./version.js";
+import { extractedNames, inPhase } from "../phases.js";
 import validRange from "semver/ranges/valid.js";
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
@@ -278,12 +279,21 @@ class DebianSource implements EmulatorSource {
       emulator,
       member: memberPathFor(pkg.package, emulator),
     }));
-    const result = await extractEmulators(debPath, wanted, cache, {
-      host: context.host,
-      where: `${pkg.package} ${pkg.version} (${pkg.filename})`,
-      decompress: { env: context.env, ...this.options.decompress },
-      byBlocks: this.options.extractByBlocks,
-    });
+    const result = await inPhase(
+      context.onPhase,
+      "extract",
+      pkg.filename.split("/").pop() ?? pkg.filename,
+      (onRead) =>
+        extractEmulators(debPath, wanted, cache, {
+          host: context.host,
+          where: `${pkg.package} ${pkg.version} (${pkg.filename})`,
+          decompress: { env: context.env, ...this.options.decompress },
+          byBlocks: this.options.extractByBlocks,
+          onRead,
+        }),
+      (extracted) => extractedNames(extracted.blobs),
+      pkg.size,
+    );
     this.options.onExtraction?.(result.stats);
     return result.blobs;
   }
@@ -306,6 +316,7 @@ class DebianSource implements EmulatorSource {
       pinned: config.version !== undefined,
       decompress: { env: context.env, ...this.options.decompress },
       onProgress: context.onProgress,
+      onPhase: context.onPhase,
       onWarning: context.onWarning,
     };
     const choice = await findPackageInArchive(

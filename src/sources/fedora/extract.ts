@@ -6,6 +6,7 @@
 // static executable for this host, is refused too.
 import { rm } from "node:fs/promises";
 import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import type { HostCpu } from "../../catalog/host.js";
 import { SourceError } from "../../errors.js";
 import { refuseMissingMembers, storeEmulatorBlob } from "../store-emulator.js";
@@ -13,6 +14,7 @@ import { ChunkReader } from "../archive/chunk-reader.js";
 import { CpioFormatError, readCpio } from "../archive/cpio.js";
 import { decompress, DecompressionError, type DecompressOptions } from "../archive/decompress.js";
 import type { BlobCache, CachedBlob } from "../cache.js";
+import { countedChunks } from "../phases.js";
 import type { VerifiedPackage } from "./verify-package.js";
 
 /** One emulator to take out of the package, and its path inside it (no leading ./). */
@@ -42,12 +44,20 @@ export async function extractFromRpm(
     readonly host: HostCpu;
     readonly where: string;
     readonly decompress?: DecompressOptions;
+    /** Hears each count of compressed payload bytes read, for the progress display. */
+    readonly onRead?: (bytes: number) => void;
   },
 ): Promise<Map<string, CachedBlob>> {
   const { where, host } = options;
   const byMember = new Map(wanted.map((w) => [w.member, w.emulator]));
   const blobs = new Map<string, CachedBlob>();
-  const raw = createReadStream(path, { start: verified.payloadOffset, highWaterMark: 1024 * 1024 });
+  const file = createReadStream(path, {
+    start: verified.payloadOffset,
+    highWaterMark: 1024 * 1024,
+  });
+  const onRead = options.onRead;
+  const raw =
+    onRead === undefined ? file : Readable.from(countedChunks(file, onRead), { objectMode: false });
   const reader = new ChunkReader(
     decompress(raw, verified.compression, options.decompress)[Symbol.asyncIterator](),
   );

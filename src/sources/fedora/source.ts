@@ -25,6 +25,7 @@ import {
 } from "../lock.js";
 import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
 import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
+import { extractedNames, inPhase } from "../phases.js";
 import { extractFromRpm } from "./extract.js";
 import { fedoraArchitecture, fedoraMemberPath, fedoraPackageFor } from "./families.js";
 import { loadTrustedKeys, type TrustedKeys } from "./keys.js";
@@ -455,26 +456,39 @@ class FedoraSource implements EmulatorSource {
     const where = `${entry.name}-${formatEvr(entry.evr)}.${entry.arch} (${filename})`;
     const pinnedSha256 = this.config.sha256?.[fileName] ?? this.config.sha256?.[entry.name];
     const keys = pinnedSha256 === undefined ? await this.keys() : null;
-    const verified = await verifyPackage(
-      rpm.path,
-      entry,
-      { keys, pinnedSha256, fileSha256: rpm.sha256 },
-      where,
+    const verified = await inPhase(
+      context.onPhase,
+      "verify",
+      fileName,
+      () => verifyPackage(rpm.path, entry, { keys, pinnedSha256, fileSha256: rpm.sha256 }, where),
+      (result) =>
+        result.trust === "pin"
+          ? "SHA-256 matches its pin in source.sha256 (no signature check)"
+          : "good header signature, header and payload digests match",
     );
     if (verified.trust === "pin")
       context.onWarning?.(
         `${where} was accepted by its SHA-256 pin in source.sha256, without a signature check`,
       );
-    return extractFromRpm(
-      rpm.path,
-      verified,
-      emulators.map((emulator) => ({ emulator, member: fedoraMemberPath(emulator) })),
-      cache,
-      {
-        host: context.host,
-        where,
-        decompress: { env: context.env, ...this.options.decompress },
-      },
+    return inPhase(
+      context.onPhase,
+      "extract",
+      fileName,
+      (onRead) =>
+        extractFromRpm(
+          rpm.path,
+          verified,
+          emulators.map((emulator) => ({ emulator, member: fedoraMemberPath(emulator) })),
+          cache,
+          {
+            host: context.host,
+            where,
+            decompress: { env: context.env, ...this.options.decompress },
+            onRead,
+          },
+        ),
+      extractedNames,
+      rpm.size,
     );
   }
 }
