@@ -4,7 +4,15 @@
 // test files wait for one build instead of starting several.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -49,7 +57,13 @@ export async function releaseDir(): Promise<string> {
   while (!existsSync(join(dir, "SHA256SUMS"))) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
     } catch {
+      if (holderIsGone(lock)) {
+        // A build killed midway (Ctrl-C of the test run) leaves its lock: not worth 25 minutes.
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() - started > BUILD_TIMEOUT_MS)
         throw new Error(`${lock}: another build holds it too long`);
       await sleep(1000);
@@ -70,8 +84,37 @@ export async function releaseDir(): Promise<string> {
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
+    pruneOldBuilds(dir);
   }
   return dir;
+}
+
+/** True when the lock names a process that no longer exists. */
+function holderIsGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, "pid"), "utf8"));
+  } catch {
+    // Just made, pid not written yet; or made by an older version: judged by its age.
+    return existsSync(lock) && Date.now() - statSync(lock).mtimeMs > BUILD_TIMEOUT_MS;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Builds of other source states unused for two days: ~300 MB each. */
+function pruneOldBuilds(current: string): void {
+  const root = cacheRoot();
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (path === current || name.endsWith(".lock") || existsSync(`${path}.lock`)) continue;
+    if (Date.now() - statSync(path).mtimeMs > 2 * 24 * 3600_000)
+      rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** The package version the artifacts carry. */
