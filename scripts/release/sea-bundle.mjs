@@ -56,6 +56,8 @@ export async function buildSeaBundle(dir) {
     // `qus run` and `qus demo` re-run "this CLI": inside an executable that is the executable.
     selfUrl: "__qusSelf.url",
     banner: [],
+    // import() of a built-in becomes require(): a snapshot's main has no dynamic import callback.
+    format: "cjs",
   });
   const common = {
     ...options,
