@@ -1,7 +1,8 @@
 // What a standalone executable runs: the CLI as one CommonJS file, built into a V8 startup
 // snapshot (`useSnapshot`), and the heavy third-party packages as assets beside it.
 // - The snapshot: at build time the script initialises qus's modules of the commands run on every
-//   provisioning pass (plan, apply, run, status) and compiles their functions, then hands main to
+//   provisioning pass (plan, apply, run, status), with every function compiled (sea.mjs builds
+//   with V8's --no-lazy: a no-op plan then compiles nothing when it runs), then hands main to
 //   v8.startupSnapshot.setDeserializeMainFunction. Each start deserialises that heap instead of
 //   compiling and initialising those modules again. Nothing kept may depend on the machine that
 //   runs qus: the executable's own path (`import.meta.url` here) is read when used, and qus's
@@ -103,10 +104,10 @@ function snapshotEntry() {
           `  delete globalThis[${SNAPSHOT_HOOK}];`,
           "  startupSnapshot.setDeserializeMainFunction(main);",
           "};",
-          // Compiled now, kept in the snapshot: every function of the modules initialised here.
-          'setFlagsFromString("--no-lazy");',
           `require(${JSON.stringify(join(root, "src", "cli", "main.ts"))});`,
           ...PREINITIALISED.map((path) => `require(${JSON.stringify(path)});`),
+          // Built with --no-lazy (sea.mjs): what compiles at run time (the asset packages, the
+          // rest of Node) compiles lazily again, as V8 keeps the flag in the snapshot.
           'setFlagsFromString("--lazy");',
         ].join("\n"),
         loader: "js",

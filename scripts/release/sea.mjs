@@ -36,8 +36,15 @@ function strippedNode(arch) {
   return stripped;
 }
 
-/** How the main script is built in (part of the cache key). */
+/** How the main script is built in (both part of the cache key). */
 const SEA_OPTIONS = { disableExperimentalSEAWarning: true, useSnapshot: true };
+const BUILD_FLAGS = [
+  // The snapshot holds the main script's functions compiled, not just parsed.
+  "--no-lazy",
+  // Node warns (type Warning) that it has not verified child_process, readline and module in
+  // user snapshots: the release tests run the executables' commands that use them.
+  "--disable-warning=Warning",
+];
 
 /**
  * Builds (or takes from the cache) the executable for `arch` from `bundle` (sea-bundle.mjs's
@@ -48,7 +55,7 @@ export function buildExecutable(arch, bundle, output) {
   const hash = createHash("sha256")
     .update(NODE_VERSION)
     .update(arch)
-    .update(JSON.stringify(SEA_OPTIONS))
+    .update(JSON.stringify([SEA_OPTIONS, BUILD_FLAGS]))
     .update(readFileSync(bundle.main));
   for (const [name, file] of Object.entries(bundle.assets).sort()) {
     hash.update(name).update(readFileSync(file));
@@ -73,9 +80,7 @@ export function buildExecutable(arch, bundle, output) {
           ...SEA_OPTIONS,
         }),
       );
-      // Node warns (type Warning) that it has not verified child_process, readline and module
-      // in user snapshots: the release tests run the executables' commands that use them.
-      const args = ["--disable-warning=Warning", "--build-sea", config];
+      const args = [...BUILD_FLAGS, "--build-sea", config];
       if (arch === "arm64") runWithArm64(node, args, { cwd: work });
       else
         execFileSync(node, args, {
