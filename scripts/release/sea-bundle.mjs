@@ -65,6 +65,8 @@ export async function buildSeaBundle(dir) {
     format: "cjs",
     target: "node26",
     define: { "import.meta.url": "__qusSelf.url" },
+    // Module comments name paths relative to the project, wherever the build is started from.
+    absWorkingDir: root,
   };
   await build({
     ...common,
@@ -76,7 +78,6 @@ export async function buildSeaBundle(dir) {
   await build({
     ...common,
     entryPoints: ASSET_PACKAGES,
-    absWorkingDir: root,
     banner: {},
     legalComments: "inline",
     outdir: join(dir, "vendor"),
