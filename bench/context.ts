@@ -2,9 +2,10 @@
 // compiled from node_modules/.cache, so paths come from the working tree, not from this file),
 // the config it writes (never persisted, never the host's paths), and timed runs in a sandbox.
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RunResult, Sandbox } from "../test/helpers/sandbox.js";
 
 /** The repository root: the nearest directory above this file holding src/cli/main.ts. */
@@ -95,8 +96,27 @@ export function entryNames(sandbox: Sandbox): string[] {
     .sort();
 }
 
-/** The standalone executable `npm run release` builds, when it exists. */
-export function releaseExecutable(): string | undefined {
-  const path = join(projectRoot(), "dist", "release", "qus-linux-x64");
-  return existsSync(path) ? path : undefined;
+/**
+ * The x64 standalone executable of the current sources, as `npm run release` makes it (the same
+ * scripts: snapshot, assets, pinned Node). The release scripts cache it outside the clone by a
+ * hash of what goes in, so only the first bench after a change builds it (a minute or so).
+ */
+export async function standaloneExecutable(): Promise<string> {
+  const root = projectRoot();
+  const script = (name: string): string =>
+    pathToFileURL(join(root, "scripts", "release", name)).href;
+  const { buildSeaBundle } = (await import(script("sea-bundle.mjs"))) as {
+    buildSeaBundle(dir: string): Promise<unknown>;
+  };
+  const { buildExecutable } = (await import(script("sea.mjs"))) as {
+    buildExecutable(arch: string, bundle: unknown, output: string): string;
+  };
+  const work = await mkdtemp(join(tmpdir(), "qus-bench-sea-"));
+  try {
+    const output = join(root, "node_modules", ".cache", "qus-bench", "qus-linux-x64");
+    await mkdir(dirname(output), { recursive: true });
+    return buildExecutable("x64", await buildSeaBundle(work), output);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

@@ -3,14 +3,15 @@
 // prints a line for people and a `BENCH <id> key=value ...` line for scripts. Kernel parts run in
 // private binfmt_misc instances. NODE_EXTRA_CA_CERTS is unset for every measurement (Node 20
 // parses that bundle at every start); when the environment had it, the start-up figures are
-// measured a second time with it set and printed as <id>.extra_ca.
+// measured a second time with it set and printed as <id>.extra_ca. P1 and P6 run the x64
+// standalone executable, built from the current sources by the release scripts (cached).
 //
 //   npm run bench                      all figures
 //   npm run bench -- --only P1n,P5     some of them (P2, P3 and P4 come from one run)
 //   npm run bench -- --runs 3          repetitions per figure (default: P1 15, P5 7, P6 9, P2-P4 and P7 3)
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg, release } from "node:os";
-import { releaseExecutable } from "./context.js";
+import { standaloneExecutable } from "./context.js";
 import { benchNoopPlan, npmEntry, type QusCommand } from "./p1-noop-plan.js";
 import { benchDebianExtract, memoryLines, type ExtractFigure } from "./p2-p4-debian.js";
 import { benchApplyFromEmpty } from "./p5-apply-from-empty.js";
@@ -120,18 +121,15 @@ async function main(): Promise<void> {
   console.log(
     "Ratios are medians of interleaved pairs; on a shared machine single runs vary, see each spread.",
   );
-  const exe = releaseExecutable();
-  if (only.has("P1")) {
-    if (exe === undefined) console.log("P1  not built: run npm run release");
-    else
-      await startupFigure(
-        "P1",
-        [exe],
-        extraCa,
-        (q) => benchNoopPlan(runs ?? DEFAULT_RUNS.P1, q),
-        "qus plan (standalone executable), converged, 5 targets",
-      );
-  }
+  const exe = only.has("P1") || only.has("P6") ? await standaloneExecutable() : undefined;
+  if (exe !== undefined && only.has("P1"))
+    await startupFigure(
+      "P1",
+      [exe],
+      extraCa,
+      (q) => benchNoopPlan(runs ?? DEFAULT_RUNS.P1, q),
+      "qus plan (standalone executable), converged, 5 targets",
+    );
   if (only.has("P1N"))
     await startupFigure(
       "P1n",
@@ -158,18 +156,14 @@ async function main(): Promise<void> {
     );
     console.log(ratioLine(figure, TARGETS.P5, { formats: figure.formats }));
   }
-  if (only.has("P6")) {
-    const argv = exe === undefined ? npmEntry() : [exe];
-    const which =
-      exe === undefined ? "npm entry; standalone executable not built" : "standalone executable";
+  if (exe !== undefined && only.has("P6"))
     await startupFigure(
       "P6",
-      argv,
+      [exe],
       extraCa,
       (q) => benchRun(runs ?? DEFAULT_RUNS.P6, q),
-      `qus run -- ./busybox true (${which}), 5 targets, warm cache`,
+      "qus run -- ./busybox true (standalone executable), 5 targets, warm cache",
     );
-  }
   if (only.has("P7")) {
     const figure = await benchBackports(runs ?? DEFAULT_RUNS.P7);
     console.log(

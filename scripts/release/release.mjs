@@ -74,13 +74,12 @@ const docs = {
   zsh: zshCompletion(),
   fish: fishCompletion(),
 };
-const main = join(work, "qus.cjs");
-await buildSeaBundle(main);
+const bundle = await buildSeaBundle(join(work, "sea"));
 for (const arch of ["x64", "arm64"]) {
   say(
-    `qus-linux-${arch} (standalone executable${arch === "arm64" ? ", code cache made under emulation" : ""})`,
+    `qus-linux-${arch} (standalone executable${arch === "arm64" ? ", snapshot made under emulation" : ""})`,
   );
-  const executable = buildExecutable(arch, main, join(outDir, `qus-linux-${arch}`));
+  const executable = buildExecutable(arch, bundle, join(outDir, `qus-linux-${arch}`));
   say(`Debian package for ${arch}`);
   buildDeb({ arch, executable, docs, meta, root, outDir, date });
 }

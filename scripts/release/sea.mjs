@@ -1,7 +1,8 @@
 // One standalone executable: the pinned Node binary for the architecture, stripped, with qus's
-// main script and its V8 code cache built in (`node --build-sea`, Node 25.5+). The code cache
-// must come from the V8 and CPU that will load it, so the arm64 executable is built by the arm64
-// Node under emulation. Results are cached outside the clone, keyed by what goes in.
+// main script built in as a V8 startup snapshot and its asset packages beside it (`node
+// --build-sea`, Node 25.5+). A snapshot belongs to the V8 and CPU that made it, so the arm64
+// executable is built by the arm64 Node under emulation. Results are cached outside the clone,
+// keyed by what goes in.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -35,14 +36,31 @@ function strippedNode(arch) {
   return stripped;
 }
 
-/** Builds (or takes from the cache) the executable for `arch` from `mainScript`; copies it to `output`. */
-export function buildExecutable(arch, mainScript, output) {
+/** How the main script is built in (both part of the cache key). */
+const SEA_OPTIONS = { disableExperimentalSEAWarning: true, useSnapshot: true };
+const BUILD_FLAGS = [
+  // The snapshot holds the main script's functions compiled, not just parsed.
+  "--no-lazy",
+  // Node warns (type Warning) that it has not verified child_process, readline and module in
+  // user snapshots: the release tests run the executables' commands that use them.
+  "--disable-warning=Warning",
+];
+
+/**
+ * Builds (or takes from the cache) the executable for `arch` from `bundle` (sea-bundle.mjs's
+ * `{ main, assets }`); copies it to `output`.
+ */
+export function buildExecutable(arch, bundle, output) {
   const node = strippedNode(arch);
-  const key = createHash("sha256")
+  const hash = createHash("sha256")
     .update(NODE_VERSION)
     .update(arch)
-    .update(readFileSync(mainScript))
-    .digest("hex");
+    .update(JSON.stringify([SEA_OPTIONS, BUILD_FLAGS]))
+    .update(readFileSync(bundle.main));
+  for (const [name, file] of Object.entries(bundle.assets).sort()) {
+    hash.update(name).update(readFileSync(file));
+  }
+  const key = hash.digest("hex");
   const cached = join(releaseCacheDir(), "executables", `qus-linux-${arch}-${key.slice(0, 24)}`);
   if (!existsSync(cached)) {
     mkdirSync(join(releaseCacheDir(), "executables"), { recursive: true });
@@ -50,7 +68,7 @@ export function buildExecutable(arch, mainScript, output) {
     try {
       const config = join(work, "sea-config.json");
       const main = join(work, "qus.cjs");
-      copyFileSync(mainScript, main);
+      copyFileSync(bundle.main, main);
       const built = join(work, "qus");
       writeFileSync(
         config,
@@ -58,13 +76,14 @@ export function buildExecutable(arch, mainScript, output) {
           main,
           output: built,
           executable: node,
-          disableExperimentalSEAWarning: true,
-          useCodeCache: true,
+          assets: bundle.assets,
+          ...SEA_OPTIONS,
         }),
       );
-      if (arch === "arm64") runWithArm64(node, ["--build-sea", config], { cwd: work });
+      const args = [...BUILD_FLAGS, "--build-sea", config];
+      if (arch === "arm64") runWithArm64(node, args, { cwd: work });
       else
-        execFileSync(node, ["--build-sea", config], {
+        execFileSync(node, args, {
           cwd: work,
           stdio: ["ignore", "ignore", "inherit"],
         });

@@ -3,7 +3,7 @@
 // refused outright). Compared by real path, so /bin -> /usr/bin and other links are caught.
 // /usr/local/bin is allowed: the administrator's own directory, where static QEMU builds often
 // live; qus still replaces only files it installed there.
-import { realpath } from "node:fs/promises";
+import { realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { QusError } from "../errors.js";
 import { CONFIG_DEFAULTS } from "../config/types.js";
@@ -39,11 +39,15 @@ const SYSTEM_DIRECTORIES: readonly string[] = [
   "/tmp",
 ];
 
-/** Refuses an installDir that is (or resolves to) a system directory, naming both paths. */
+/**
+ * Refuses an installDir that is (or resolves to) a system directory, naming both paths. The real
+ * paths are resolved synchronously: a few dozen readlink calls, where awaiting each on Node's
+ * thread pool cost a no-op plan milliseconds of round trips.
+ */
 export async function refuseSystemInstallDir(installDir: string): Promise<void> {
-  const real = await realPathOfMaybeMissing(installDir);
+  const real = realPathOfMaybeMissing(installDir);
   for (const system of SYSTEM_DIRECTORIES) {
-    if (real !== (await realPathOfMaybeMissing(system))) continue;
+    if (real !== realPathOfMaybeMissing(system)) continue;
     const same = real === installDir ? "" : ` (${installDir} resolves to it)`;
     throw new QusError(
       `Refusing installDir ${installDir}: it is the system directory ${real}${same}, whose files belong to the distribution, not to qus`,
@@ -55,12 +59,12 @@ export async function refuseSystemInstallDir(installDir: string): Promise<void> 
 }
 
 /** The real path of `path`, resolving its nearest existing ancestor when it does not exist yet. */
-async function realPathOfMaybeMissing(path: string): Promise<string> {
+function realPathOfMaybeMissing(path: string): string {
   try {
-    return await realpath(path);
+    return realpathSync.native(path);
   } catch {
     const parent = dirname(path);
     if (parent === path) return path;
-    return join(await realPathOfMaybeMissing(parent), basename(path));
+    return join(realPathOfMaybeMissing(parent), basename(path));
   }
 }

@@ -1,8 +1,9 @@
 // Like ssh's StrictModes: when qus runs as root, a path that decides what root installs or runs
 // (the config file, installDir, binfmtDDir) must not be changeable by other users, neither the
 // file itself nor any directory above it. Otherwise any local user could choose root's emulators.
-import { lstat, readFile } from "node:fs/promises";
-import type { Stats } from "node:fs";
+// The checks call the file system synchronously: they are a few dozen lstat calls on every run,
+// each awaited in turn, and Node's thread pool round trips cost a no-op plan milliseconds.
+import { lstatSync, readFileSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
 import { QusError } from "../errors.js";
 
@@ -26,7 +27,7 @@ export async function refuseUnsafePath(
 ): Promise<void> {
   let current = guarded.path;
   for (;;) {
-    const info = await lstatOrNull(current);
+    const info = lstatOrNull(current);
     if (info !== null) {
       const problem = unsafety(info, trustedUids);
       if (problem !== null) {
@@ -54,8 +55,8 @@ export async function trustedOwners(): Promise<number[]> {
   const uids = [0];
   if (await inInitialUserNamespace()) return uids;
   try {
-    if (mapsRealRoot(await readFile("/proc/self/uid_map", "utf8"))) return uids;
-    uids.push(Number((await readFile("/proc/sys/kernel/overflowuid", "utf8")).trim()));
+    if (mapsRealRoot(readFileSync("/proc/self/uid_map", "utf8"))) return uids;
+    uids.push(Number(readFileSync("/proc/sys/kernel/overflowuid", "utf8").trim()));
   } catch {
     // No /proc: trust root only.
   }
@@ -78,7 +79,7 @@ export async function fileControlProblem(
   path: string,
   trusted: readonly number[],
 ): Promise<string | null> {
-  const info = await lstatOrNull(path);
+  const info = lstatOrNull(path);
   if (info === null) return null;
   if (!info.isFile()) return "not a regular file";
   const mode = (info.mode & 0o7777).toString(8).padStart(4, "0");
@@ -101,7 +102,7 @@ function mapsRealRoot(uidMap: string): boolean {
 /** True in the host's own user namespace (uid_map maps all uids to themselves), false in a child one. */
 export async function inInitialUserNamespace(): Promise<boolean> {
   try {
-    const map = (await readFile("/proc/self/uid_map", "utf8")).trim().split(/\s+/);
+    const map = readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/);
     return map.length === 3 && map[0] === "0" && map[1] === "0" && map[2] === "4294967295";
   } catch {
     return true;
@@ -130,9 +131,9 @@ function unsafety(
   };
 }
 
-async function lstatOrNull(path: string): Promise<Stats | null> {
+function lstatOrNull(path: string): Stats | null {
   try {
-    return await lstat(path);
+    return lstatSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return null;

@@ -1,7 +1,11 @@
 // Colour for human output, decided once per stream: the plain style never emits an escape code
 // and the colour style always does, whatever Node's own stream checks would say, so rendering
 // stays deterministic and testable.
-import * as util from "node:util";
+import { createRequire } from "node:module";
+
+// Not `import * as util`: bundled, that copies every property of node:util, and on Node 26 that
+// loads a third of Node's stream and worker modules (its lazy `diff` and `MIMEParams`).
+const util = createRequire(import.meta.url)("node:util") as { styleText?: StyleText };
 
 /** Turns a piece of text into its styled form (the identity in the plain style). */
 export type Paint = (text: string) => string;
@@ -48,7 +52,7 @@ type StyleText = (
 
 /** Node's styleText when present (20.12+); newer versions check the stream unless told not to. */
 function paint(...formats: Format[]): Paint {
-  const styleText = (util as { styleText?: StyleText }).styleText;
+  const styleText = util.styleText;
   return (text) => {
     if (text === "") return text;
     if (typeof styleText === "function") {
