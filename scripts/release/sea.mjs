@@ -10,12 +10,15 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runWithArm64 } from "./emulate-arm64.mjs";
 import { NODE_VERSION, nodeBinary, releaseCacheDir } from "./node-runtime.mjs";
 
@@ -92,6 +95,18 @@ export function buildExecutable(arch, bundle, output) {
       rmSync(work, { recursive: true, force: true });
     }
   }
+  // Used now: kept. Executables of other sources unused for two days go (~130 MB each).
+  const now = new Date();
+  utimesSync(cached, now, now);
+  pruneExecutables(dirname(cached), now.getTime());
   copyFileSync(cached, output);
   return output;
+}
+
+/** Removes cached executables not used for two days. */
+function pruneExecutables(dir, now) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (now - statSync(path).mtimeMs > 2 * 24 * 3600_000) rmSync(path, { force: true });
+  }
 }
