@@ -15,7 +15,8 @@ import {
 } from "../archive/decompress.js";
 import type { FileByteSource } from "../archive/byte-source.js";
 import { readXzLayout, XzIndexError, type XzLayout } from "../archive/xz-index.js";
-import { loadXzWasmModule, XzWasmPool } from "../archive/xz-wasm-pool.js";
+import { loadXzWasmModule } from "../archive/xz-wasm-module.js";
+import { XzWasmPool } from "../archive/xz-wasm-pool.js";
 import type { BlobCache, CachedBlob } from "../cache.js";
 import {
   controlTar,
