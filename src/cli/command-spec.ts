@@ -63,8 +63,7 @@ const INSIDE: OptionSpec = {
   description: "internal: the re-run inside the new namespaces",
   hidden: true,
 };
-// Why: every command takes --help; help-text.ts lists it after the command's own options.
-/** `-h, --help`, accepted by every command. */
+// Why: every command accepts `-h, --help`; help-text.ts lists it after the command's own options.
 export const HELP: OptionSpec = {
   name: "help",
   short: "h",
