@@ -1,22 +1,12 @@
 // Parses the command line into a typed value, with no behaviour of its own: commands receive
 // the result, so what the user typed and what qus does stay separate. The commands and options
-// are the table in command-spec.ts; a mistake is a UsageError (exit 1, no stack), and --help or
-// --version become text for main.ts to print.
-import { QusError } from "../errors.js";
-import {
-  COMMANDS,
-  commandHelp,
-  type INIT_SOURCES,
-  optionLabel,
-  programHelp,
-  type CommandSpec,
-  type OptionSpec,
-} from "./command-spec.js";
-import {
-  splitLeadingOptions,
-  unknownCommandMessage,
-  unknownOptionMessage,
-} from "./leading-options.js";
+// are the table in command-spec.ts, read token by token in read-tokens.ts; a mistake is a
+// UsageError (exit 1, no stack), and --help or --version become text for main.ts to print.
+import { COMMANDS, type INIT_SOURCES, type CommandSpec } from "./command-spec.js";
+import { commandHelp, programHelp } from "./help-text.js";
+import { splitLeadingOptions, unknownCommandMessage } from "./leading-options.js";
+import { readTokens, type Values } from "./read-tokens.js";
+import { UsageError } from "./usage-error.js";
 
 /** Options every command that reads a config accepts. */
 export interface CommonArgs {
@@ -81,13 +71,6 @@ export interface ApplyLockArgs {
   readonly lockTimeoutMs?: number;
 }
 
-/** The command line could not be understood; says what, and where help is. */
-export class UsageError extends QusError {
-  constructor(message: string) {
-    super(message, { hint: "run qus --help for usage" });
-  }
-}
-
 /** What the command line asks for: a command to run, or text to print (help, version) and an exit code. */
 export type CommandLine =
   | { readonly kind: "command"; readonly args: CliArgs }
@@ -97,9 +80,6 @@ export type CommandLine =
       readonly to: "stdout" | "stderr";
       readonly code: 0 | 1;
     };
-
-/** Option values as typed: flags are true, valued options their last value. */
-type Values = ReadonlyMap<string, string | true>;
 
 /** Parses argv (without node and script). Throws UsageError for what it cannot accept. */
 export function parseArgs(argv: readonly string[], version: string): CommandLine {
@@ -132,81 +112,6 @@ function commandNamed(name: string): CommandSpec {
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) throw new UsageError(unknownCommandMessage(name));
   return command;
-}
-
-/** Splits the tokens after the command name into option values and positionals, checking both. */
-function readTokens(
-  command: CommandSpec,
-  tokens: readonly string[],
-): "help" | { values: Values; positionals: string[] } {
-  const values = new Map<string, string | true>();
-  const positionals: string[] = [];
-  const takesRest = command.arguments.some((a) => a.rest === true);
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
-    // After "--", or once a command to run has started, everything is an argument.
-    if (token === "--" || (takesRest && positionals.length > 0)) {
-      positionals.push(...tokens.slice(token === "--" ? i + 1 : i));
-      break;
-    }
-    if (token === "-h" || token === "--help") return "help";
-    if (!token.startsWith("-") || token === "-") {
-      positionals.push(token);
-      continue;
-    }
-    const { option, inline } = findOption(command, token);
-    if (option.value === undefined) {
-      if (inline !== undefined)
-        throw new UsageError(`option '${optionLabel(option)}' takes no value`);
-      values.delete(option.name);
-      values.set(option.name, true);
-      continue;
-    }
-    const value = inline ?? tokens[++i];
-    if (value === undefined)
-      throw new UsageError(`option '${optionLabel(option)}' argument missing`);
-    if (option.choices !== undefined && !option.choices.includes(value)) {
-      throw new UsageError(
-        `option '${optionLabel(option)}' argument '${value}' is invalid. Allowed choices are ${option.choices.join(", ")}.`,
-      );
-    }
-    values.set(option.name, value);
-  }
-  for (const option of command.options) {
-    if (option.required === true && !values.has(option.name))
-      throw new UsageError(`required option '${optionLabel(option)}' not specified`);
-  }
-  checkPositionals(command, positionals);
-  return { values, positionals };
-}
-
-/** The option a token names: `--name`, `--name=value`, `-s`, `-svalue`. */
-function findOption(command: CommandSpec, token: string): { option: OptionSpec; inline?: string } {
-  const unknown = (): never => {
-    throw new UsageError(unknownOptionMessage(token, command));
-  };
-  if (token.startsWith("--")) {
-    const equals = token.indexOf("=");
-    const name = token.slice(2, equals === -1 ? undefined : equals);
-    const option = command.options.find((o) => o.name === name) ?? unknown();
-    return equals === -1 ? { option } : { option, inline: token.slice(equals + 1) };
-  }
-  const option = command.options.find((o) => o.short === token[1]) ?? unknown();
-  if (token.length === 2) return { option };
-  if (option.value === undefined) return unknown(); // grouped flags: none of qus's short options is a flag
-  return { option, inline: token.slice(2) };
-}
-
-function checkPositionals(command: CommandSpec, positionals: readonly string[]): void {
-  const specs = command.arguments;
-  const missing = specs.find((a, index) => a.required && positionals.length <= index);
-  if (missing !== undefined) throw new UsageError(`missing required argument '${missing.name}'`);
-  if (!specs.some((a) => a.rest === true) && positionals.length > specs.length) {
-    const expected = `${specs.length} argument${specs.length === 1 ? "" : "s"}`;
-    throw new UsageError(
-      `too many arguments for '${command.name}': expected ${expected}, got ${positionals.length}`,
-    );
-  }
 }
 
 /** Parses --lock-timeout: seconds, a non-negative number (fractions allowed). */

@@ -1,5 +1,5 @@
-// The command line as data: every command, its options and arguments, and the help text made
-// from them. args.ts parses against this table; nothing here reads or prints anything.
+// The command line as data: every command, its options and arguments. args.ts parses against
+// this table and help-text.ts writes help from it; nothing here reads or prints anything.
 
 /** One option: `--name`, maybe `-s`, maybe taking a value. */
 export interface OptionSpec {
@@ -63,7 +63,12 @@ const INSIDE: OptionSpec = {
   description: "internal: the re-run inside the new namespaces",
   hidden: true,
 };
-const HELP: OptionSpec = { name: "help", short: "h", description: "display help for command" };
+// Why: every command accepts `-h, --help`; help-text.ts lists it after the command's own options.
+export const HELP: OptionSpec = {
+  name: "help",
+  short: "h",
+  description: "display help for command",
+};
 
 /** The emulator sources `qus init` can write a starter config for. */
 export const INIT_SOURCES = ["debian", "fedora", "local"] as const;
@@ -243,94 +248,3 @@ export const COMMANDS: readonly CommandSpec[] = [
 /** The program's own description, first line of `qus --help`. */
 export const PROGRAM_DESCRIPTION =
   "Declarative QEMU user-mode emulation: plan and apply binfmt_misc registrations from a config file.";
-
-const WIDTH = 80;
-
-/** `-c, --config <file>` as help shows an option. */
-export function optionLabel(option: OptionSpec): string {
-  const long = `--${option.name}${option.value === undefined ? "" : ` ${option.value}`}`;
-  return option.short === undefined ? long : `-${option.short}, ${long}`;
-}
-
-function argumentLabel(argument: ArgumentSpec): string {
-  const name = argument.rest ? `${argument.name}...` : argument.name;
-  return argument.required ? `<${name}>` : `[${name}]`;
-}
-
-function usageOf(command: CommandSpec): string {
-  return command.usage ?? ["[options]", ...command.arguments.map(argumentLabel)].join(" ");
-}
-
-/** Wraps `text` to the terminal width, continuing lines under column `indent`. */
-function wrap(text: string, indent: number, first = ""): string {
-  const lines: string[] = [];
-  let line = first.padEnd(indent);
-  let empty = true;
-  for (const word of text.split(" ")) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = " ".repeat(indent);
-      empty = true;
-    }
-    line += (empty ? "" : " ") + word;
-    empty = false;
-  }
-  lines.push(line);
-  return lines.join("\n");
-}
-
-/** A two-column list: labels, then descriptions aligned and wrapped. */
-function table(rows: readonly (readonly [string, string])[]): string {
-  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-  return rows.map(([label, text]) => wrap(text, width + 2, `  ${label}`)).join("\n");
-}
-
-/** `qus --help`. */
-export function programHelp(): string {
-  const commands = COMMANDS.map((c): [string, string] => [
-    [c.name, "[options]", ...c.arguments.map(argumentLabel)].join(" "),
-    c.description,
-  ]);
-  return [
-    "Usage: qus [options] [command]",
-    "",
-    wrap(PROGRAM_DESCRIPTION, 0),
-    "",
-    "Options:",
-    table([
-      ["-V, --version", "output the version number"],
-      ["-h, --help", "display help for command"],
-    ]),
-    "",
-    "Commands:",
-    table([...commands, ["help [command]", "display help for command"]]),
-    "",
-  ].join("\n");
-}
-
-/** `qus <command> --help`. */
-export function commandHelp(command: CommandSpec): string {
-  const options = [...command.options, HELP]
-    .filter((o) => o.hidden !== true)
-    .map((o): [string, string] => [optionLabel(o), o.description + describeChoices(o)]);
-  const sections = [
-    `Usage: qus ${command.name} ${usageOf(command)}`,
-    "",
-    wrap(command.description, 0),
-    "",
-  ];
-  if (command.arguments.length > 0)
-    sections.push("Arguments:", table(command.arguments.map((a) => [a.name, a.description])), "");
-  sections.push("Options:", table(options), "");
-  return sections.join("\n");
-}
-
-function describeChoices(option: OptionSpec): string {
-  const parts = [
-    ...(option.choices === undefined
-      ? []
-      : [`choices: ${option.choices.map((c) => `"${c}"`).join(", ")}`]),
-    ...(option.defaultValue === undefined ? [] : [`default: "${option.defaultValue}"`]),
-  ];
-  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
-}

@@ -1,5 +1,6 @@
 // Prints a plan once, as JSON or as text: both come from the same projected document.
-import { projectPlan, type LockFileDocument, type PlanDocument } from "../views/plan-json.js";
+import type { LockFileDocument, PlanDocument } from "../views/plan-document.js";
+import { projectPlan } from "../views/plan-json.js";
 import type { LockChange } from "../sources/lock-change.js";
 import { renderPlan, withRendered } from "../views/plan-text.js";
 import { QUS_VERSION } from "../version.js";

@@ -1,6 +1,7 @@
 // The qus(1) manual page in roff (man macros), made from the same command table as the help and
 // the completion scripts, so the three never disagree.
-import { PROGRAM_DESCRIPTION, optionLabel } from "../cli/command-spec.js";
+import { PROGRAM_DESCRIPTION } from "../cli/command-spec.js";
+import { optionLabel } from "../cli/help-text.js";
 import { COMMANDS, CONFIG_NAMES, visibleOptions } from "./words.js";
 
 /** Text safe in roff: backslashes escaped, hyphens literal, no line starting a request. */

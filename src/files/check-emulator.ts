@@ -4,7 +4,7 @@
 import { stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { SourceError } from "../errors.js";
-import { describeElfProblem, elfMachineForTarget } from "./elf.js";
+import { describeElfProblem, elfMachineForTarget } from "./elf-machines.js";
 import { readElfFileHeader } from "./elf-file.js";
 
 function fileKind(stats: Stats): string {

@@ -3,7 +3,7 @@
 // those inputs themselves, so that a stale plan can say what changed. Pure (hashing only).
 import { createHash } from "node:crypto";
 import type { QusConfig } from "../config/types.js";
-import type { PlanDocument } from "../views/plan-json.js";
+import type { PlanDocument } from "../views/plan-document.js";
 import { compareText } from "./desired.js";
 import type { Desired, Live, Plan } from "./types.js";
 import type { SourceLock } from "../sources/lock.js";

@@ -5,7 +5,7 @@ import type {
   EmulatorAttributesDocument,
   ReasonDocument,
   RegistrationAttributesDocument,
-} from "./plan-json.js";
+} from "./plan-document.js";
 import { FORCES_REPLACEMENT } from "./strings.js";
 import type { Style } from "./style.js";
 

@@ -7,7 +7,7 @@ import type {
   LockFileDocument,
   PlanDocument,
   RenderedPlanDocument,
-} from "./plan-json.js";
+} from "./plan-document.js";
 import {
   BINFMTD_OUTCOME,
   ACTION_LEGEND,

@@ -1,7 +1,8 @@
 // The command line users and provisioning tools type: each command's typed result, help and
 // version as text to print, and every mistake as a UsageError that names it.
 import { describe, expect, it } from "vitest";
-import { parseArgs, UsageError, type CliArgs, type CommandLine } from "../../src/cli/args.js";
+import { parseArgs, type CliArgs, type CommandLine } from "../../src/cli/args.js";
+import { UsageError } from "../../src/cli/usage-error.js";
 import { COMMANDS } from "../../src/cli/command-spec.js";
 
 function args(...argv: string[]): CliArgs {

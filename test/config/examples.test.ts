@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { TARGETS } from "../../src/catalog/targets.js";
 import { loadConfig } from "../../src/config/load.js";
-import { PATTERN_MEANINGS } from "../../src/config/schema-messages.js";
+import { PATTERN_MEANINGS } from "../../src/config/schema-error.js";
 import { CONFIG_DEFAULTS } from "../../src/config/types.js";
 import { configDir } from "./helpers.js";
 

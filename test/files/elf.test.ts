@@ -13,13 +13,12 @@ import {
   ET_EXEC,
   ET_REL,
   ElfFormatError,
-  describeElfProblem,
   elfBytesNeeded,
-  elfMachineForTarget,
   readElfHeader,
   type ElfExpectation,
   type ElfHeader,
 } from "../../src/files/elf.js";
+import { describeElfProblem, elfMachineForTarget } from "../../src/files/elf-machines.js";
 import { readElfFileHeader } from "../../src/files/elf-file.js";
 import { QusError } from "../../src/errors.js";
 import { emulatorPath, foreignBusybox, qemuDir, requireFixtures } from "../helpers/fixtures.js";

@@ -6,13 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ByteSource } from "../../src/sources/archive/byte-source.js";
-import {
-  readHeaderAt,
-  readRpmLayout,
-  RpmFormatError,
-  RpmType,
-  type RpmHeader,
-} from "../../src/sources/archive/rpm.js";
+import { readHeaderAt, readRpmLayout } from "../../src/sources/archive/rpm.js";
+import { RpmFormatError, RpmType, type RpmHeader } from "../../src/sources/archive/rpm-header.js";
 
 const RUNS = 10_000;
 const INTRO = 16;

@@ -6,7 +6,8 @@ import { machine, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findTarget, TARGETS } from "../../src/catalog/targets.js";
-import { elfMachineForTarget, ET_EXEC, readElfHeader } from "../../src/files/elf.js";
+import { ET_EXEC, readElfHeader } from "../../src/files/elf.js";
+import { elfMachineForTarget } from "../../src/files/elf-machines.js";
 import { runExecutable } from "../../src/verify/run-executable.js";
 import {
   TEST_EXIT_STATUS,

@@ -6,7 +6,7 @@ import type { Change, Plan, RegistrationAttributes } from "../../src/plan/types.
 export type MountChange = Extract<Change, { kind: "mount" }>;
 export type EmulatorChange = Extract<Change, { kind: "emulator" }>;
 export type RegistrationChange = Extract<Change, { kind: "registration" }>;
-import type { PlanContext } from "../../src/views/plan-json.js";
+import type { PlanContext } from "../../src/views/plan-document.js";
 
 export const BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
 export const INSTALL_DIR = "/usr/local/lib/qus";

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { Change, Plan } from "../../src/plan/types.js";
-import { projectPlan, type PlanDocument } from "../../src/views/plan-json.js";
+import type { PlanDocument } from "../../src/views/plan-document.js";
+import { projectPlan } from "../../src/views/plan-json.js";
 import {
   renderApplyComplete,
   renderDestroyComplete,

@@ -1,11 +1,12 @@
 // The bundled xz decoder (xz-embedded compiled to WebAssembly, from xz-decompress) in worker
 // threads, so independent xz block runs decode on several cores when no system `xz` exists.
-// The worker is a short inline script (no file of its own: the single-file bundle has none to
-// point at) that drives the module's exports directly; the compiled module is handed to each
-// worker. Output comes back in 256 KiB transferred buffers, reused, at most CREDITS ahead of
+// The worker is the inline script of xz-wasm-worker.ts; the compiled module (xz-wasm-module.ts)
+// is handed to each worker. Output comes back in 256 KiB transferred buffers, reused, at most CREDITS ahead of
 // the reader.
 import { Worker } from "node:worker_threads";
 import { DecompressionError } from "./decompress.js";
+import type { WasmModule } from "./xz-wasm-module.js";
+import { WORKER_SOURCE, type WorkerMessage } from "./xz-wasm-worker.js";
 
 /**
  * Output buffers a worker may have in flight before the reader takes one. Each goes back to the
@@ -14,102 +15,6 @@ import { DecompressionError } from "./decompress.js";
  */
 const CREDITS = 3;
 
-// The context layout is xz-decompress's (u32 words at the context pointer): buffer size, input
-// address, input position, input size, output address, output position. The worker reads the
-// compressed bytes straight into the decoder's input buffer (no copies, nothing to collect).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const fs = require("node:fs");
-const ex = new WebAssembly.Instance(workerData.module, {}).exports;
-const BATCH = 256 * 1024;
-const spares = []; // output buffers the reader handed back
-let job = null;
-const words = (ptr) => new Uint32Array(ex.memory.buffer, ptr, 6);
-function close() {
-  if (job === null) return;
-  ex.destroy_context(job.ptr);
-  if (job.fd !== null) fs.closeSync(job.fd);
-  job = null;
-}
-function fail(message) { parentPort.postMessage({ type: "error", id: job.id, message }); close(); }
-function flush() {
-  if (job.batchLength === 0) return;
-  const chunk = job.batch.subarray(0, job.batchLength);
-  parentPort.postMessage({ type: "output", id: job.id, chunk, read: job.read }, [job.batch.buffer]);
-  const spare = spares.pop();
-  job.batch = spare === undefined ? new Uint8Array(BATCH) : new Uint8Array(spare);
-  job.batchLength = 0;
-  job.credits--;
-}
-// Puts the next input into the decoder: the stream header, the file's bytes, the index and footer.
-function supply(w) {
-  if (job.stage === 0 && job.head.length === 0) job.stage = 1;
-  if (job.stage === 1 && job.position === job.end) job.stage = 2;
-  if (job.stage === 2 && job.tail.length === 0) job.stage = 3;
-  if (job.stage === 0 || job.stage === 2) {
-    const bytes = job.stage === 0 ? job.head : job.tail;
-    new Uint8Array(ex.memory.buffer).set(bytes, w[1]);
-    ex.supply_input(job.ptr, bytes.length);
-    job.stage++;
-    return;
-  }
-  if (job.stage === 1 && job.position < job.end) {
-    const want = Math.min(w[0], job.end - job.position);
-    const n = fs.readSync(job.fd, new Uint8Array(ex.memory.buffer, w[1], want), 0, want, job.position);
-    if (n === 0) throw new Error("the file ended early");
-    job.position += n;
-    job.read += n;
-    ex.supply_input(job.ptr, n);
-    return;
-  }
-  ex.supply_input(job.ptr, 0); // no more input: the decoder may now end the stream
-}
-function pump() {
-  while (job !== null && job.credits > 0) {
-    let w = words(job.ptr);
-    if (w[2] === w[3]) {
-      try { supply(w); } catch (error) { return fail("cannot read the package: " + error.message); }
-    }
-    const result = ex.get_next_output(job.ptr);
-    if (result !== 0 && result !== 1) return fail("xz data is corrupt or truncated (decoder error " + result + ")");
-    w = words(job.ptr);
-    const produced = w[5];
-    if (produced > 0) {
-      if (job.batchLength + produced > BATCH) flush();
-      job.batch.set(new Uint8Array(ex.memory.buffer, w[4], produced), job.batchLength);
-      job.batchLength += produced;
-      w[5] = 0;
-    }
-    if (result === 1) { flush(); parentPort.postMessage({ type: "end", id: job.id, read: job.read }); close(); return; }
-    // After each full buffer, let queued messages in (a new stream may replace this one).
-    if (job.batchLength > BATCH - w[0]) { flush(); setImmediate(pump); return; }
-  }
-}
-parentPort.on("message", (m) => {
-  if (m.type === "credit" && m.spare.byteLength === BATCH) spares.push(m.spare);
-  if (m.type === "start") {
-    close();
-    let fd = null;
-    try { fd = fs.openSync(m.path, "r"); } catch (error) { job = { id: m.id, ptr: ex.create_context(), fd: null }; return fail("cannot open the package: " + error.message); }
-    job = { id: m.id, ptr: ex.create_context(), fd, head: m.head, tail: m.tail, position: m.start, end: m.end, stage: 0, read: 0,
-      credits: m.credits, batch: new Uint8Array(spares.pop() ?? BATCH), batchLength: 0 };
-  } else if (job === null || m.id !== job.id) {
-    return;
-  } else if (m.type === "credit") {
-    job.credits++;
-  } else if (m.type === "stop") {
-    close();
-    return;
-  }
-  pump();
-});
-`;
-
-type WorkerMessage =
-  | { type: "output"; id: number; chunk: Uint8Array; read: number }
-  | { type: "end"; id: number; read: number }
-  | { type: "error"; id: number; message: string };
-
 /** What to decode: `head`, then bytes [start, end) of the file at `path`, then `tail` (see xz-index.ts). */
 export interface XzFileStream {
   readonly path: string;
@@ -117,55 +22,6 @@ export interface XzFileStream {
   readonly start: number;
   readonly end: number;
   readonly tail: Uint8Array;
-}
-
-/** A compiled WebAssembly.Module (qus's TypeScript settings declare no WebAssembly types). */
-export type WasmModule = object;
-
-/** The parts of the global WebAssembly object used here. */
-interface WasmGlobal {
-  instantiate(...args: unknown[]): Promise<unknown>;
-  readonly Module: abstract new (...args: never[]) => WasmModule;
-}
-
-let modulePromise: Promise<WasmModule> | undefined;
-
-/**
- * xz-decompress's compiled module. The package (pinned) exports only a web stream class that
- * instantiates the module privately; the module is taken from its one instantiate call.
- */
-export function loadXzWasmModule(): Promise<WasmModule> {
-  modulePromise ??= (async () => {
-    const imported = (await import("xz-decompress")) as unknown as Record<string, unknown> & {
-      default?: Record<string, unknown>;
-    };
-    const stream = (imported.XzReadableStream ?? imported.default?.XzReadableStream) as
-      | { _getModuleInstance?: () => Promise<void> }
-      | undefined;
-    if (typeof stream?._getModuleInstance !== "function")
-      throw new DecompressionError("xz-decompress no longer exposes its WebAssembly module loader");
-    const wasm = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
-    const original = wasm.instantiate;
-    let captured: unknown;
-    wasm.instantiate = async (...args: unknown[]): Promise<unknown> => {
-      const result = (await original.apply(wasm, args)) as { module?: unknown };
-      captured = result.module;
-      return result;
-    };
-    try {
-      await stream._getModuleInstance();
-    } finally {
-      wasm.instantiate = original;
-    }
-    if (!(captured instanceof wasm.Module))
-      throw new DecompressionError("xz-decompress did not compile a WebAssembly module");
-    return captured;
-  })();
-  const promise = modulePromise;
-  promise.catch(() => {
-    modulePromise = undefined;
-  });
-  return promise;
 }
 
 /** Up to `size` decoder threads; decode() borrows one per stream. Close it when done. */

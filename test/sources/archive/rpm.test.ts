@@ -5,13 +5,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { bytesSource } from "../../../src/sources/archive/byte-source.js";
-import {
-  readHeaderAt,
-  readRpmLayout,
-  RpmFormatError,
-  RpmTag,
-  RpmType,
-} from "../../../src/sources/archive/rpm.js";
+import { readHeaderAt, readRpmLayout } from "../../../src/sources/archive/rpm.js";
+import { RpmFormatError, RpmTag, RpmType } from "../../../src/sources/archive/rpm-header.js";
 import {
   fedoraRepo,
   RELEASE_VERSION,

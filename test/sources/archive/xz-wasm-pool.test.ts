@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { bytesSource } from "../../../src/sources/archive/byte-source.js";
 import { DecompressionError } from "../../../src/sources/archive/decompress.js";
 import { readXzLayout, xzRun, type XzLayout } from "../../../src/sources/archive/xz-index.js";
-import { loadXzWasmModule, XzWasmPool } from "../../../src/sources/archive/xz-wasm-pool.js";
+import { loadXzWasmModule } from "../../../src/sources/archive/xz-wasm-module.js";
+import { XzWasmPool } from "../../../src/sources/archive/xz-wasm-pool.js";
 import { tempDirs } from "../temp-dirs.js";
 
 const makeDir = tempDirs();
