@@ -2,9 +2,10 @@
 // range or a pin admits. No I/O.
 import type { FedoraSourceConfig } from "../../config/types.js";
 import { SourceError } from "../../errors.js";
-import type { LockedPackage } from "../lock.js";
+import type { LockedEmulator, LockedPackage, SourceLock } from "../lock.js";
+import type { CachedBlob } from "../cache.js";
 import type { PrimaryPackage } from "./primary.js";
-import { formatEvr, parseEvr } from "./version.js";
+import { compareEvr, formatEvr, parseEvr } from "./version.js";
 import { satisfiesRange } from "../../config/version-policy.js";
 import { upstreamOfPackageVersion } from "../../currency/qemu-version.js";
 
@@ -102,4 +103,87 @@ export function fromLocked(pkg: LockedPackage): PrimaryPackage {
     size: pkg.size,
     href: pkg.filename,
   };
+}
+
+// Why: an exact pin wins but must satisfy the range; otherwise the newest build within it.
+/** The build of `name` to install among `ofName` (one package's candidates), or a clear error. */
+export function chooseBuild(
+  ofName: readonly Choice[],
+  name: string,
+  config: Pick<FedoraSourceConfig, "version" | "qemu">,
+  where: string,
+): Choice {
+  const pin = config.version;
+  const range = config.qemu;
+  const available = () =>
+    [...new Set(ofName.map((c) => formatEvr(c.entry.evr)))].join(", ") || "none";
+  let choice: Choice | undefined;
+  if (pin !== undefined) {
+    choice = ofName.find((c) => matchesPin(c.entry, pin));
+    if (choice === undefined) {
+      throw new SourceError(`${where} has no ${name} version ${pin}`, {
+        hint: `available: ${available()}; change source.version or remove it`,
+      });
+    }
+    if (!withinRange(choice.entry, range))
+      throw new SourceError(
+        `source.version ${pin} is outside source.qemu ${JSON.stringify(range)}`,
+        { hint: "change the pin or the range, or remove one of them" },
+      );
+  } else {
+    for (const candidate of ofName)
+      if (
+        withinRange(candidate.entry, range) &&
+        (choice === undefined || compareEvr(candidate.entry.evr, choice.entry.evr) > 0)
+      )
+        choice = candidate;
+    if (choice === undefined && ofName.length > 0)
+      throw new SourceError(`${where} offers no ${name} satisfying qemu ${JSON.stringify(range)}`, {
+        hint: `available: ${available()}; widen source.qemu or use a newer source.release`,
+      });
+    if (choice === undefined)
+      throw new SourceError(`${where} has no package ${name}`, {
+        hint: "check source.release; Fedora splits the static emulators into qemu-user-static-<family> packages since Fedora 37",
+      });
+  }
+  return choice;
+}
+
+// Why: a lock changes only where needed; what it records and is not wanted now stays.
+/** The lock after resolving: `lock` is the one that applied (null when none did). */
+export function lockAfterResolution(
+  lock: SourceLock | null,
+  source: Record<string, string | boolean>,
+  used: ReadonlyMap<string, LockedPackage>,
+  blobs: ReadonlyMap<string, CachedBlob>,
+  packageOf: ReadonlyMap<string, string>,
+): SourceLock {
+  // With a lock that applies, what it records and is not wanted now stays: the lock changes only where needed.
+  const packages = new Map<string, LockedPackage>(
+    lock !== null ? lock.packages.map((p) => [p.package, p]) : [],
+  );
+  for (const [name, pkg] of used) packages.set(name, pkg);
+  const emulatorsRecord: Record<string, LockedEmulator> = {};
+  if (lock !== null) {
+    for (const [name, entry] of Object.entries(lock.emulators))
+      if (
+        packages.get(entry.package)?.sha256 ===
+        lock.packages.find((p) => p.package === entry.package)?.sha256
+      )
+        emulatorsRecord[name] = entry;
+  }
+  for (const [emulator, blob] of blobs)
+    emulatorsRecord[emulator] = {
+      sha256: blob.sha256,
+      size: blob.size,
+      package: packageOf.get(emulator) as string,
+    };
+  const kept = new Set(Object.values(emulatorsRecord).map((e) => e.package));
+  const lockAfter: SourceLock = {
+    lockfileVersion: 1,
+    source,
+    packages: [...packages.values()].filter((p) => kept.has(p.package)),
+    emulators: emulatorsRecord,
+  };
+  return lockAfter;
 }

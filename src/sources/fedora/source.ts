@@ -5,17 +5,11 @@
 // extracting only the wanted emulators, caches them by SHA-256 and records the result in
 // qus.lock.json. Lock and cache are only updated after everything verified.
 import { access } from "node:fs/promises";
-import { posix } from "node:path";
 import type { FedoraSourceConfig } from "../../config/types.js";
 import { SourceError } from "../../errors.js";
 import type { DecompressOptions } from "../archive/decompress.js";
 import { BlobCache, type CachedBlob } from "../cache.js";
-import {
-  DEFAULT_DOWNLOAD_POLICY,
-  downloadToCache,
-  HttpStatusError,
-  type DownloadPolicy,
-} from "../download.js";
+import { DEFAULT_DOWNLOAD_POLICY, type DownloadPolicy } from "../download.js";
 import {
   sameLockSource,
   startingLock,
@@ -24,28 +18,19 @@ import {
   type SourceLock,
 } from "../lock.js";
 import type { EmulatorSource, Resolution, SourceContext } from "../types.js";
-import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath, fedoraRepositories } from "./defaults.js";
-import { extractedNames, inPhase } from "../phases.js";
-import { extractFromRpm } from "./extract.js";
-import { fedoraArchitecture, fedoraMemberPath, fedoraPackageFor } from "./families.js";
+import { DEFAULT_FEDORA_MIRROR, defaultFedoraKeyPath } from "./defaults.js";
+import { fedoraArchitecture, fedoraPackageFor } from "./families.js";
 import { loadTrustedKeys, type TrustedKeys } from "./keys.js";
-import {
-  fetchRepositoryPackages,
-  joinUrl,
-  RepositoryNotFoundError,
-  type RepositoryOptions,
-} from "./repository.js";
-import { compareEvr, formatEvr } from "./version.js";
-import { verifyPackage } from "./verify-package.js";
+import { listCandidates } from "./candidates.js";
+import { fetchVerifyExtract, type PackageFetcher } from "./fetch-package.js";
 import {
   EMULATOR_NAME,
+  chooseBuild,
+  lockAfterResolution,
   fromLocked,
   lockSourceFor,
-  matchesPin,
   toLocked,
   validateConfig,
-  withinRange,
-  type Choice,
 } from "./choice.js";
 
 /** Knobs for tests; production uses the defaults. */
@@ -82,6 +67,16 @@ class FedoraSource implements EmulatorSource {
       return present ? loadTrustedKeys(fallback) : null;
     })();
     return this.keysPromise;
+  }
+
+  private fetcher(context: SourceContext): PackageFetcher {
+    return {
+      mirror: this.mirror,
+      policy: this.policy,
+      pins: this.config.sha256,
+      keys: () => this.keys(),
+      decompress: { env: context.env, ...this.options.decompress },
+    };
   }
 
   async resolve(emulators: readonly string[], context: SourceContext): Promise<Resolution> {
@@ -124,33 +119,13 @@ class FedoraSource implements EmulatorSource {
     if (fromMirror.length > 0)
       await this.resolveFromMirror(fromMirror, packageOf, arch, cache, context, lock, blobs, used);
 
-    // With a lock that applies, what it records and is not wanted now stays: the lock changes only where needed.
-    const packages = new Map<string, LockedPackage>(
-      lockApplies ? lock.packages.map((p) => [p.package, p]) : [],
-    );
-    for (const [name, pkg] of used) packages.set(name, pkg);
-    const emulatorsRecord: Record<string, LockedEmulator> = {};
-    if (lockApplies) {
-      for (const [name, entry] of Object.entries(lock.emulators))
-        if (
-          packages.get(entry.package)?.sha256 ===
-          lock.packages.find((p) => p.package === entry.package)?.sha256
-        )
-          emulatorsRecord[name] = entry;
-    }
-    for (const [emulator, blob] of blobs)
-      emulatorsRecord[emulator] = {
-        sha256: blob.sha256,
-        size: blob.size,
-        package: packageOf.get(emulator) as string,
-      };
-    const kept = new Set(Object.values(emulatorsRecord).map((e) => e.package));
-    const lockAfter: SourceLock = {
-      lockfileVersion: 1,
+    const lockAfter = lockAfterResolution(
+      lockApplies ? lock : null,
       source,
-      packages: [...packages.values()].filter((p) => kept.has(p.package)),
-      emulators: emulatorsRecord,
-    };
+      used,
+      blobs,
+      packageOf,
+    );
     const resolved = wanted.map((emulator) => {
       const blob = blobs.get(emulator) as CachedBlob;
       const pkg = used.get(packageOf.get(emulator) as string) as LockedPackage;
@@ -194,7 +169,8 @@ class FedoraSource implements EmulatorSource {
     }
     for (const [name, emulators] of toExtract) {
       const pkg = used.get(name) as LockedPackage;
-      const extracted = await this.fetchVerifyExtract(
+      const extracted = await fetchVerifyExtract(
+        this.fetcher(context),
         { entry: fromLocked(pkg), filename: pkg.filename, repository: "the lock file" },
         emulators,
         cache,
@@ -229,87 +205,23 @@ class FedoraSource implements EmulatorSource {
     used: Map<string, LockedPackage>,
   ): Promise<void> {
     const names = new Set(emulators.map((e) => packageOf.get(e) as string));
-    const repositoryOptions: RepositoryOptions = {
-      cache,
-      policy: this.policy,
-      decompress: { env: context.env, ...this.options.decompress },
-      onProgress: context.onProgress,
-    };
-    const repositories = fedoraRepositories(this.config.release, arch);
-    const settled = await Promise.allSettled(
-      repositories.map(async (repository) => {
-        try {
-          const entries = await fetchRepositoryPackages(
-            joinUrl(this.mirror, repository.path),
-            repository.name,
-            names,
-            repositoryOptions,
-          );
-          return entries
-            .filter((e) => e.arch === arch)
-            .map(
-              (entry): Choice => ({
-                entry,
-                filename: posix.join(repository.path, entry.href),
-                repository: repository.name,
-              }),
-            );
-        } catch (error) {
-          if (repository.optional && error instanceof RepositoryNotFoundError) {
-            context.onWarning?.(`${error.message}; continuing with ${repositories[0]?.name} only`);
-            return [];
-          }
-          throw error;
-        }
-      }),
-    );
-    // Wait for every repository before failing, so no download is left running behind an error.
-    const failed = settled.find(
-      (result): result is PromiseRejectedResult => result.status === "rejected",
-    );
-    if (failed !== undefined) throw failed.reason;
-    const candidates = settled.flatMap((result) =>
-      result.status === "fulfilled" ? result.value : [],
+    const { candidates, repositories } = await listCandidates(
+      this.mirror,
+      this.config.release,
+      arch,
+      names,
+      {
+        cache,
+        policy: this.policy,
+        decompress: { env: context.env, ...this.options.decompress },
+        onProgress: context.onProgress,
+      },
+      context.onWarning,
     );
     const where = `Fedora ${this.config.release} (${repositories.map((r) => r.name).join(" and ")}, ${arch})`;
     for (const name of [...names].sort()) {
       const ofName = candidates.filter((c) => c.entry.name === name);
-      const pin = this.config.version;
-      const range = this.config.qemu;
-      const available = () =>
-        [...new Set(ofName.map((c) => formatEvr(c.entry.evr)))].join(", ") || "none";
-      let choice: Choice | undefined;
-      if (pin !== undefined) {
-        choice = ofName.find((c) => matchesPin(c.entry, pin));
-        if (choice === undefined) {
-          throw new SourceError(`${where} has no ${name} version ${pin}`, {
-            hint: `available: ${available()}; change source.version or remove it`,
-          });
-        }
-        if (!withinRange(choice.entry, range))
-          throw new SourceError(
-            `source.version ${pin} is outside source.qemu ${JSON.stringify(range)}`,
-            { hint: "change the pin or the range, or remove one of them" },
-          );
-      } else {
-        for (const candidate of ofName)
-          if (
-            withinRange(candidate.entry, range) &&
-            (choice === undefined || compareEvr(candidate.entry.evr, choice.entry.evr) > 0)
-          )
-            choice = candidate;
-        if (choice === undefined && ofName.length > 0)
-          throw new SourceError(
-            `${where} offers no ${name} satisfying qemu ${JSON.stringify(range)}`,
-            {
-              hint: `available: ${available()}; widen source.qemu or use a newer source.release`,
-            },
-          );
-        if (choice === undefined)
-          throw new SourceError(`${where} has no package ${name}`, {
-            hint: "check source.release; Fedora splits the static emulators into qemu-user-static-<family> packages since Fedora 37",
-          });
-      }
+      const choice = chooseBuild(ofName, name, this.config, where);
       const pkg = toLocked(choice);
       used.set(name, pkg);
       const mine = emulators.filter((e) => packageOf.get(e) === name);
@@ -327,7 +239,8 @@ class FedoraSource implements EmulatorSource {
         else missing.push(emulator);
       }
       if (missing.length > 0)
-        for (const [emulator, blob] of await this.fetchVerifyExtract(
+        for (const [emulator, blob] of await fetchVerifyExtract(
+          this.fetcher(context),
           choice,
           missing,
           cache,
@@ -336,80 +249,6 @@ class FedoraSource implements EmulatorSource {
         ))
           blobs.set(emulator, blob);
     }
-  }
-
-  /** Downloads a package (checked against its index size and SHA-256), verifies it, extracts `emulators`. */
-  private async fetchVerifyExtract(
-    choice: Choice,
-    emulators: readonly string[],
-    cache: BlobCache,
-    context: SourceContext,
-    locked: boolean,
-  ): Promise<Map<string, CachedBlob>> {
-    const { entry, filename } = choice;
-    const url = joinUrl(this.mirror, filename);
-    const fileName = posix.basename(filename);
-    let rpm: CachedBlob;
-    try {
-      rpm = await downloadToCache(
-        { url, label: fileName, onProgress: context.onProgress },
-        cache,
-        entry,
-        this.policy,
-      );
-    } catch (error) {
-      if (error instanceof HttpStatusError && error.status === 404) {
-        throw new SourceError(
-          locked
-            ? `The locked package ${fileName} is no longer at ${url}`
-            : `The ${choice.repository} index lists ${filename}, but ${url} does not exist`,
-          {
-            cause: error,
-            hint: locked
-              ? "run with --upgrade to resolve the current version and update the lock file"
-              : "the mirror is being updated or is incomplete; try again later or use another mirror",
-          },
-        );
-      }
-      throw error;
-    }
-    const where = `${entry.name}-${formatEvr(entry.evr)}.${entry.arch} (${filename})`;
-    const pinnedSha256 = this.config.sha256?.[fileName] ?? this.config.sha256?.[entry.name];
-    const keys = pinnedSha256 === undefined ? await this.keys() : null;
-    const verified = await inPhase(
-      context.onPhase,
-      "verify",
-      fileName,
-      () => verifyPackage(rpm.path, entry, { keys, pinnedSha256, fileSha256: rpm.sha256 }, where),
-      (result) =>
-        result.trust === "pin"
-          ? "SHA-256 matches its pin in source.sha256 (no signature check)"
-          : "good header signature, header and payload digests match",
-    );
-    if (verified.trust === "pin")
-      context.onWarning?.(
-        `${where} was accepted by its SHA-256 pin in source.sha256, without a signature check`,
-      );
-    return inPhase(
-      context.onPhase,
-      "extract",
-      fileName,
-      (onRead) =>
-        extractFromRpm(
-          rpm.path,
-          verified,
-          emulators.map((emulator) => ({ emulator, member: fedoraMemberPath(emulator) })),
-          cache,
-          {
-            host: context.host,
-            where,
-            decompress: { env: context.env, ...this.options.decompress },
-            onRead,
-          },
-        ),
-      extractedNames,
-      rpm.size,
-    );
   }
 }
 
