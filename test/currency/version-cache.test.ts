@@ -36,7 +36,7 @@ describe("openVersionCache", () => {
     const file = join(dir, "corrupt.json");
     await writeFile(
       file,
-      '{"version":1,"emulators":{"zz":"7.2.22","' + "a".repeat(64) + '":"$(x)"}}',
+      JSON.stringify({ version: 1, emulators: { zz: "7.2.22", ["a".repeat(64)]: "$(x)" } }),
     );
     const cache = await openVersionCache(file);
     const missing = join(dir, "gone");
