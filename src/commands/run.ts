@@ -83,16 +83,7 @@ function collectingEffects(registerLines: string[]): ApplyEffects {
     unregister: notInNewInstance,
     setEnabled: notInNewInstance,
     register: async (_dir, name, a) => {
-      registerLines.push(
-        encodeRegisterLine({
-          name,
-          offset: a.offset,
-          magic: a.magic,
-          mask: a.mask,
-          interpreter: a.interpreter,
-          flags: a.flags,
-        }),
-      );
+      registerLines.push(encodeRegisterLine({ ...a, name }));
     },
   };
 }

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { resolve } from "node:path";
 import { QusError } from "../errors.js";
+import { parseMountInfo } from "../kernel/mountinfo.js";
 import {
   NAMESPACE_REFUSED,
   NAMESPACE_REFUSED_FIX,
@@ -133,9 +134,7 @@ async function binfmtDevices(path: string): Promise<string[]> {
   } catch {
     return [];
   }
-  return text
-    .split("\n")
-    .map((line) => line.split(" "))
-    .filter((fields) => fields[fields.indexOf("-") + 1] === "binfmt_misc")
-    .map((fields) => fields[2] ?? "");
+  return parseMountInfo(text)
+    .filter((m) => m.fsType === "binfmt_misc")
+    .map((m) => m.device);
 }

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { constants, release } from "node:os";
 import { join } from "node:path";
+import { parseMountInfo, type MountInfo } from "../../src/kernel/mountinfo.js";
 
 /** Where binfmt_misc lives inside the sandbox (the standard place). */
 export const SANDBOX_BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
@@ -290,34 +291,14 @@ async function proveUnmounted(sandbox: Sandbox): Promise<void> {
   }
 }
 
-interface MountInfo {
-  readonly device: string;
-  readonly mountPoint: string;
-  readonly fsType: string;
-}
-
 /** The mount that is visible at `mountPoint` (the last one mounted there). */
 async function topMount(mountInfoPath: string, mountPoint: string): Promise<MountInfo | undefined> {
   return (await readMountInfo(mountInfoPath)).filter((m) => m.mountPoint === mountPoint).at(-1);
 }
 
-/** Parses /proc/<pid>/mountinfo: fields 3 (device) and 5 (mount point), and the type after "-". */
+/** The mounts listed in a /proc/<pid>/mountinfo file. */
 async function readMountInfo(path: string): Promise<MountInfo[]> {
-  const text = await readFile(path, "utf8");
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => {
-      const fields = line.split(" ");
-      const separator = fields.indexOf("-");
-      return {
-        device: fields[2] ?? "",
-        mountPoint: (fields[4] ?? "").replace(/\\([0-7]{3})/g, (_, octal: string) =>
-          String.fromCharCode(parseInt(octal, 8)),
-        ),
-        fsType: fields[separator + 1] ?? "",
-      };
-    });
+  return parseMountInfo(await readFile(path, "utf8"));
 }
 
 async function exists(path: string): Promise<boolean> {
