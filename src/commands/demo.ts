@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { QusError } from "../errors.js";
 import type { CliArgs } from "../cli/args.js";
 import type { CommandIO } from "../cli/io.js";
-import { selfCommand } from "../cli/self.js";
+import { selfCommand } from "../executable.js";
 
 /** The targets the demo registers: the ones people emulate most. */
 export const DEMO_TARGETS = ["aarch64", "arm", "riscv64", "ppc64le", "s390x"] as const;
@@ -31,7 +31,7 @@ export async function demoCommand(
   args: Extract<CliArgs, { command: "demo" }>,
   io: CommandIO,
 ): Promise<number> {
-  const [qusProgram, ...qusArgs] = selfCommand();
+  const [qusProgram, ...qusArgs] = await selfCommand();
   const forwarded = [
     "demo",
     "--emulators",

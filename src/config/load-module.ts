@@ -9,6 +9,7 @@ import { ConfigError } from "../errors.js";
 import { findModuleSyntaxError, isMaskedModuleError, type SyntaxProblem } from "./js-syntax.js";
 import { configErrorFor, problemAt, type ConfigSource } from "./problems.js";
 import { shorten } from "./quote.js";
+import { inStandaloneExecutable } from "../executable.js";
 
 /** A thrown message is shown up to this many characters: it is a sentence, not a dump. */
 const MAX_THROWN_MESSAGE = 300;
@@ -62,15 +63,6 @@ export async function loadModuleConfig(
       error,
     );
   }
-}
-
-/** True inside the standalone executable (a single executable application). */
-async function inStandaloneExecutable(): Promise<boolean> {
-  // node:sea is missing before Node 20.12: there qus is never an executable.
-  return import("node:sea").then(
-    (sea) => sea.isSea(),
-    () => false,
-  );
 }
 
 /**
