@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   emulatorPath,
@@ -89,8 +89,16 @@ beforeAll(async () => {
   copyFileSync(release.executable, executable);
   executableSha256 = createHash("sha256").update(readFileSync(executable)).digest("hex");
   chmodSync(executable, 0o755);
+  // What image.sh reads from the repository, copied where the user can read it: the clone itself
+  // may sit in a directory only root can enter.
+  const tree = join(dir, "tree");
+  for (const file of ["package.json", "Containerfile", "scripts/image.sh", "image/entrypoint.sh"]) {
+    mkdirSync(dirname(join(tree, file)), { recursive: true, mode: 0o755 });
+    copyFileSync(join(projectRoot, file), join(tree, file));
+    chmodSync(join(tree, file), 0o755);
+  }
   const build = await runAs(user, ["bash", "scripts/image.sh"], {
-    cwd: projectRoot,
+    cwd: tree,
     timeoutMs: 180_000,
     env: { QUS_EXECUTABLE: executable },
   });
