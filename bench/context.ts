@@ -40,7 +40,10 @@ function newestMtimeMs(directory: string): number {
   return newest;
 }
 
-/** Writes a qus config for a local source into `dir`; persist is always false (no binfmt.d writes). */
+/**
+ * Writes a qus config for a local source into `dir`; persist is always false (no binfmt.d writes)
+ * and the download cache is in `dir`.
+ */
 export async function writeBenchConfig(
   dir: string,
   targets: readonly string[],
@@ -53,6 +56,7 @@ export async function writeBenchConfig(
     source: { type: "local", path: resolve(emulators) },
     installDir: join(dir, "emulators"),
     stateFile: join(dir, "state", "state.json"),
+    cacheDir: join(dir, "cache"),
     ...extra,
     persist: false,
   };
@@ -119,4 +123,14 @@ export async function standaloneExecutable(): Promise<string> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A directory for a sandbox's /var/cache (see startSandbox's varCache): root's default cache
+ * directory, where the npm entry keeps its code cache, as on a host where qus ran before.
+ */
+export async function benchVarCache(dir: string): Promise<string> {
+  const varCache = join(dir, "var-cache");
+  await mkdir(varCache, { recursive: true });
+  return varCache;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { qemuDir } from "../test/helpers/fixtures.js";
 import { startSandbox } from "../test/helpers/sandbox.js";
-import { builtCli, entryNames, timedRun, writeBenchConfig } from "./context.js";
+import { benchVarCache, builtCli, entryNames, timedRun, writeBenchConfig } from "./context.js";
 import { ratioFigure, type RatioFigure } from "./stats.js";
 
 /** The five targets the issue names. */
@@ -40,7 +40,7 @@ export async function benchNoopPlan(runs: number, qus: QusCommand): Promise<Rati
     );
   }
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-p1-"));
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({ varCache: await benchVarCache(dir) });
   try {
     const config = await writeBenchConfig(dir, P1_TARGETS, emulators);
     await timedRun(sandbox, process.execPath, [cli, "apply", "--auto-approve", "-c", config], dir);

@@ -11,7 +11,7 @@ import { describeHost } from "../src/catalog/host.js";
 import { TARGETS, type TargetInfo } from "../src/catalog/targets.js";
 import { qemuDir } from "../test/helpers/fixtures.js";
 import { startSandbox, type Sandbox } from "../test/helpers/sandbox.js";
-import { builtCli, entryNames, timedRun, writeBenchConfig } from "./context.js";
+import { benchVarCache, builtCli, entryNames, timedRun, writeBenchConfig } from "./context.js";
 import { ratioFigure, type RatioFigure } from "./stats.js";
 import { findQemuBinfmtConf, qemuBinfmtConfArgs } from "./qemu-binfmt-conf.js";
 
@@ -49,21 +49,23 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
       { flags: "PF" },
     );
     const installDir = join(dir, "emulators");
+    // One /var/cache for every fresh instance: qus's code cache persists as on a real host.
+    const varCache = await benchVarCache(dir);
     const scriptArgs = qemuBinfmtConfArgs(installDir);
     // The first apply installs the emulators; its instance dies with its sandbox.
-    const reference = await inFreshSandbox((sandbox) =>
+    const reference = await inFreshSandbox(varCache, (sandbox) =>
       applyOnce(sandbox, cli, config, dir, targets.length, 2 * targets.length),
     );
 
     const qus = (): Promise<number> =>
-      inFreshSandbox(async (sandbox) => {
+      inFreshSandbox(varCache, async (sandbox) => {
         // Only the registrations: the emulators are installed and unchanged.
         const { ms } = await applyOnce(sandbox, cli, config, dir, targets.length, targets.length);
         await expectSameEntries(sandbox, reference.entries, "qus apply");
         return ms;
       });
     const baseline = (): Promise<number> =>
-      inFreshSandbox(async (sandbox) => {
+      inFreshSandbox(varCache, async (sandbox) => {
         // Run by its own #! line, as a user would.
         const { ms } = await timedRun(sandbox, script.path, scriptArgs, dir);
         await expectSameEntries(sandbox, reference.entries, "qemu-binfmt-conf.sh");
@@ -93,8 +95,11 @@ export async function benchApplyFromEmpty(runs: number): Promise<ApplyFigure> {
   }
 }
 
-async function inFreshSandbox<T>(body: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const sandbox = await startSandbox();
+async function inFreshSandbox<T>(
+  varCache: string,
+  body: (sandbox: Sandbox) => Promise<T>,
+): Promise<T> {
+  const sandbox = await startSandbox({ varCache });
   try {
     return await body(sandbox);
   } finally {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Build step: the `qus` command as shipped (package.json "bin": dist/bin/qus.js). The plan and
+// Build step: the `qus` command as shipped (package.json "bin": dist/bin/qus.js, the npm entry of
+// src/cli/npm-entry.ts, which runs dist/bin/qus-main.js with V8's code cache). The plan and
 // apply paths are ONE CommonJS file, so starting qus resolves and compiles no chunk graph; qus's
 // modules that only some commands need are in it too, initialised only when import()ed (an
 // unsplit esbuild bundle wraps them lazily), and each require() of a Node built-in runs in the
@@ -12,7 +13,8 @@
 // A static import of a heavy package fails the build, since it would load on every start.
 // Usage: node scripts/build-cli.mjs [OUTDIR]   (default dist/bin)
 import { build } from "esbuild";
-import { rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve, dirname } from "node:path";
 import { cliBuildOptions, root, VENDOR, vendorBuildOptions } from "./esbuild-common.mjs";
 
@@ -22,6 +24,8 @@ const COLD = {
   "fedora-source": "src/sources/fedora/source.ts",
 };
 const REGISTRY = 'Symbol.for("qus.shared-modules")';
+/** The CLI itself, run by dist/bin/qus.js (the npm entry). */
+const MAIN_FILE = "qus-main.js";
 
 const outdir = resolve(process.argv[2] ?? join(root, "dist", "bin"));
 await rm(outdir, { recursive: true, force: true });
@@ -40,8 +44,7 @@ const mainOptions = (shared) => ({
   ...cliOptions,
   entryPoints: { qus: "qus-entry:main" },
   plugins: [...cliOptions.plugins, vendorImports("./vendor/"), coldImports(), mainEntry(shared)],
-  banner: { js: `#!/usr/bin/env node\n${cliOptions.banner.js}` },
-  outfile: join(outdir, "qus.js"),
+  outfile: join(outdir, MAIN_FILE),
 });
 // Pass 1 finds the modules the main file holds; the cold bundles take those from it; pass 2
 // builds the main file again with the registry of the modules the cold bundles asked for.
@@ -59,6 +62,36 @@ await build({
   outdir: join(outdir, "cold"),
 });
 await build(mainOptions([...asked].sort()));
+await buildNpmEntry(outdir, await importsThroughEntry(join(outdir, MAIN_FILE)));
+
+/**
+ * The main file runs inside the npm entry's vm.Script, whose import() needs an experimental flag:
+ * each import( becomes a call of the entry's __qusImport. Returns the text's length and digest.
+ */
+async function importsThroughEntry(file) {
+  const text = (await readFile(file, "utf8")).replace(/(?<![\w$.])import\(/g, "__qusImport(");
+  await writeFile(file, text);
+  return {
+    length: text.length,
+    build: createHash("sha256").update(text).digest("hex").slice(0, 16),
+  };
+}
+
+/** dist/bin/qus.js: the command that runs the main file with V8's code cache (src/cli/npm-entry.ts). */
+async function buildNpmEntry(dir, main) {
+  await build({
+    entryPoints: [join(root, "src", "cli", "npm-entry.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    define: { QUS_MAIN: JSON.stringify({ file: MAIN_FILE, ...main }) },
+    banner: { js: "#!/usr/bin/env node" },
+    outfile: join(dir, "qus.js"),
+    logLevel: "warning",
+  });
+  await chmod(join(dir, "qus.js"), 0o755);
+}
 
 /** The entry: the registry of shared modules first, then the CLI. */
 function mainEntry(shared) {

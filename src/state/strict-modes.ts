@@ -25,23 +25,35 @@ export async function refuseUnsafePath(
   guarded: GuardedPath,
   trustedUids: readonly number[],
 ): Promise<void> {
-  let current = guarded.path;
+  const unsafe = firstUnsafePart(guarded.path, trustedUids);
+  if (unsafe === null) return;
+  const where =
+    unsafe.path === guarded.path
+      ? `${guarded.what} ${unsafe.path}`
+      : `${unsafe.path}, a directory above ${guarded.what} ${guarded.path},`;
+  throw new QusError(`Refusing to run as root: ${where} ${unsafe.problem.text}`, {
+    hint: unsafe.problem.fix(unsafe.path),
+  });
+}
+
+// Why: the npm entry asks the same question of its code cache, synchronously, before qus starts.
+/** Whether only `trustedUids` can change `path` and every existing directory above it (see refuseUnsafePath). */
+export function onlyTrustedCanChange(path: string, trustedUids: readonly number[]): boolean {
+  return firstUnsafePart(path, trustedUids) === null;
+}
+
+/** The first part of `path`, itself or a directory above, that someone untrusted controls. */
+function firstUnsafePart(
+  path: string,
+  trustedUids: readonly number[],
+): { path: string; problem: Unsafety } | null {
+  let current = path;
   for (;;) {
     const info = lstatOrNull(current);
-    if (info !== null) {
-      const problem = unsafety(info, trustedUids);
-      if (problem !== null) {
-        const where =
-          current === guarded.path
-            ? `${guarded.what} ${current}`
-            : `${current}, a directory above ${guarded.what} ${guarded.path},`;
-        throw new QusError(`Refusing to run as root: ${where} ${problem.text}`, {
-          hint: problem.fix(current),
-        });
-      }
-    }
+    const problem = info === null ? null : unsafety(info, trustedUids);
+    if (problem !== null) return { path: current, problem };
     const parent = dirname(current);
-    if (parent === current) return;
+    if (parent === current) return null;
     current = parent;
   }
 }
@@ -109,10 +121,12 @@ export async function inInitialUserNamespace(): Promise<boolean> {
   }
 }
 
-function unsafety(
-  info: Stats,
-  trusted: readonly number[],
-): { text: string; fix: (path: string) => string } | null {
+interface Unsafety {
+  readonly text: string;
+  readonly fix: (path: string) => string;
+}
+
+function unsafety(info: Stats, trusted: readonly number[]): Unsafety | null {
   if (!trusted.includes(info.uid)) {
     const kind = info.isSymbolicLink() ? "is a symbolic link owned by" : "is owned by";
     return {

@@ -61,6 +61,12 @@ export interface SandboxOptions {
    * (as on a host that never mounted binfmt_misc), so it never shows the host's instance.
    */
   readonly mount?: boolean;
+  /**
+   * A directory of this host mounted over /var/cache inside the sandbox, where root's default
+   * download and code caches live (/var/cache/qus): what qus run as root keeps there stays in it,
+   * from one sandbox to the next, and the host's own /var/cache is not written.
+   */
+  readonly varCache?: string;
 }
 
 const READY_TIMEOUT_MS = 15_000;
@@ -74,7 +80,11 @@ let exitHookInstalled = false;
 /** Starts a holder in new user + mount namespaces and proves its binfmt_misc is private. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const mount = options.mount ?? true;
-  const setup = mount ? `mount -t binfmt_misc binfmt_misc ${SANDBOX_BINFMT_DIR}` : "true";
+  const binfmt = mount ? `mount -t binfmt_misc binfmt_misc ${SANDBOX_BINFMT_DIR}` : "true";
+  const setup =
+    options.varCache === undefined
+      ? binfmt
+      : `${binfmt} && mount --bind ${shellQuote(options.varCache)} /var/cache`;
   const script = `${setup} || exit 3\necho ready\nread -r _ || true\n`;
   const holder = await startHolder(script, mount);
   const sandbox = makeSandbox(holder, mount ? holder.pid! : await onlyChild(holder.pid!), !mount);
@@ -85,6 +95,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   return sandbox;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 async function startHolder(script: string, mount: boolean): Promise<ChildProcess> {
