@@ -1,6 +1,6 @@
 // Runs the built qus CLI inside a private binfmt_misc instance, with a scratch directory for
 // its config, installed emulators and state file. Nothing here touches the host's binfmt_misc.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliPath, qemuDir, requireBuilt, requireFixtures } from "../helpers/fixtures.js";
@@ -15,6 +15,8 @@ import {
 export interface Harness {
   readonly sandbox: Sandbox;
   readonly dir: string;
+  /** What the sandbox sees as /var/cache (in dir). */
+  readonly varCache: string;
   readonly configPath: string;
   writeConfig(config: Record<string, unknown>): Promise<void>;
   qus(...args: string[]): Promise<RunResult>;
@@ -44,12 +46,16 @@ export async function openHarness(options: { mount?: boolean } = {}): Promise<Ha
   requireFixtures();
   requireBuilt();
   const dir = await mkdtemp(join(tmpdir(), "qus-e2e-"));
-  const sandbox = await startSandbox(options);
+  // Root's default caches (/var/cache/qus) go to the scratch directory, never the host's.
+  const varCache = join(dir, "var-cache");
+  await mkdir(varCache);
+  const sandbox = await startSandbox({ ...options, varCache });
   const configPath = join(dir, "qus.config.json");
   const sh = (script: string) => sandbox.run("sh", ["-c", script], { cwd: dir });
   return {
     sandbox,
     dir,
+    varCache,
     configPath,
     writeConfig: (config) => writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`),
     qus: (...args) =>

@@ -26,8 +26,15 @@ const CONFIGS = join(dirname(fileURLToPath(import.meta.url)), "configs");
 const PARALLEL_CASES = 3;
 /** An error message is for people: a hostile value must not be echoed back in full. */
 const MAX_STDERR_BYTES = 16 * 1024;
-/** Where qus installs, records and caches by default: a failing config must create none. */
-const DEFAULT_PLACES = ["/usr/local/lib/qus", "/var/lib/qus", "/var/cache/qus"];
+/**
+ * Where qus installs, records and caches by default, seen from here (the sandbox's /var/cache is
+ * the harness's): a failing config must create none.
+ */
+const defaultPlaces = (harness: Harness) => [
+  "/usr/local/lib/qus",
+  "/var/lib/qus",
+  join(harness.varCache, "qus"),
+];
 // C0 controls except tab and newline, DEL, and C1 controls (U+0080-U+009F): what terminals obey.
 const CONTROL_CHARACTER = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 const STACK_LINE = /^\s*at .*:\d+(:\d+)?\)?$/m;
@@ -107,7 +114,7 @@ const outcomes = new Map<string, Outcome>();
 
 beforeAll(async () => {
   h = await openHarness();
-  defaultPlacesBefore = await Promise.all(DEFAULT_PLACES.map(exists));
+  defaultPlacesBefore = await Promise.all(defaultPlaces(h).map(exists));
   const jobs: { key: string; file: string; setup(dir: string): Promise<void> }[] = [
     ...HOSTILE_CASES.map((c) => ({
       key: c.file,
@@ -300,6 +307,6 @@ describe("hostile situations: refused before anything is read or written", () =>
   });
 
   it("no default install, state or cache directory was created by any run", async () => {
-    expect(await Promise.all(DEFAULT_PLACES.map(exists))).toEqual(defaultPlacesBefore);
+    expect(await Promise.all(defaultPlaces(h).map(exists))).toEqual(defaultPlacesBefore);
   });
 });
