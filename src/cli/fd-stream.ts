@@ -4,7 +4,8 @@
 // create the real stream only when something else is asked of it (listr2, readline, a write that
 // cannot go through at once). Node writes to pipes and files synchronously too, so the order of
 // everything written stays the same.
-import { fstatSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
+import { isatty } from "node:tty";
 
 /** A WriteStream for fd 1 or 2 that creates the real one (`real`) on first need beyond write(). */
 export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): NodeJS.WriteStream {
@@ -36,8 +37,8 @@ export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): Node
   return new Proxy({} as NodeJS.WriteStream, {
     get(_target, key) {
       if (key === "write" && created === undefined) return write;
-      // Asked by every command that picks colours: a pipe or a file is no terminal.
-      if (key === "isTTY" && created === undefined && !isCharacterDevice(fd)) return false;
+      // Asked by every command that picks colours: a pipe, a file or /dev/null is no terminal.
+      if (key === "isTTY" && created === undefined && !isatty(fd)) return false;
       const value = Reflect.get(stream(), key) as unknown;
       return typeof value === "function" ? value.bind(stream()) : value;
     },
@@ -53,12 +54,4 @@ export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): Node
       return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
     },
   });
-}
-
-function isCharacterDevice(fd: number): boolean {
-  try {
-    return fstatSync(fd).isCharacterDevice();
-  } catch {
-    return true; // let the real stream decide
-  }
 }
