@@ -1,8 +1,7 @@
 // Refuses an emulator file that cannot work as a binfmt_misc interpreter on this host before
 // qus installs or registers it: a registration pointing at a wrong file makes every foreign
 // exec fail with a confusing error far from its cause.
-import { stat } from "node:fs/promises";
-import type { Stats } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import { SourceError } from "../errors.js";
 import { describeElfProblem, elfMachineForTarget } from "./elf-machines.js";
 import { readElfFileHeader } from "./elf-file.js";
@@ -15,9 +14,10 @@ function fileKind(stats: Stats): string {
   return "not a regular file";
 }
 
-async function statEmulator(path: string): Promise<Stats> {
+/** Synchronous, as the ELF header read after it: awaited per emulator, a thread pool trip costs more. */
+function statEmulator(path: string): Stats {
   try {
-    return await stat(path);
+    return statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") {
@@ -39,7 +39,7 @@ export async function checkEmulatorFile(
   host: { readonly machine: string; readonly target: string },
   options: { readonly requireStatic: boolean },
 ): Promise<void> {
-  const stats = await statEmulator(path);
+  const stats = statEmulator(path);
   if (!stats.isFile()) {
     throw new SourceError(`Emulator ${path} is ${fileKind(stats)}, not a regular file`);
   }

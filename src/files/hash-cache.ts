@@ -3,8 +3,8 @@
 // user space: any write, rename-over, chmod or utimes changes it (or the inode), and then the
 // file is hashed again. Only root could fake it (by changing the clock mid-write), and root can
 // change the emulators anyway. A lost or unreadable cache only costs time.
-import { readFile, stat } from "node:fs/promises";
-import type { BigIntStats } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { statSync, type BigIntStats } from "node:fs";
 import { writeFileAtomic } from "./atomic.js";
 import { sha256File, type FileDigest } from "./hash.js";
 
@@ -32,13 +32,13 @@ export async function openHashCache(file: string | null): Promise<HashCache> {
   let dirty = false;
   return {
     async hash(path) {
-      const before = await statOrNull(path);
+      const before = statOrNull(path);
       if (before === null) return null;
       const id = fingerprint(before);
       const known = entries.get(path);
       if (known !== undefined && known.id === id) return { sha256: known.sha256, size: known.size };
       const digest = await sha256File(path);
-      const after = await statOrNull(path);
+      const after = statOrNull(path);
       if (after !== null && fingerprint(after) === id) {
         entries.set(path, { id, ...digest });
         dirty = true;
@@ -63,9 +63,10 @@ function fingerprint(s: BigIntStats): string {
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
 
-async function statOrNull(path: string): Promise<BigIntStats | null> {
+/** Synchronous: a plan asks for every emulator, and each awaited stat is a thread pool round trip. */
+function statOrNull(path: string): BigIntStats | null {
   try {
-    return await stat(path, { bigint: true });
+    return statSync(path, { bigint: true });
   } catch (error) {
     if (
       (error as NodeJS.ErrnoException).code === "ENOENT" ||

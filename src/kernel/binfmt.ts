@@ -1,8 +1,8 @@
 // The only code that touches binfmt_misc: read its state, and the few writes qus makes.
 // Every write is one write(2) of the whole content to an existing file (never created), so the
 // kernel sees exactly one command; errno values become KernelErrors with advice.
-import { closeSync, constants, openSync, writeSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { closeSync, constants, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CANNOT_MOUNT_FIX, SEE_DOCTOR } from "../doctor/conditions.js";
 import { KernelError } from "../errors.js";
@@ -23,15 +23,16 @@ export interface BinfmtState {
 }
 
 /**
- * Reads the status and every entry of the binfmt_misc instance mounted at `dir`, in parallel,
- * after proving `dir` is binfmt_misc (or the kernel's empty mount point: not mounted).
+ * Reads the status and every entry of the binfmt_misc instance mounted at `dir`, after proving
+ * `dir` is binfmt_misc (or the kernel's empty mount point: not mounted). Synchronously: these are
+ * small files in memory, where a thread pool round trip per file costs more than the reads.
  */
 export async function readBinfmt(dir: string): Promise<BinfmtState> {
   const unmounted: BinfmtState = { mounted: false, enabledGlobally: false, entries: [] };
   if ((await proveBinfmtDir(dir)) === "unmounted") return unmounted;
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch (error) {
     if (errorCode(error) === "ENOENT") return unmounted;
     throw readFailure(dir, error);
@@ -39,10 +40,8 @@ export async function readBinfmt(dir: string): Promise<BinfmtState> {
   if (!names.includes("register")) return unmounted;
 
   const entryNames = names.filter((name) => !CONTROL_FILES.includes(name)).sort();
-  const [status, ...texts] = await Promise.all([
-    readOptional(join(dir, "status")),
-    ...entryNames.map((name) => readOptional(join(dir, name))),
-  ]);
+  const status = readOptional(join(dir, "status"));
+  const texts = entryNames.map((name) => readOptional(join(dir, name)));
   // Unmounted while we were reading: report what is true now.
   if (status === null) return unmounted;
   if (status !== "enabled\n" && status !== "disabled\n") {
@@ -202,9 +201,9 @@ async function writeControlFile(
 }
 
 /** A file's text, or null when it does not exist (any more). */
-async function readOptional(path: string): Promise<string | null> {
+function readOptional(path: string): string | null {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     if (errorCode(error) === "ENOENT") return null;
     throw readFailure(path, error);

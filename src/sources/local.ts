@@ -1,7 +1,8 @@
 // The local source: emulators already on disk (a distro package, a QEMU build). qus copies
 // them into installDir, so the registration never depends on a file it does not manage.
-import { constants } from "node:fs";
-import { access, readdir, stat } from "node:fs/promises";
+// The file system is called synchronously: a few calls per emulator, each a thread pool round
+// trip when awaited, which for every target of a config cost apply milliseconds.
+import { accessSync, closeSync, constants, openSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { SourceError } from "../errors.js";
 import { checkEmulatorFile } from "../files/check-emulator.js";
@@ -55,9 +56,9 @@ async function requireReadableDirectory(path: string): Promise<void> {
       hint: "point source.path at the directory holding the emulators (e.g. /usr/bin for a distribution's qemu-user-static)",
     });
   };
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Stats;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return refuse("does not exist", error);
@@ -66,9 +67,10 @@ async function requireReadableDirectory(path: string): Promise<void> {
   }
   if (!info.isDirectory()) refuse("is not a directory");
   try {
-    // Listing it is not enough: a directory without search (x) permission hides its files' contents.
-    await readdir(path);
-    await access(path, constants.R_OK | constants.X_OK);
+    // Opening it is what listing it needs; then search (x) permission, without which its files'
+    // contents stay hidden.
+    closeSync(openSync(path, constants.O_RDONLY | constants.O_DIRECTORY));
+    accessSync(path, constants.R_OK | constants.X_OK);
   } catch (error) {
     refuse(`cannot be read${why(error)}`, error);
   }
@@ -86,7 +88,7 @@ async function findEmulator(config: LocalSourceConfig, emulator: string): Promis
   for (const pattern of config.patterns) {
     const candidate = join(config.path, pattern.replaceAll("{target}", emulatorTarget(emulator)));
     try {
-      await access(candidate);
+      accessSync(candidate);
       return candidate;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -1,6 +1,6 @@
 // Runs the built qus CLI inside a private binfmt_misc instance, with a scratch directory for
 // its config, installed emulators and state file. Nothing here touches the host's binfmt_misc.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliPath, qemuDir, requireBuilt, requireFixtures } from "../helpers/fixtures.js";
@@ -15,7 +15,7 @@ import {
 export interface Harness {
   readonly sandbox: Sandbox;
   readonly dir: string;
-  /** What the sandbox sees as /var/cache (in dir). */
+  /** What the sandbox sees as /var/cache. */
   readonly varCache: string;
   readonly configPath: string;
   writeConfig(config: Record<string, unknown>): Promise<void>;
@@ -46,9 +46,9 @@ export async function openHarness(options: { mount?: boolean } = {}): Promise<Ha
   requireFixtures();
   requireBuilt();
   const dir = await mkdtemp(join(tmpdir(), "qus-e2e-"));
-  // Root's default caches (/var/cache/qus) go to the scratch directory, never the host's.
-  const varCache = join(dir, "var-cache");
-  await mkdir(varCache);
+  // Root's default caches (/var/cache/qus) go to a directory of their own, never the host's
+  // (beside dir, whose listing tests compare).
+  const varCache = await mkdtemp(join(tmpdir(), "qus-e2e-var-cache-"));
   const sandbox = await startSandbox({ ...options, varCache });
   const configPath = join(dir, "qus.config.json");
   const sh = (script: string) => sandbox.run("sh", ["-c", script], { cwd: dir });
@@ -68,6 +68,7 @@ export async function openHarness(options: { mount?: boolean } = {}): Promise<Ha
     async close() {
       await sandbox.stop();
       await rm(dir, { recursive: true, force: true });
+      await rm(varCache, { recursive: true, force: true });
     },
   };
 }
