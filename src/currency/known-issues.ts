@@ -7,7 +7,6 @@
 //   musl-built 9.2.2's openat2 O_NOFOLLOW EINVAL (a build-specific bug qus cannot tell from the
 //   version: glibc builds of 9.2.2 are not affected).
 import Range from "semver/classes/range.js";
-import validRange from "semver/ranges/valid.js";
 import type { UpstreamVersion } from "./qemu-version.js";
 
 /** One known issue: which emulators have it and what avoids it. */
@@ -103,17 +102,20 @@ export const SYSCALL_ABSENCE: readonly SyscallAbsence[] = [
 ];
 
 /**
- * The ranges of the table, checked once (a typo in the data must not silently match nothing) and
- * parsed once: parsing a range is most of what matching costs, and plan matches every emulator.
+ * Each issue's affected range, parsed when first needed, then kept: parsing a range is most of
+ * what matching costs (semver compiles its regular expressions on first use), and a plan usually
+ * meets only the issues of all targets. The table's ranges are checked by its unit test.
  */
-const AFFECTED: ReadonlyMap<KnownIssue, Range> = new Map(
-  KNOWN_ISSUES.map((issue) => {
-    if (validRange(issue.affected) === null || validRange(issue.avoidedBy) === null) {
-      throw new Error(`known issue ${issue.id} has an invalid range`);
-    }
-    return [issue, new Range(issue.affected, { includePrerelease: true })];
-  }),
-);
+const affectedRanges = new Map<KnownIssue, Range>();
+
+function affectedRange(issue: KnownIssue): Range {
+  let range = affectedRanges.get(issue);
+  if (range === undefined) {
+    range = new Range(issue.affected, { includePrerelease: true });
+    affectedRanges.set(issue, range);
+  }
+  return range;
+}
 
 // Why: plan and status ask, per emulator, which issues apply to its version and target.
 /**
@@ -130,7 +132,7 @@ export function knownIssuesFor(
     (issue) =>
       (issue.targets === "all" || issue.targets.includes(target)) &&
       // Range.test is what satisfies() runs: false for an unparsable version.
-      AFFECTED.get(issue)?.test(version) === true,
+      affectedRange(issue).test(version),
   );
 }
 

@@ -43,6 +43,7 @@ describe("the table", () => {
     expect(new Set(KNOWN_ISSUES.map((i) => i.id)).size).toBe(KNOWN_ISSUES.length);
     for (const issue of KNOWN_ISSUES) {
       expect(validRange(issue.affected), issue.id).not.toBeNull();
+      expect(validRange(issue.avoidedBy), issue.id).not.toBeNull();
       expect(intersects(issue.affected, issue.avoidedBy), issue.id).toBe(false);
       expect(issue.link).toMatch(/^https:\/\//);
       expect(issue.symptom).not.toContain("\n");
