@@ -4,8 +4,8 @@
 // create the real stream only when something else is asked of it (listr2, readline, a write that
 // cannot go through at once). Node writes to pipes and files synchronously too, so the order of
 // everything written stays the same.
-import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { fstatSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 
 /** A WriteStream for fd 1 or 2 that creates the real one (`real`) on first need beyond write(). */
 export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): NodeJS.WriteStream {
@@ -38,7 +38,7 @@ export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): Node
     get(_target, key) {
       if (key === "write" && created === undefined) return write;
       // Asked by every command that picks colours: a pipe, a file or /dev/null is no terminal.
-      if (key === "isTTY" && created === undefined && !isatty(fd)) return false;
+      if (key === "isTTY" && created === undefined && !isTerminal(fd)) return false;
       const value = Reflect.get(stream(), key) as unknown;
       return typeof value === "function" ? value.bind(stream()) : value;
     },
@@ -54,4 +54,18 @@ export function lazyWriteStream(fd: 1 | 2, real: () => NodeJS.WriteStream): Node
       return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
     },
   });
+}
+
+/**
+ * isatty(3), asked only of character devices (a terminal, or /dev/null): Node's tty module loads
+ * its net and stream modules, which is what this file saves a pipe or a file from.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return true; // let the real stream decide
+  }
+  const { isatty } = createRequire(import.meta.url)("node:tty") as typeof import("node:tty");
+  return isatty(fd);
 }

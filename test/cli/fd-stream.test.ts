@@ -1,6 +1,6 @@
 // The stdout stand-in: to a pipe, a file or /dev/null, qus writes without creating Node's stream
-// (which costs milliseconds at every start) and says it is no terminal; on a terminal the real
-// stream answers.
+// (which costs milliseconds at every start) and says it is no terminal, without even loading
+// Node's tty module for a pipe or a file; on a terminal the real stream answers.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,7 +19,8 @@ const out = lazyWriteStream(1, () => { created = true; return process.stdout; })
 const tty = out.isTTY;
 out.write("one\\n");
 out.write("two\\n");
-process.stderr.write(JSON.stringify({ created, tty }));
+const ttyModule = process.moduleLoadList.includes("NativeModule tty");
+process.stderr.write(JSON.stringify({ created, tty, ttyModule }));
 `;
 
 let dir: string;
@@ -43,7 +44,7 @@ function run(stdout: "pipe" | number): { report: unknown; stdout: string } {
 describe("lazyWriteStream", () => {
   it("writes to a pipe without Node's stream, and is no terminal", () => {
     const { report, stdout } = run("pipe");
-    expect(report).toEqual({ created: false, tty: false });
+    expect(report).toEqual({ created: false, tty: false, ttyModule: false });
     expect(stdout).toBe("one\ntwo\n");
   });
 
@@ -51,14 +52,14 @@ describe("lazyWriteStream", () => {
     const { openSync, closeSync } = await import("node:fs");
     const devNull = openSync("/dev/null", "w");
     try {
-      expect(run(devNull).report).toEqual({ created: false, tty: false });
+      expect(run(devNull).report).toMatchObject({ created: false, tty: false });
     } finally {
       closeSync(devNull);
     }
     const file = join(dir, "out.txt");
     const fd = openSync(file, "w");
     try {
-      expect(run(fd).report).toEqual({ created: false, tty: false });
+      expect(run(fd).report).toEqual({ created: false, tty: false, ttyModule: false });
     } finally {
       closeSync(fd);
     }
