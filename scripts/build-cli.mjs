@@ -13,9 +13,9 @@
 // A static import of a heavy package fails the build, since it would load on every start.
 // Usage: node scripts/build-cli.mjs [OUTDIR]   (default dist/bin)
 import { build } from "esbuild";
-import { createHash } from "node:crypto";
-import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve, dirname } from "node:path";
+import { buildEntry, prepareCliText } from "./cached-entry.mjs";
 import { cliBuildOptions, root, VENDOR, vendorBuildOptions } from "./esbuild-common.mjs";
 
 /** Lazily loaded qus modules built into dist/bin/cold/ (name -> source). */
@@ -62,36 +62,16 @@ await build({
   outdir: join(outdir, "cold"),
 });
 await build(mainOptions([...asked].sort()));
-await buildNpmEntry(outdir, await importsThroughEntry(join(outdir, MAIN_FILE)));
-
-/**
- * The main file runs inside the npm entry's vm.Script, whose import() needs an experimental flag:
- * each import( becomes a call of the entry's __qusImport. Returns the text's length and digest.
- */
-async function importsThroughEntry(file) {
-  const text = (await readFile(file, "utf8")).replace(/(?<![\w$.])import\(/g, "__qusImport(");
-  await writeFile(file, text);
-  return {
-    length: text.length,
-    build: createHash("sha256").update(text).digest("hex").slice(0, 16),
-  };
-}
-
-/** dist/bin/qus.js: the command that runs the main file with V8's code cache (src/cli/npm-entry.ts). */
-async function buildNpmEntry(dir, main) {
-  await build({
-    entryPoints: [join(root, "src", "cli", "npm-entry.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    define: { QUS_MAIN: JSON.stringify({ file: MAIN_FILE, ...main }) },
-    banner: { js: "#!/usr/bin/env node" },
-    outfile: join(dir, "qus.js"),
-    logLevel: "warning",
-  });
-  await chmod(join(dir, "qus.js"), 0o755);
-}
+// dist/bin/qus.js: the command that runs the main file with V8's code cache (src/cli/npm-entry.ts).
+await buildEntry({
+  entry: "npm-entry",
+  outfile: join(outdir, "qus.js"),
+  target: "node20",
+  file: MAIN_FILE,
+  cli: await prepareCliText(join(outdir, MAIN_FILE)),
+  banner: "#!/usr/bin/env node",
+});
+await chmod(join(outdir, "qus.js"), 0o755);
 
 /** The entry: the registry of shared modules first, then the CLI. */
 function mainEntry(shared) {

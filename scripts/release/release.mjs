@@ -77,7 +77,7 @@ const docs = {
 const bundle = await buildSeaBundle(join(work, "sea"));
 for (const arch of ["x64", "arm64"]) {
   say(
-    `qus-linux-${arch} (standalone executable${arch === "arm64" ? ", snapshot made under emulation" : ""})`,
+    `qus-linux-${arch} (standalone executable${arch === "arm64" ? ", built under emulation" : ""})`,
   );
   const executable = buildExecutable(arch, bundle, join(outDir, `qus-linux-${arch}`));
   say(`Debian package for ${arch}`);

@@ -1,29 +1,24 @@
-// What a standalone executable runs: the CLI as one CommonJS file, built into a V8 startup
-// snapshot (`useSnapshot`), and the heavy third-party packages as assets beside it.
-// - The snapshot: at build time the script initialises qus's modules of the commands run on every
-//   provisioning pass (plan, apply, run, status), with every function compiled (sea.mjs builds
-//   with V8's --no-lazy: a no-op plan then compiles nothing when it runs), then hands main to
-//   v8.startupSnapshot.setDeserializeMainFunction. Each start deserialises that heap instead of
-//   compiling and initialising those modules again. Nothing kept may depend on the machine that
-//   runs qus: the executable's own path (`import.meta.url` here) is read when used, and qus's
-//   modules read no environment, argument or stream when they initialise (main does).
+// What a standalone executable runs: a small main script (src/cli/sea-entry.ts) that compiles
+// the CLI, one CommonJS file kept as the executable's asset qus-main.cjs, with V8's code cache of
+// the command (src/cli/cached-compile.ts, as the npm entry), and the heavy third-party packages
+// as assets beside it.
+// - No V8 startup snapshot: one holding qus's initialised modules took longer to deserialise at
+//   every start than Node's own snapshot plus the cached code (measured: a no-op plan 1.96 against
+//   1.78 times `node -e 0`; `qus --version` 1.62 against 1.16).
 // - The packages build-cli.mjs keeps in dist/bin/vendor/ (openpgp, listr2, yaml, ajv's compiler,
-//   cosmiconfig, the decoders) and diff: each one CommonJS file, an asset of the executable
-//   (`node:sea` getAsset), compiled only when a command loads it. Left in the snapshot, they
-//   would be deserialised at every start (they are two thirds of the code).
-// require() is the snapshot's own, which loads Node's built-in modules only.
+//   cosmiconfig, the decoders, acorn) and diff: each one CommonJS file, an asset of the executable
+//   (`node:sea` getAsset), compiled only when a command loads it.
+// The CLI's require() is the executable's own, which loads Node's built-in modules only.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { buildEntry, prepareCliText } from "../cached-entry.mjs";
 import { cliBuildOptions, root, VENDOR } from "../esbuild-common.mjs";
 
-/** qus's modules initialised in the snapshot: the commands of a provisioning pass. */
-const PREINITIALISED = ["plan", "apply", "run", "status"].map((name) =>
-  join(root, "src", "commands", `${name}.ts`),
-);
+/** The CLI's asset name. */
+const CLI_ASSET = "qus-main.cjs";
 /** Packages loaded from assets: the vendor bundles, and diff (a plan that rewrites a file). */
 const ASSET_PACKAGES = { ...VENDOR, diff: "diff" };
-const SNAPSHOT_HOOK = 'Symbol.for("qus.startup-snapshot")';
 const SELF =
   'const __qusSelf = { get url() { return require("node:url").pathToFileURL(process.execPath).href; } };';
 
@@ -53,11 +48,12 @@ const VENDOR_LOADER = `const __qusVendor = (() => {
 export async function buildSeaBundle(dir) {
   mkdirSync(join(dir, "vendor"), { recursive: true });
   const main = join(dir, "qus.cjs");
+  const cliFile = join(dir, CLI_ASSET);
   const options = cliBuildOptions({
     // `qus run` and `qus demo` re-run "this CLI": inside an executable that is the executable.
     selfUrl: "__qusSelf.url",
     banner: [],
-    // import() of a built-in becomes require(): a snapshot's main has no dynamic import callback.
+    // import() of a built-in becomes require(), as in the npm package's CLI.
     format: "cjs",
   });
   const common = {
@@ -70,10 +66,17 @@ export async function buildSeaBundle(dir) {
   };
   await build({
     ...common,
-    entryPoints: { qus: "qus-sea:main" },
-    plugins: [...options.plugins, snapshotEntry(), packagesFromAssets()],
+    entryPoints: [join(root, "src", "cli", "main.ts")],
+    plugins: [...options.plugins, packagesFromAssets()],
     banner: { js: `${SELF}\n${VENDOR_LOADER}` },
+    outfile: cliFile,
+  });
+  await buildEntry({
+    entry: "sea-entry",
     outfile: main,
+    target: "node26",
+    file: CLI_ASSET,
+    cli: await prepareCliText(cliFile),
   });
   await build({
     ...common,
@@ -89,33 +92,7 @@ export async function buildSeaBundle(dir) {
       join(dir, "vendor", `${name}.cjs`),
     ]),
   );
-  return { main, assets };
-}
-
-/** The entry: main registers itself with the snapshot hook; then the commands initialise. */
-function snapshotEntry() {
-  return {
-    name: "qus-sea-snapshot-entry",
-    setup(b) {
-      b.onResolve({ filter: /^qus-sea:main$/ }, () => ({ path: "main", namespace: "qus-sea" }));
-      b.onLoad({ filter: /.*/, namespace: "qus-sea" }, () => ({
-        contents: [
-          'const { setFlagsFromString, startupSnapshot } = require("node:v8");',
-          `globalThis[${SNAPSHOT_HOOK}] = (main) => {`,
-          `  delete globalThis[${SNAPSHOT_HOOK}];`,
-          "  startupSnapshot.setDeserializeMainFunction(main);",
-          "};",
-          `require(${JSON.stringify(join(root, "src", "cli", "main.ts"))});`,
-          ...PREINITIALISED.map((path) => `require(${JSON.stringify(path)});`),
-          // Built with --no-lazy (sea.mjs): what compiles at run time (the asset packages, the
-          // rest of Node) compiles lazily again, as V8 keeps the flag in the snapshot.
-          'setFlagsFromString("--lazy");',
-        ].join("\n"),
-        loader: "js",
-        resolveDir: root,
-      }));
-    },
-  };
+  return { main, assets: { ...assets, [CLI_ASSET]: cliFile } };
 }
 
 /** In the main script: the asset packages are loaded by __qusVendor when first imported. */

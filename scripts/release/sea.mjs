@@ -1,8 +1,7 @@
 // One standalone executable: the pinned Node binary for the architecture, stripped, with qus's
-// main script built in as a V8 startup snapshot and its asset packages beside it (`node
-// --build-sea`, Node 25.5+). A snapshot belongs to the V8 and CPU that made it, so the arm64
-// executable is built by the arm64 Node under emulation. Results are cached outside the clone,
-// keyed by what goes in.
+// main script and its assets built in (`node --build-sea`, Node 25.5+). Each executable is built
+// by the Node binary it is made of, the arm64 one under emulation, so the blob always matches the
+// Node that reads it. Results are cached outside the clone, keyed by what goes in.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -39,15 +38,13 @@ function strippedNode(arch) {
   return stripped;
 }
 
-/** How the main script is built in (both part of the cache key). */
-const SEA_OPTIONS = { disableExperimentalSEAWarning: true, useSnapshot: true };
-const BUILD_FLAGS = [
-  // The snapshot holds the main script's functions compiled, not just parsed.
-  "--no-lazy",
-  // Node warns (type Warning) that it has not verified child_process, readline and module in
-  // user snapshots: the release tests run the executables' commands that use them.
-  "--disable-warning=Warning",
-];
+/**
+ * How the main script is built in (both part of the cache key). No startup snapshot and no
+ * build-time code cache: the CLI keeps V8's code cache of each command at run time (see
+ * sea-bundle.mjs).
+ */
+const SEA_OPTIONS = { disableExperimentalSEAWarning: true, useSnapshot: false };
+const BUILD_FLAGS = [];
 
 /**
  * Builds (or takes from the cache) the executable for `arch` from `bundle` (sea-bundle.mjs's

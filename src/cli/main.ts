@@ -122,17 +122,7 @@ async function main(): Promise<void> {
   process.exitCode = code;
 }
 
-// The standalone executable is built into a V8 startup snapshot: there its entry sets this hook,
-// and main runs at each start, after the snapshot is deserialised (nothing loads from disk there,
-// so there is no compile cache to enable).
-const startupSnapshot = (globalThis as { [key: symbol]: unknown })[
-  Symbol.for("qus.startup-snapshot")
-];
-if (typeof startupSnapshot === "function") {
-  startupSnapshot(() => void main());
-} else {
-  // qus doctor writes no file, not even Node's compile cache.
-  if (process.argv[2] !== "doctor") enableCompileCache();
-  // Not awaited at top level: the shipped CLI is CommonJS (main catches everything itself).
-  void main();
-}
+// qus doctor writes no file, not even Node's compile cache.
+if (process.argv[2] !== "doctor") enableCompileCache();
+// Not awaited at top level: the shipped CLI is CommonJS (main catches everything itself).
+void main();

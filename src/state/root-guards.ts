@@ -55,8 +55,13 @@ export async function refuseUnsafeLocalEmulators(
 ): Promise<void> {
   if (process.geteuid?.() !== 0 || config.source.type !== "local") return;
   const owners = await inputOwners(env);
+  const verified = new Set<string>();
   for (const emulator of emulators)
-    await refuseUnsafePath({ path: emulator.path, what: "local source emulator" }, owners);
+    await refuseUnsafePath(
+      { path: emulator.path, what: "local source emulator" },
+      owners,
+      verified,
+    );
 }
 
 /** As root, marks the live emulator files others control: the planner reinstalls (or refuses) them. */

@@ -24,8 +24,9 @@ export interface GuardedPath {
 export async function refuseUnsafePath(
   guarded: GuardedPath,
   trustedUids: readonly number[],
+  verified?: Set<string>,
 ): Promise<void> {
-  const unsafe = firstUnsafePart(guarded.path, trustedUids);
+  const unsafe = firstUnsafePart(guarded.path, trustedUids, verified);
   if (unsafe === null) return;
   const where =
     unsafe.path === guarded.path
@@ -42,20 +43,31 @@ export function onlyTrustedCanChange(path: string, trustedUids: readonly number[
   return firstUnsafePart(path, trustedUids) === null;
 }
 
-/** The first part of `path`, itself or a directory above, that someone untrusted controls. */
+/**
+ * The first part of `path`, itself or a directory above, that someone untrusted controls.
+ * `verified` (shared by the checks of one run) holds the directories found safe, not walked again:
+ * thirty emulators in one directory need its parents checked once.
+ */
 function firstUnsafePart(
   path: string,
   trustedUids: readonly number[],
+  verified?: Set<string>,
 ): { path: string; problem: Unsafety } | null {
   let current = path;
+  const walked: string[] = [];
   for (;;) {
+    if (verified?.has(current)) break;
+    walked.push(current);
     const info = lstatOrNull(current);
     const problem = info === null ? null : unsafety(info, trustedUids);
     if (problem !== null) return { path: current, problem };
     const parent = dirname(current);
-    if (parent === current) return null;
+    if (parent === current) break;
     current = parent;
   }
+  // Everything walked is safe; the path itself is remembered only when it is a directory above.
+  for (const part of walked.slice(1)) verified?.add(part);
+  return null;
 }
 
 /**

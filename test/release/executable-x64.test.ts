@@ -75,6 +75,27 @@ describe("qus-linux-x64 without Node.js", () => {
     expect(doc.unchanged).toBe(2 * TARGETS.length); // each target's entry and emulator file
   });
 
+  it("keeps V8's code cache of a command after its first run, then uses it as it is", () => {
+    // /var/cache is a tmpfs of this namespace: root's default cache, never the host's.
+    const r = shell(
+      [
+        "/bin/mount -t tmpfs tmpfs /var/cache || exit 7",
+        "NODE_DISABLE_COMPILE_CACHE=; export NODE_DISABLE_COMPILE_CACHE",
+        '"$0" validate >/dev/null || exit 8',
+        "/bin/ls /var/cache/qus/code-cache",
+        "f=$(echo /var/cache/qus/code-cache/*validate*)",
+        '/usr/bin/stat -c %a:%i "$f"',
+        '"$0" validate >/dev/null || exit 9',
+        '/usr/bin/stat -c %a:%i "$f"',
+      ].join("; "),
+    );
+    expect(r.stderr).toBe("");
+    const [name, first, second] = r.stdout.trim().split("\n");
+    expect(name).toMatch(/^qus-[0-9a-f]{16}-validate-v8-.+-x64\.cache$/);
+    expect(first).toMatch(/^600:\d+$/);
+    expect(second).toBe(first);
+  });
+
   it("runs the demo: apply, the aarch64 busybox, the probes of a current QEMU, a no-op plan", () => {
     const emulators = generationDir("trixie-backports");
     const r = spawnSync(qus, ["demo", "--emulators", emulators, "--binary", foreignBusybox()], {

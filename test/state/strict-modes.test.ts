@@ -17,6 +17,19 @@ const check = (path: string, trusted = me) =>
   refuseUnsafePath({ path, what: "installDir" }, trusted);
 
 describe("refuseUnsafePath", () => {
+  it("with directories already verified in this run, still checks each file itself", async () => {
+    await writeFile(join(dir, "qemu-aarch64"), "");
+    await writeFile(join(dir, "qemu-arm"), "");
+    await chmod(join(dir, "qemu-arm"), 0o666);
+    const verified = new Set<string>();
+    const emulator = (name: string) =>
+      refuseUnsafePath({ path: join(dir, name), what: "local source emulator" }, me, verified);
+    await expect(emulator("qemu-aarch64")).resolves.toBeUndefined();
+    expect(verified.has(dir)).toBe(true);
+    expect(verified.has(join(dir, "qemu-aarch64"))).toBe(false);
+    await expect(emulator("qemu-arm")).rejects.toThrow(/qemu-arm is writable by every user/);
+  });
+
   it("accepts a path whose every existing directory only its owner can write, through a sticky /tmp", async () => {
     await mkdir(join(dir, "a"), { mode: 0o755 });
     await expect(check(join(dir, "a", "not-yet", "qus"))).resolves.toBeUndefined();
