@@ -1,8 +1,9 @@
 // P6: `qus run -- ./busybox true` (an aarch64 busybox) with 5 targets and a warm cache (emulators
 // already in qus run's cache, as on every run after the first), divided by `node -e 0`. qus run
 // makes its own user namespace and private binfmt_misc, so both sides run straight from this
-// process, interleaved and in alternating order. The config sets cacheDir to a temporary
-// directory, so nothing is written outside it (not /var/cache/qus when the bench runs as root).
+// process, interleaved and in alternating order. The config sets cacheDir, and
+// NODE_COMPILE_CACHE qus's code cache, to a temporary directory, so nothing is written outside it
+// (not /var/cache/qus when the bench runs as root).
 import { spawn } from "node:child_process";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,7 +54,12 @@ export async function benchRun(runs: number, qus: QusCommand): Promise<RatioFigu
       join(dir, "qus.config.json"),
       `${JSON.stringify({ targets: P1_TARGETS, source: { type: "local", path: qemuDir() }, cacheDir: join(dir, "cache") })}\n`,
     );
-    const env = { HOME: join(dir, "home"), ...qus.env };
+    // qus's code cache in dir too (as root it would be /var/cache/qus/code-cache), both sides.
+    const env = {
+      HOME: join(dir, "home"),
+      NODE_COMPILE_CACHE: join(dir, "code-cache"),
+      ...qus.env,
+    };
     const run = async (what: readonly string[]): Promise<Timed> => {
       const result = await timed([...qus.argv, "run", "--", "./busybox", ...what], dir, env);
       if (result.code !== 0 || !result.stderr.includes("registered in a private binfmt_misc"))

@@ -24,8 +24,13 @@ import { onlyTrustedCanChange } from "../state/strict-modes.js";
 /** Commands with a cache of their own (what they run differs most); the others share one. */
 const OWN_CACHE = new Set(["plan", "apply", "destroy", "status", "run", "validate"]);
 
-/** Where the caches live: `code-cache` in the default download cache (/var/cache/qus for root). */
+/**
+ * Where the caches live: NODE_COMPILE_CACHE when it names a directory (Node's own variable for its
+ * compile cache), else `code-cache` in the default download cache (/var/cache/qus for root).
+ */
 export function codeCacheDir(env: NodeJS.ProcessEnv, euid: number, homeDir: string): string {
+  const chosen = env.NODE_COMPILE_CACHE;
+  if (chosen?.startsWith("/")) return chosen;
   return join(defaultCacheDir(env, euid === 0, homeDir), "code-cache");
 }
 
@@ -49,12 +54,12 @@ export function codeCacheFile(
   return join(dir, `qus-${build}-${command}-v8-${v8}-${arch}.cache`);
 }
 
-/**
- * When no cache is used at all: Node's own switch NODE_DISABLE_COMPILE_CACHE, and qus doctor,
- * which writes no file.
- */
+/** Commands that write no file on the host: doctor, and the demo (its runs inside too). */
+const WRITES_NOTHING = new Set(["doctor", "demo"]);
+
+/** When no cache is used at all: Node's own switch NODE_DISABLE_COMPILE_CACHE, doctor and demo. */
 export function codeCacheDisabled(env: NodeJS.ProcessEnv, argv: readonly string[]): boolean {
-  return (env.NODE_DISABLE_COMPILE_CACHE ?? "") !== "" || argv[0] === "doctor";
+  return (env.NODE_DISABLE_COMPILE_CACHE ?? "") !== "" || WRITES_NOTHING.has(argv[0] ?? "");
 }
 
 /** The users whose files the cache may come from: root and whoever runs qus. */

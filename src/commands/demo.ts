@@ -115,7 +115,9 @@ export async function demoCommand(
 /** Runs a command with inherited output. */
 function runVisible(cmd: string, argv: string[], io: CommandIO): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(cmd, argv, { stdio: ["ignore", "inherit", "inherit"], env: io.env });
+    // The demo's own qus runs keep no code cache either: it changes nothing on the host.
+    const env = { ...io.env, NODE_DISABLE_COMPILE_CACHE: "1" };
+    const child = spawn(cmd, argv, { stdio: ["ignore", "inherit", "inherit"], env });
     child.on("error", () => done(127));
     child.on("exit", (code, signal) => done(code ?? (signal ? 1 : -1)));
   });

@@ -49,15 +49,23 @@ describe("which cache", () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: "/x" }, 1000, "/home/u")).toBe("/x/qus/code-cache");
   });
 
+  it("lives where NODE_COMPILE_CACHE says, when it names a directory", () => {
+    expect(codeCacheDir({ NODE_COMPILE_CACHE: "/srv/qus-code" }, 0, "/root")).toBe("/srv/qus-code");
+    expect(codeCacheDir({ NODE_COMPILE_CACHE: "relative" }, 0, "/root")).toBe(
+      "/var/cache/qus/code-cache",
+    );
+  });
+
   it("names the build, the command, V8 and the CPU", () => {
     expect(codeCacheFile("/c", "0123abcd", "plan", "11.3.244.8-node.38", "x64")).toBe(
       "/c/qus-0123abcd-plan-v8-11.3.244.8-node.38-x64.cache",
     );
   });
 
-  it("is not used with NODE_DISABLE_COMPILE_CACHE set, nor by doctor, which writes nothing", () => {
+  it("is not used with NODE_DISABLE_COMPILE_CACHE set, nor by doctor and demo, which write nothing", () => {
     expect(codeCacheDisabled({ NODE_DISABLE_COMPILE_CACHE: "1" }, ["plan"])).toBe(true);
     expect(codeCacheDisabled({}, ["doctor"])).toBe(true);
+    expect(codeCacheDisabled({}, ["demo", "--emulators", "/x"])).toBe(true);
     expect(codeCacheDisabled({ NODE_DISABLE_COMPILE_CACHE: "" }, ["plan"])).toBe(false);
   });
 });

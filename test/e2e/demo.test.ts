@@ -1,7 +1,7 @@
 // The README's quick start: `qus demo` plans, applies, runs a foreign binary, shows the
 // guest-compatibility probes and plans again in a namespace of its own, and leaves nothing behind
 // on the host. Given emulators too old for today's guests, it says which probe fails and exits 1.
-import { readdir } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -14,13 +14,18 @@ const CURRENT_EMULATORS = join(fixturesDir(), "generations", "trixie-backports")
 it("runs the whole job on the embedded default inside a private binfmt_misc", async () => {
   requireFixtures();
   const before = (await readdir(tmpdir())).filter((f) => f.startsWith("qus-demo-"));
+  // Code caches on (they are off for tests) and sent to a directory of the test's: the demo and
+  // the qus runs inside it must write none.
+  const codeCache = await mkdtemp(join(tmpdir(), "qus-test-code-cache-"));
   const result = await runCli(
     ["demo", "--emulators", CURRENT_EMULATORS, "--binary", foreignBusybox()],
     {
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: codeCache },
       timeoutMs: 120_000,
     },
   );
+  expect(await readdir(codeCache)).toEqual([]);
+  await rm(codeCache, { recursive: true });
   expect(result.stderr).not.toMatch(/Error/);
   expect(result.code).toBe(0);
   const out = result.stdout;

@@ -64,7 +64,7 @@ describe("the single-file bundle", () => {
     const dir = join(work, "host");
     await writeFile(
       join(dir, "qus.config.json"),
-      `${JSON.stringify({ targets: ["aarch64", "riscv64"], source: { type: "local", path: qemuDir() }, installDir: "./emulators", stateFile: "./state.json", persist: false })}\n`,
+      `${JSON.stringify({ targets: ["aarch64", "riscv64"], source: { type: "local", path: qemuDir() }, installDir: "./emulators", stateFile: "./state.json", cacheDir: "./cache", persist: false })}\n`,
     );
     expect((await node([bundle, "--version"], dir)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     // The plan reads binfmt_misc: a private instance, never the host's.

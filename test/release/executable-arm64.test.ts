@@ -27,6 +27,8 @@ beforeAll(async () => {
     source: { type: "local", path: join(dir, "emulators-src") },
     installDir: join(dir, "emulators"),
     stateFile: join(dir, "state.json"),
+    // Never root's default /var/cache/qus of the host.
+    cacheDir: join(dir, "cache"),
     persist: false,
   };
   await writeFile(join(dir, "qus.config.json"), JSON.stringify(config));

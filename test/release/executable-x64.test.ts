@@ -35,6 +35,8 @@ beforeAll(async () => {
     source: { type: "local", path: qemuDir() },
     installDir: join(dir, "emulators"),
     stateFile: join(dir, "state.json"),
+    // Never root's default /var/cache/qus of the host.
+    cacheDir: join(dir, "cache"),
     persist: false,
   };
   await writeFile(join(dir, "qus.config.json"), JSON.stringify(config));

@@ -51,6 +51,7 @@ describe(`qus-${VERSION}.tgz`, () => {
           source: { type: "local", path: qemuDir() },
           installDir: join(dir, "emulators"),
           stateFile: join(dir, "state.json"),
+          cacheDir: join(dir, "cache"),
           persist: false,
         }),
       );
