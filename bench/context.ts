@@ -1,7 +1,7 @@
 // What every kernel benchmark shares: where the project and its built CLI are (the bench runs
 // compiled from node_modules/.cache, so paths come from the working tree, not from this file),
 // the config it writes (never persisted, never the host's paths), and timed runs in a sandbox.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -133,4 +133,10 @@ export async function benchVarCache(dir: string): Promise<string> {
   const varCache = join(dir, "var-cache");
   await mkdir(varCache, { recursive: true });
   return varCache;
+}
+
+/** The V8 flags the standalone executable runs with (scripts/release/v8-flags.json). */
+export function executableV8Flags(): string[] {
+  const file = join(projectRoot(), "scripts", "release", "v8-flags.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { flags: string[] }).flags;
 }

@@ -20,6 +20,7 @@ import { createDebianSource } from "../src/sources/debian/source.js";
 import type { ExtractionStats } from "../src/sources/debian/extract.js";
 import type { ProgressEvent } from "../src/sources/types.js";
 import { debianMirror, startMirrorServer } from "../test/helpers/debian-mirror.js";
+import { executableV8Flags } from "./context.js";
 import { sampleTreeRss, type TreePeak } from "./rss-tree.js";
 
 const run = promisify(execFile);
@@ -97,9 +98,10 @@ interface MeasuredChild extends ChildResult {
 }
 
 async function measureChild(args: string[]): Promise<MeasuredChild> {
+  // Run as the executable runs qus: with its V8 flags (its young generation size sets the peak).
   const proc = spawn(
     "/usr/bin/time",
-    ["-f", "QUS_MAXRSS=%M QUS_CPU=%U+%S", process.execPath, SELF, ...args],
+    ["-f", "QUS_MAXRSS=%M QUS_CPU=%U+%S", process.execPath, ...executableV8Flags(), SELF, ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const sampler = sampleTreeRss(proc.pid as number);
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
   const deb = join(mirror.root, mirror.bookwormStatic.filename);
   try {
     console.log(
-      `qus Debian extraction benchmark: ${runs} runs each, medians; ${mirror.bookwormStatic.filename} (${(mirror.bookwormStatic.size / 1e6).toFixed(1)} MB)`,
+      `qus Debian extraction benchmark: ${runs} runs each, medians; ${mirror.bookwormStatic.filename} (${(mirror.bookwormStatic.size / 1e6).toFixed(1)} MB); qus runs with the executable's V8 flags ${executableV8Flags().join(" ")}`,
     );
     for (const [name, targets] of Object.entries(SCENARIOS)) {
       for (const systemTools of [true, false]) {

@@ -17,7 +17,7 @@ import { describeHost } from "../src/catalog/host.js";
 import { BlobCache } from "../src/sources/cache.js";
 import { extractEmulators } from "../src/sources/debian/extract.js";
 import { fixturesDir } from "../test/helpers/fixtures.js";
-import { projectRoot } from "./context.js";
+import { executableV8Flags, projectRoot } from "./context.js";
 import { P1_TARGETS } from "./p1-noop-plan.js";
 import { ratioFigure, type RatioFigure } from "./stats.js";
 
@@ -90,6 +90,7 @@ async function timedChild(deb: string): Promise<ChildResult & { maxRssKiB: numbe
     "-f",
     "QUS_MAXRSS=%M",
     process.execPath,
+    ...executableV8Flags(),
     SELF,
     "--child",
     deb,

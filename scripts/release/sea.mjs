@@ -43,7 +43,12 @@ function strippedNode(arch) {
  * build-time code cache: the CLI keeps V8's code cache of each command at run time (see
  * sea-bundle.mjs).
  */
-const SEA_OPTIONS = { disableExperimentalSEAWarning: true, useSnapshot: false };
+const SEA_OPTIONS = {
+  disableExperimentalSEAWarning: true,
+  useSnapshot: false,
+  // The V8 flags every run of the executable gets (v8-flags.json says why).
+  execArgv: JSON.parse(readFileSync(new URL("./v8-flags.json", import.meta.url), "utf8")).flags,
+};
 const BUILD_FLAGS = [];
 
 /**

@@ -6,7 +6,7 @@
 //   disagree: arm64 trixie guests are also reported slow on QEMU 10, fixed by QEMU_CPU instead),
 //   musl-built 9.2.2's openat2 O_NOFOLLOW EINVAL (a build-specific bug qus cannot tell from the
 //   version: glibc builds of 9.2.2 are not affected).
-import Range from "semver/classes/range.js";
+import Comparator from "semver/classes/comparator.js";
 import type { UpstreamVersion } from "./qemu-version.js";
 
 /** One known issue: which emulators have it and what avoids it. */
@@ -102,19 +102,25 @@ export const SYSCALL_ABSENCE: readonly SyscallAbsence[] = [
 ];
 
 /**
- * Each issue's affected range, parsed when first needed, then kept: parsing a range is most of
- * what matching costs (semver compiles its regular expressions on first use), and a plan usually
- * meets only the issues of all targets. The table's ranges are checked by its unit test.
+ * Each issue's affected range as semver comparators, all of which a version must meet, made when
+ * first needed, then kept. The table writes its ranges as space-separated comparators ("<9.2.0",
+ * ">=8.0.0 <8.2.0"), which its unit test checks against semver's own range matching: a Range
+ * would run some ten regular expressions over the text, each compiled on first use, at every start.
  */
-const affectedRanges = new Map<KnownIssue, Range>();
+const affectedComparators = new Map<KnownIssue, readonly Comparator[]>();
 
-function affectedRange(issue: KnownIssue): Range {
-  let range = affectedRanges.get(issue);
-  if (range === undefined) {
-    range = new Range(issue.affected, { includePrerelease: true });
-    affectedRanges.set(issue, range);
+function affects(issue: KnownIssue, version: string): boolean {
+  let comparators = affectedComparators.get(issue);
+  if (comparators === undefined) {
+    comparators = issue.affected
+      .split(" ")
+      // A comparator counts pre-releases as semver's order puts them (9.2.0-rc.1 < 9.2.0), as
+      // a range with includePrerelease does.
+      .map((text) => new Comparator(text));
+    affectedComparators.set(issue, comparators);
   }
-  return range;
+  // Comparator.test is false for an unparsable version, as Range.test is.
+  return comparators.every((comparator) => comparator.test(version));
 }
 
 // Why: plan and status ask, per emulator, which issues apply to its version and target.
@@ -130,9 +136,7 @@ export function knownIssuesFor(
   const version = typeof qemuVersion === "string" ? qemuVersion : qemuVersion.semver;
   return KNOWN_ISSUES.filter(
     (issue) =>
-      (issue.targets === "all" || issue.targets.includes(target)) &&
-      // Range.test is what satisfies() runs: false for an unparsable version.
-      affectedRange(issue).test(version),
+      (issue.targets === "all" || issue.targets.includes(target)) && affects(issue, version),
   );
 }
 

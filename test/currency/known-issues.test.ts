@@ -1,6 +1,7 @@
 // The known-issues table: which emulators each issue affects, by upstream version and target.
 import validRange from "semver/ranges/valid.js";
 import intersects from "semver/ranges/intersects.js";
+import satisfies from "semver/functions/satisfies.js";
 import { describe, expect, it } from "vitest";
 import {
   KNOWN_ISSUES,
@@ -47,6 +48,31 @@ describe("the table", () => {
       expect(intersects(issue.affected, issue.avoidedBy), issue.id).toBe(false);
       expect(issue.link).toMatch(/^https:\/\//);
       expect(issue.symptom).not.toContain("\n");
+    }
+  });
+
+  it("writes each affected range as space-separated comparators, matching as semver's ranges do", () => {
+    const versions = [
+      "6.2.0",
+      "7.1.9",
+      "7.2.0",
+      "7.2.22",
+      "9.2.0-rc.1",
+      "9.2.0",
+      "10.0.3",
+      "11.1.3",
+    ];
+    for (const issue of KNOWN_ISSUES) {
+      expect(issue.affected, issue.id).toMatch(
+        /^(?:[<>]=?\d+\.\d+\.\d+)(?: [<>]=?\d+\.\d+\.\d+)*$/,
+      );
+      for (const version of versions) {
+        const target = issue.targets === "all" ? "aarch64" : (issue.targets[0] as string);
+        const listed = knownIssuesFor(version, target).includes(issue);
+        expect(listed, `${issue.id} at ${version}`).toBe(
+          satisfies(version, issue.affected, { includePrerelease: true }),
+        );
+      }
     }
   });
 

@@ -92,7 +92,8 @@ function validate(cwd: string, ...args: string[]) {
   const result = spawnSync(qus, ["validate", ...args], {
     cwd,
     encoding: "utf8",
-    env: { PATH: noNode, NO_COLOR: "1" },
+    // As root outside any namespace: no code cache in the host's /var/cache/qus.
+    env: { PATH: noNode, NO_COLOR: "1", NODE_DISABLE_COMPILE_CACHE: "1" },
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
