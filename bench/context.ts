@@ -102,7 +102,7 @@ export function entryNames(sandbox: Sandbox): string[] {
 
 /**
  * The x64 standalone executable of the current sources, as `npm run release` makes it (the same
- * scripts: snapshot, assets, pinned Node). The release scripts cache it outside the clone by a
+ * scripts: main script, assets, pinned Node). The release scripts cache it outside the clone by a
  * hash of what goes in, so only the first bench after a change builds it (a minute or so).
  */
 export async function standaloneExecutable(): Promise<string> {
