@@ -109,11 +109,14 @@ export function writeCodeCache(file: string, data: Buffer, owners: readonly numb
   }
 }
 
-/** Caches of earlier builds are never read again: each build has its own digest in the name. */
+/**
+ * Caches of earlier builds are never read again (each build has its own digest in the name): they
+ * go, with any temporary file a killed run of one left behind.
+ */
 function removeOtherBuilds(dir: string, kept: string): void {
   const build = kept.slice(dir.length + 1).split("-")[1];
   for (const name of readdirSync(dir)) {
-    if (name.startsWith("qus-") && name.endsWith(".cache") && name.split("-")[1] !== build)
-      rmSync(join(dir, name), { force: true });
+    const ours = name.startsWith("qus-") && (name.endsWith(".cache") || name.endsWith(".tmp"));
+    if (ours && name.split("-")[1] !== build) rmSync(join(dir, name), { force: true });
   }
 }

@@ -123,10 +123,11 @@ describe("writing a cache", () => {
     expect(await readdir(open)).toEqual([]);
   });
 
-  it("replaces the caches of other builds, keeps this build's other commands", async () => {
+  it("replaces the caches of other builds and their leftovers, keeps this build's other commands", async () => {
     const old = join(dir, "qus-old1-plan-v8-1-x64.cache");
     const sibling = join(dir, "qus-new2-apply-v8-1-x64.cache");
     await writeFile(old, DATA, { mode: 0o600 });
+    await writeFile(`${old}.4242.tmp`, DATA, { mode: 0o600 });
     await writeFile(sibling, DATA, { mode: 0o600 });
     await writeFile(join(dir, "unrelated.txt"), "kept");
     writeCodeCache(join(dir, "qus-new2-plan-v8-1-x64.cache"), DATA, OWNERS);
