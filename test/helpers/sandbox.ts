@@ -64,7 +64,8 @@ export interface SandboxOptions {
   /**
    * A directory of this host mounted over /var/cache inside the sandbox, where root's default
    * download and code caches live (/var/cache/qus): what qus run as root keeps there stays in it,
-   * from one sandbox to the next, and the host's own /var/cache is not written.
+   * from one sandbox to the next. Without it the sandbox gets an empty tmpfs there. Either way
+   * the host's own /var/cache is never written.
    */
   readonly varCache?: string;
 }
@@ -81,10 +82,12 @@ let exitHookInstalled = false;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const mount = options.mount ?? true;
   const binfmt = mount ? `mount -t binfmt_misc binfmt_misc ${SANDBOX_BINFMT_DIR}` : "true";
-  const setup =
+  // Root's default caches (/var/cache/qus) never reach the host's: a fresh tmpfs, or varCache.
+  const varCache =
     options.varCache === undefined
-      ? binfmt
-      : `${binfmt} && mount --bind ${shellQuote(options.varCache)} /var/cache`;
+      ? "mount -t tmpfs -o mode=0755 tmpfs /var/cache"
+      : `mount --bind ${shellQuote(options.varCache)} /var/cache`;
+  const setup = `${binfmt} && ${varCache}`;
   const script = `${setup} || exit 3\necho ready\nread -r _ || true\n`;
   const holder = await startHolder(script, mount);
   const sandbox = makeSandbox(holder, mount ? holder.pid! : await onlyChild(holder.pid!), !mount);
