@@ -1,6 +1,7 @@
 // Runs one program with a time limit and collects what it printed: the edge through which
 // `qus verify` reaches the kernel (executing a file is what makes binfmt_misc pick a handler).
 import { spawn } from "node:child_process";
+import { closeSync, openSync, readSync } from "node:fs";
 
 /** How a program run ended. */
 export interface ExecutableResult {
@@ -51,6 +52,39 @@ export function runExecutable(
     child.once("error", (error: NodeJS.ErrnoException) =>
       finish({ code: null, signal: null, spawnError: error.code ?? error.message }),
     );
-    child.once("close", (code, signal) => finish({ code, signal, spawnError: null }));
+    child.once("close", (code, signal) =>
+      finish(
+        ranAsShellScript(file, code, stdout, stderr)
+          ? { code: null, signal: null, spawnError: "ENOEXEC" }
+          : { code, signal, spawnError: null },
+      ),
+    );
   });
+}
+
+/**
+ * Whether the C library's execvp answered the kernel's ENOEXEC by running the file with /bin/sh
+ * (it does so for any file the kernel refuses, so an ELF no handler takes comes back as the
+ * shell's syntax error, exit 2): a failed run with nothing on stdout, stderr led by the file's
+ * path as the shell words it, of a file that is ELF.
+ */
+function ranAsShellScript(
+  file: string,
+  code: number | null,
+  stdout: string,
+  stderr: string,
+): boolean {
+  if (code === 0 || code === null || stdout !== "" || !stderr.startsWith(`${file}: `)) return false;
+  const magic = Buffer.alloc(4);
+  try {
+    const fd = openSync(file, "r");
+    try {
+      readSync(fd, magic, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return magic.toString("latin1") === "\x7fELF";
 }

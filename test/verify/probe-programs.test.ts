@@ -138,13 +138,15 @@ describe("x86 probe programs on the host kernel", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("every probe is supported natively (x86_64 hosts: x86_64 and i386)", async () => {
+  it("every probe is supported natively (x86_64 hosts: x86_64, and i386 unless the kernel's 32-bit emulation is off)", async () => {
     const native = machine() === "x86_64" ? ["x86_64", "i386"] : [];
     for (const target of native) {
       for (const probe of PROBES) {
         const file = join(dir, `${target}-${probe.syscall}`);
         await writeFile(file, probeProgramFor(target, probe)!, { mode: 0o755 });
         const run = await runExecutable(file, [], { timeoutMs: 20_000 });
+        // Some x86_64 kernels boot with ia32_emulation=off: the kernel refuses i386 (ENOEXEC).
+        if (target === "i386" && run.spawnError === "ENOEXEC") continue;
         const result = judgeProbe(target, probe, syscallAbiFor(target)!, run);
         expect({ target, syscall: probe.syscall, outcome: result.outcome }).toEqual({
           target,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findTarget, TARGETS } from "../../src/catalog/targets.js";
 import { ET_EXEC, readElfHeader } from "../../src/files/elf.js";
 import { elfMachineForTarget } from "../../src/files/elf-machines.js";
+import { judgeProgram } from "../../src/verify/judge.js";
 import { runExecutable } from "../../src/verify/run-executable.js";
 import {
   TEST_EXIT_STATUS,
@@ -102,18 +103,31 @@ describe("the programs under the real QEMU emulators", () => {
     },
   );
 
-  it("the host's own program also runs natively (x86_64 hosts: x86_64 and i386)", async () => {
+  it("the host's own program also runs natively (x86_64 hosts: x86_64, and i386 unless the kernel's 32-bit emulation is off)", async () => {
     const native =
       machine() === "x86_64" ? ["x86_64", "i386"] : machine() === "aarch64" ? ["aarch64"] : [];
     for (const target of native) {
       const file = join(dir, `native-${target}`);
       await writeFile(file, testProgramFor(target)!, { mode: 0o755 });
       const run = await runExecutable(file, [], { timeoutMs: 20_000 });
+      // Some x86_64 kernels boot with ia32_emulation=off: the kernel refuses i386 (ENOEXEC).
+      if (target === "i386" && run.spawnError === "ENOEXEC") continue;
       expect({ target, ...run }).toMatchObject({
         target,
         stdout: TEST_MARKER,
         code: TEST_EXIT_STATUS,
+        spawnError: null,
       });
     }
+  });
+
+  it("an ELF no handler takes is the kernel's ENOEXEC, not the shell the C library falls back to", async () => {
+    const bytes = Buffer.from(testProgramFor(machine() === "aarch64" ? "aarch64" : "x86_64")!);
+    bytes.writeUInt16LE(0x7777, 18); // e_machine: no CPU, so neither the ELF loader nor binfmt_misc
+    const file = join(dir, "no-machine");
+    await writeFile(file, bytes, { mode: 0o755 });
+    const run = await runExecutable(file, [], { timeoutMs: 20_000 });
+    expect(run).toMatchObject({ code: null, spawnError: "ENOEXEC", stdout: "" });
+    expect(judgeProgram("x86_64", run).detail).toMatch(/no enabled binfmt_misc entry matched it/);
   });
 });
