@@ -56,9 +56,11 @@ export interface BlobWriter {
 const TEMP_PREFIX = ".tmp-";
 /**
  * Chunks are copied into a buffer of this size, written when full: decoders and sockets hand out
- * 8-64 KiB chunks, and one awaited write per chunk made the write latency pace the decoder.
+ * 8-64 KiB chunks, and one awaited write per chunk made the write latency pace the decoder. Every
+ * file being written holds one (five at once in a cold install of five targets): 1 MiB buffers
+ * put 3-5 MB more on the cold install's peak than 256 KiB ones and were no faster.
  */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
+const WRITE_BUFFER_BYTES = 256 * 1024;
 /**
  * Temp files unchanged for this long were left by a killed run (a live writer changes its file
  * at least every download idle timeout, 30 s): removed when the cache is next written. Plans write
