@@ -1,8 +1,10 @@
 // What both entries of qus do with the CLI's text (the npm package's file, the standalone
 // executable's asset): compile it as a CommonJS function body with V8's code cache of the command
-// (code-cache.ts), and write the cache as the process exits when there was none or V8 refused it.
+// (code-cache.ts), and write the cache as the process exits (or hands itself to another program)
+// when there was none or V8 refused it.
 import { homedir } from "node:os";
 import { Script } from "node:vm";
+import { BEFORE_EXEC_EVENT } from "./before-exec.js";
 import {
   cacheCommand,
   cacheOwners,
@@ -58,8 +60,16 @@ export function compileWithCodeCache(
   const script = new Script(`${WRAPPER}${source}\n})`, { filename, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Only after a run that worked (0, or 2: changes planned): a failed run leaves nothing behind.
-    process.once("exit", (code) => {
-      if (code === 0 || code === 2) writeCodeCache(cacheFile, script.createCachedData(), owners);
+    // `qus run` hands its process to the command once its work is done: no exit follows.
+    const write = () => writeCodeCache(cacheFile, script.createCachedData(), owners);
+    const events = process as NodeJS.EventEmitter;
+    const atExit = (code: number) => {
+      if (code === 0 || code === 2) write();
+    };
+    process.once("exit", atExit);
+    events.once(BEFORE_EXEC_EVENT, () => {
+      process.off("exit", atExit);
+      write();
     });
   }
   return script.runInThisContext() as CliFunction;

@@ -9,6 +9,7 @@ import { defaultCacheDir } from "../config/defaults.js";
 import { escapeControlCharacters } from "../config/quote.js";
 import { QUS_VERSION } from "../version.js";
 import { parseArgs, type CliArgs } from "./args.js";
+import { qusErrorText } from "./error-text.js";
 import { processIO, styleFor, type CommandIO } from "./io.js";
 import { plainStyle, type Style } from "../views/style.js";
 
@@ -69,10 +70,7 @@ export function reportError(
   style: Style = plainStyle,
 ): number {
   if (error instanceof QusError) {
-    // Messages quote user data (file names, keys, values): no control character reaches the terminal.
-    const safe = (text: string): string => escapeControlCharacters(text, { keepNewlines: true });
-    io.stderr.write(`${style.error("Error:")} ${safe(error.message)}\n`);
-    if (error.hint) io.stderr.write(`  ${safe(error.hint).replaceAll("\n", "\n  ")}\n`);
+    io.stderr.write(qusErrorText(error, style));
     if (json) {
       const problems = error instanceof ConfigError ? error.problems : [];
       io.stdout.write(

@@ -1,7 +1,8 @@
 // `qus run -- CMD`: rootless emulation. One Node process plans everything as the real user: the
 // configured targets against a new, empty binfmt_misc instance, with emulators installed in the
 // user's cache. Then a few lines of shell in a new user namespace (Linux 6.7+ gives each its own
-// binfmt_misc) mount that instance, prove it is private, register the lines and exec CMD.
+// binfmt_misc) mount that instance, prove it is private, register the lines and exec CMD: where
+// Node can (process.execve), qus hands its own process to them, so CMD ends up with qus's pid.
 // Nothing on the host changes, and no privilege is needed.
 import type { CliArgs } from "../cli/args.js";
 import type { CommandIO } from "../cli/io.js";
@@ -13,6 +14,9 @@ import { realEffects, type ApplyEffects } from "../apply/effects.js";
 import type { BinfmtState } from "../kernel/binfmt.js";
 import { encodeRegisterLine } from "../kernel/register-line.js";
 import { RUN_BINFMT_DIR, runInNamespace } from "../run/namespace.js";
+import { canHandOver, handOverToNamespace } from "../run/exec-namespace.js";
+import { qusErrorText } from "../cli/error-text.js";
+import { styleFor } from "../cli/io.js";
 import { SEE_DOCTOR, usernsBlock } from "../doctor/conditions.js";
 import { readUsernsSettings } from "../doctor/facts.js";
 import { hostProbe } from "../doctor/host-probe.js";
@@ -63,13 +67,19 @@ export async function runCommand(
   });
   await persistLockChange(planned.lock);
   const registered = planned.desired.registrations.map((r) => r.target).join(", ") || "no targets";
-  return runInNamespace({
+  const namespace = {
     registerLines,
     doneLine: `qus run: ${registered} registered in a private binfmt_misc; ${renderApplyComplete(applied).trim()}`,
     argv: args.argv,
     cwd: io.cwd,
     env: io.env,
-  });
+  };
+  // With --json an error must print as JSON: only a Node process still running can do that.
+  if (canHandOver() && !args.json) {
+    const style = styleFor(io.stderr, io.env, args.color);
+    handOverToNamespace(namespace, (error) => qusErrorText(error, style));
+  }
+  return runInNamespace(namespace);
 }
 
 /** Real file effects; registrations become lines for the namespace script (the new instance is empty, so nothing else happens in the kernel). */

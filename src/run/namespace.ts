@@ -2,8 +2,9 @@
 // mount namespace. They mount a new binfmt_misc instance, prove it is private (a binfmt_misc
 // mount that is none of the host's instances, and empty), write the register lines the outer
 // qus computed, and exec the command. No second Node process and no second config load: the
-// outer qus did all the planning. The script reports how far it got on file descriptor 3, which
-// it closes before exec, so the command's own exit status is never mistaken for a setup failure.
+// outer qus did all the planning. Started as a child (Node 20), the script reports how far it got
+// on file descriptor 3, which it closes before exec, so the command's own exit status is never
+// mistaken for a setup failure; where qus hands its process over instead, exec-namespace.ts.
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
@@ -21,32 +22,56 @@ import {
 /** The standard mount point, where the private instance is mounted inside the namespace. */
 export const RUN_BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
 
-/** POSIX sh: $1 the host's binfmt_misc devices (comma-separated), $2 the line to print once registered, $3 how many register lines follow, then the lines, then the command. */
-const SETUP_SCRIPT = `dir=${RUN_BINFMT_DIR}
-mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null || { echo mount >&3; exit 125; }
+/**
+ * POSIX sh, the part both ways of reporting share: $1 the host's binfmt_misc devices
+ * (comma-separated), $2 the line to print once registered, $3 how many register lines follow,
+ * then the lines, then the command. A failure calls `fail WORD DETAIL STATUS`; `started` runs
+ * just before the command is exec'd. The caller defines both.
+ */
+export const SETUP_BODY = `dir=${RUN_BINFMT_DIR}
+mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null || fail mount "" 125
 host=$1 done_line=$2 n=$3
 shift 3
 dev= fs=
 while read -r _ _ d _ mp rest; do
   if [ "$mp" = "$dir" ]; then dev=$d; fs=\${rest#* - }; fs=\${fs%% *}; fi
 done < /proc/self/mountinfo
-[ "$fs" = binfmt_misc ] || { echo "private it is \${fs:-not a mount}" >&3; exit 125; }
-case ",$host," in *",$dev,"*) echo "private it is the host's instance $dev" >&3; exit 125;; esac
+[ "$fs" = binfmt_misc ] || fail private "it is \${fs:-not a mount}" 125
+case ",$host," in *",$dev,"*) fail private "it is the host's instance $dev" 125;; esac
 for f in "$dir"/*; do
-  case \${f##*/} in register|status) ;; *) echo "private a new instance is empty, this one is not" >&3; exit 125;; esac
+  case \${f##*/} in register|status) ;; *) fail private "a new instance is empty, this one is not" 125;; esac
 done
 while [ "$n" -gt 0 ]; do
-  printf '%s' "$1" 2>/dev/null > "$dir/register" || { printf 'register %s\\n' "\${1%%:M:*}" >&3; exit 125; }
+  printf '%s' "$1" 2>/dev/null > "$dir/register" || { name=\${1%%:M:*}; fail register "\${name#:}" 125; }
   shift; n=$((n - 1))
 done
 case $1 in
   */*) [ -f "$1" ] && [ -x "$1" ] ;;
   *) command -v -- "$1" >/dev/null 2>&1 ;;
-esac || { echo notfound >&3; exit 127; }
+esac || fail notfound "" 127
 printf '%s\\n' "$done_line" >&2
-echo ok >&3
-exec 3>&-
+started
 exec "$@"`;
+
+/** Reports on file descriptor 3, which it closes before exec, so the command's own exit status is never mistaken for a setup failure. */
+const SETUP_SCRIPT = `fail() { echo "$1\${2:+ $2}" >&3; exit "$3"; }
+started() { echo ok >&3; exec 3>&-; }
+${SETUP_BODY}`;
+
+/** unshare's arguments up to the setup script's own. */
+export const UNSHARE_ARGS = ["--user", "--map-root-user", "--mount", "--"] as const;
+
+/** The setup script's arguments after its text: $0, the host's devices, the done line, the lines, the command. */
+export function setupArguments(run: NamespaceRun, hostDevices: readonly string[]): string[] {
+  return [
+    "sh",
+    hostDevices.join(","),
+    run.doneLine,
+    String(run.registerLines.length),
+    ...run.registerLines,
+    ...run.argv,
+  ];
+}
 
 /** What the namespace needs from the outer qus. */
 export interface NamespaceRun {
@@ -60,34 +85,41 @@ export interface NamespaceRun {
 
 /** Runs the command in a new namespace with the lines registered; returns its exit status. */
 export async function runInNamespace(run: NamespaceRun): Promise<number> {
-  const hostDevices = (await binfmtDevices("/proc/self/mountinfo")).join(",");
-  const args = ["--user", "--map-root-user", "--mount", "--", "sh", "-c", SETUP_SCRIPT, "sh"];
-  args.push(hostDevices, run.doneLine, String(run.registerLines.length), ...run.registerLines);
+  const hostDevices = binfmtDevices(await readText("/proc/self/mountinfo"));
+  const args = [...UNSHARE_ARGS, "sh", "-c", SETUP_SCRIPT, ...setupArguments(run, hostDevices)];
   const { code, status } = await spawnWithStatus(args, run);
   if (status === "ok") return code ?? 1;
   throw await setupError(status, run.argv[0] ?? "", code);
 }
 
+/** The error of each way the namespace's setup can fail, as qus words it (the exec'd script prints the same). */
+export const setupFailure = {
+  notFound: (command: string) => new QusError(`Cannot run ${command}: not found or not executable`),
+  notPrivate: (detail: string) =>
+    new QusError(
+      `Refusing to register: the binfmt_misc at ${RUN_BINFMT_DIR} is not provably private (${detail})`,
+    ),
+  register: (name: string) =>
+    new QusError(`Could not register ${name} in the private binfmt_misc at ${RUN_BINFMT_DIR}`),
+  noUnshare: () =>
+    new QusError("Could not run unshare (util-linux) to create a private user namespace"),
+  refused: () =>
+    new QusError(NAMESPACE_REFUSED, { hint: `${NAMESPACE_REFUSED_FIX}\n${SEE_DOCTOR}` }),
+  noPrivateInstance: (release: string) =>
+    new QusError(noPrivateInstanceMessage(release || null), {
+      hint: `${NO_PRIVATE_INSTANCE_FIX}\n${SEE_DOCTOR}`,
+    }),
+};
+
 async function setupError(status: string, command: string, code: number | null): Promise<QusError> {
-  if (status === "notfound")
-    return new QusError(`Cannot run ${command}: not found or not executable`);
-  if (status.startsWith("private "))
-    return new QusError(
-      `Refusing to register: the binfmt_misc at ${RUN_BINFMT_DIR} is not provably private (${status.slice(8)})`,
-    );
+  if (status === "notfound") return setupFailure.notFound(command);
+  if (status.startsWith("private ")) return setupFailure.notPrivate(status.slice(8));
   if (status.startsWith("register "))
-    return new QusError(
-      `Could not register ${status.slice(9).replace(/^:/, "")} in the private binfmt_misc at ${RUN_BINFMT_DIR}`,
-    );
-  if (code === null)
-    return new QusError("Could not run unshare (util-linux) to create a private user namespace");
+    return setupFailure.register(status.slice(9).replace(/^:/, ""));
+  if (code === null) return setupFailure.noUnshare();
   // No word on fd 3: the script never ran, so unshare could not create the namespace.
-  if (status === "")
-    return new QusError(NAMESPACE_REFUSED, { hint: `${NAMESPACE_REFUSED_FIX}\n${SEE_DOCTOR}` });
-  const release = (await readFile("/proc/sys/kernel/osrelease", "utf8").catch(() => "")).trim();
-  return new QusError(noPrivateInstanceMessage(release || null), {
-    hint: `${NO_PRIVATE_INSTANCE_FIX}\n${SEE_DOCTOR}`,
-  });
+  if (status === "") return setupFailure.refused();
+  return setupFailure.noPrivateInstance((await readText("/proc/sys/kernel/osrelease")).trim());
 }
 
 /** Spawns unshare with this process's stdio plus a status pipe; null code when it could not start. Signals pass through as 128+n. */
@@ -97,7 +129,7 @@ function spawnWithStatus(
 ): Promise<{ code: number | null; status: string }> {
   return new Promise((done) => {
     let finished = false;
-    const child = spawn("unshare", [...args, ...run.argv], {
+    const child = spawn("unshare", args, {
       stdio: ["inherit", "inherit", "inherit", "pipe"],
       env: run.env,
       cwd: resolve(run.cwd),
@@ -126,15 +158,13 @@ function spawnWithStatus(
   });
 }
 
-/** The device numbers of every binfmt_misc instance this process sees (the host's). */
-async function binfmtDevices(path: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    return [];
-  }
-  return parseMountInfo(text)
+/** The device numbers of every binfmt_misc instance in a mountinfo text (the host's). */
+export function binfmtDevices(mountinfo: string): string[] {
+  return parseMountInfo(mountinfo)
     .filter((m) => m.fsType === "binfmt_misc")
     .map((m) => m.device);
+}
+
+function readText(path: string): Promise<string> {
+  return readFile(path, "utf8").catch(() => "");
 }

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/doctor/finding.js";
 import type { DoctorDocument } from "../../src/views/doctor.js";
 import { cliPath, emulatorPath } from "../helpers/fixtures.js";
+import { releaseDir } from "../release/artifacts.js";
 import { baseConfig, type Harness, openHarness } from "./harness.js";
 
 const validateDoctor = new Ajv2020({ strict: true }).compile(
@@ -159,35 +160,49 @@ describe("qus doctor, end to end", () => {
 });
 
 describe("user namespaces used up", () => {
-  it("the limit reached (not 0): doctor quotes unshare, qus run says the namespace was refused", async () => {
-    h = await openHarness();
-    // One namespace allowed inside the sandbox, and held by a sleeper: the next one is refused.
-    expect((await h.sh("echo 1 > /proc/sys/user/max_user_namespaces")).code).toBe(0);
-    const sleeper = await h.sh("unshare --user sleep 60 >/dev/null 2>&1 & echo $!");
-    try {
-      const { doc, code } = await doctor(h);
-      expect(find(doc, "userns.refused")).toMatchObject({
-        severity: "warning",
-        subject: "qus run",
-      });
-      expect(find(doc, "userns.refused")?.message).toContain("No space left on device");
-      expect(code).toBe(doc.ok ? 0 : 1);
+  it(
+    "the limit reached (not 0): doctor quotes unshare, qus run says the namespace was refused",
+    async () => {
+      h = await openHarness();
+      // One namespace allowed inside the sandbox, and held by a sleeper: the next one is refused.
+      expect((await h.sh("echo 1 > /proc/sys/user/max_user_namespaces")).code).toBe(0);
+      const sleeper = await h.sh("unshare --user sleep 60 >/dev/null 2>&1 & echo $!");
+      try {
+        const { doc, code } = await doctor(h);
+        expect(find(doc, "userns.refused")).toMatchObject({
+          severity: "warning",
+          subject: "qus run",
+        });
+        expect(find(doc, "userns.refused")?.message).toContain("No space left on device");
+        expect(code).toBe(doc.ok ? 0 : 1);
 
-      await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
-      const run = await h.qus("run", "--", "true");
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain("unshare: unshare failed: No space left on device\n");
-      expect(run.stderr).toContain(
-        "Error: qus run could not create a user namespace (unshare's own message is above)\n" +
-          "  if unshare said No space left on device, user.max_user_namespaces is reached",
-      );
-      expect(run.stderr).toContain(
-        "  qus doctor explains what this host allows and how to fix it\n",
-      );
-    } finally {
-      await h.sh(`kill ${sleeper.stdout.trim()}`);
-    }
-  });
+        await h.writeConfig(baseConfig(h.dir, { targets: ["aarch64"] }));
+        const run = await h.qus("run", "--", "true");
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain("unshare: unshare failed: No space left on device\n");
+        expect(run.stderr).toContain(
+          "Error: qus run could not create a user namespace (unshare's own message is above)\n" +
+            "  if unshare said No space left on device, user.max_user_namespaces is reached",
+        );
+        expect(run.stderr).toContain(
+          "  qus doctor explains what this host allows and how to fix it\n",
+        );
+        // The executable hands its process to the namespace's scripts: they print the same words.
+        const exe = join(await releaseDir(), "qus-linux-x64");
+        const handedOver = await h.sandbox.run(exe, ["run", "--", "true"], {
+          cwd: h.dir,
+          env: { NO_COLOR: "1" },
+        });
+        expect({ code: handedOver.code, stderr: handedOver.stderr }).toEqual({
+          code: 1,
+          stderr: run.stderr,
+        });
+      } finally {
+        await h.sh(`kill ${sleeper.stdout.trim()}`);
+      }
+    },
+    30 * 60_000,
+  ); // the executable's part may wait for the release build
 });
 
 describe("qus doctor and qus apply as an unprivileged user", () => {
