@@ -95,6 +95,9 @@ describe("qus run from the standalone executable", () => {
     );
     expect(run).toMatchObject({ code: 0, stdout: "aarch64\n" });
     expect(await hostEntries()).toEqual(before);
+    // Its code cache of run is written before the hand-over (no exit event comes).
+    const caches = await readdir(join(home, ".cache", "qus", "code-cache"));
+    expect(caches.filter((name) => /^qus-.*-run-v8-.*\.cache$/.test(name))).toHaveLength(1);
 
     // A native command: its pid is the one qus started with, and Node's ignored signals are not its.
     const self = await qusAsUser([
