@@ -114,8 +114,7 @@ export const setupFailure = {
 async function setupError(status: string, command: string, code: number | null): Promise<QusError> {
   if (status === "notfound") return setupFailure.notFound(command);
   if (status.startsWith("private ")) return setupFailure.notPrivate(status.slice(8));
-  if (status.startsWith("register "))
-    return setupFailure.register(status.slice(9).replace(/^:/, ""));
+  if (status.startsWith("register ")) return setupFailure.register(status.slice(9));
   if (code === null) return setupFailure.noUnshare();
   // No word on fd 3: the script never ran, so unshare could not create the namespace.
   if (status === "") return setupFailure.refused();
