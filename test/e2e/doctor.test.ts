@@ -1,7 +1,6 @@
 // `qus doctor` through the built CLI for each condition this machine can make, in a private
 // binfmt_misc instance (root there) or as an unprivileged user on the host: each gives its
 // finding and exit status, and doctor changes nothing (mount table, entries, files, sysctls).
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/doctor/finding.js";
 import type { DoctorDocument } from "../../src/views/doctor.js";
 import { cliPath, emulatorPath } from "../helpers/fixtures.js";
+import { runAsNobody } from "../helpers/as-nobody.js";
 import { releaseDir } from "../release/artifacts.js";
 import { baseConfig, type Harness, openHarness } from "./harness.js";
 
@@ -201,8 +201,8 @@ describe("user namespaces used up", () => {
         await h.sh(`kill ${sleeper.stdout.trim()}`);
       }
     },
-    30 * 60_000,
-  ); // the executable's part may wait for the release build
+    30 * 60_000, // the executable's part may wait for the release build
+  );
 });
 
 describe("qus doctor and qus apply as an unprivileged user", () => {
@@ -222,25 +222,10 @@ describe("qus doctor and qus apply as an unprivileged user", () => {
       await chmod(path, 0o755);
     await chmod(join(dir, "qus.config.json"), 0o644);
     const argv = [process.execPath, join(dir, "qus", basename(cliPath())), ...args];
-    const [cmd, ...rest] =
-      process.getuid?.() === 0
-        ? ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", ...argv]
-        : argv;
     try {
-      return await new Promise((resolve, reject) => {
-        const child = spawn(cmd!, rest, {
-          cwd: dir,
-          env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, NO_COLOR: "1" },
-          stdio: ["ignore", "pipe", "pipe"],
-          timeout: 25_000,
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-        child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-        child.once("error", reject);
-        child.once("close", (code) => resolve({ code, stdout, stderr }));
-      });
+      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, NO_COLOR: "1" };
+      const { code, stdout, stderr } = await runAsNobody(argv, { cwd: dir, env });
+      return { code, stdout, stderr };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
