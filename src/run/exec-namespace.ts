@@ -4,12 +4,12 @@
 // status is qus run's. Nothing is left to explain a failed setup, so the scripts print qus's own
 // error text (rendered here beforehand), and a first `unshare ... true` tells a namespace the
 // kernel refuses from the command's own failure.
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BEFORE_EXEC_EVENT } from "../cli/before-exec.js";
 import { QusError } from "../errors.js";
 import {
   binfmtDevices,
+  readTextOrEmpty,
   SETUP_BODY,
   setupArguments,
   setupFailure,
@@ -72,21 +72,13 @@ exec unshare ${unshare} sh -c ${shellQuote(setup)} sh "$@"`;
   return { outer, setup };
 }
 
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
 // Why: Node ignores SIGPIPE and SIGXFSZ, and exec keeps an ignored signal ignored (a handled one
 // returns to its default): `qus run -- yes | head` must end as `yes | head` does.
 /** Replaces this process with the namespace's scripts and then the command; returns only by throwing. */
 export function handOverToNamespace(run: NamespaceRun, render: (error: QusError) => string): never {
-  const release = readOr("/proc/sys/kernel/osrelease").trim();
+  const release = readTextOrEmpty("/proc/sys/kernel/osrelease").trim();
   const { outer } = handOverScripts(render, run.argv[0] ?? "", release);
-  const hostDevices = binfmtDevices(readOr("/proc/self/mountinfo"));
+  const hostDevices = binfmtDevices(readTextOrEmpty("/proc/self/mountinfo"));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(run.env)) if (value !== undefined) env[key] = value;
   for (const signal of ["SIGPIPE", "SIGXFSZ"] as const) process.on(signal, () => {});

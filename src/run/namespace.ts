@@ -6,7 +6,7 @@
 // on file descriptor 3, which it closes before exec, so the command's own exit status is never
 // mistaken for a setup failure; where qus hands its process over instead, exec-namespace.ts.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { resolve } from "node:path";
 import { QusError } from "../errors.js";
@@ -85,11 +85,11 @@ export interface NamespaceRun {
 
 /** Runs the command in a new namespace with the lines registered; returns its exit status. */
 export async function runInNamespace(run: NamespaceRun): Promise<number> {
-  const hostDevices = binfmtDevices(await readText("/proc/self/mountinfo"));
+  const hostDevices = binfmtDevices(readTextOrEmpty("/proc/self/mountinfo"));
   const args = [...UNSHARE_ARGS, "sh", "-c", SETUP_SCRIPT, ...setupArguments(run, hostDevices)];
   const { code, status } = await spawnWithStatus(args, run);
   if (status === "ok") return code ?? 1;
-  throw await setupError(status, run.argv[0] ?? "", code);
+  throw setupError(status, run.argv[0] ?? "", code);
 }
 
 /** The error of each way the namespace's setup can fail, as qus words it (the exec'd script prints the same). */
@@ -111,14 +111,14 @@ export const setupFailure = {
     }),
 };
 
-async function setupError(status: string, command: string, code: number | null): Promise<QusError> {
+function setupError(status: string, command: string, code: number | null): QusError {
   if (status === "notfound") return setupFailure.notFound(command);
   if (status.startsWith("private ")) return setupFailure.notPrivate(status.slice(8));
   if (status.startsWith("register ")) return setupFailure.register(status.slice(9));
   if (code === null) return setupFailure.noUnshare();
   // No word on fd 3: the script never ran, so unshare could not create the namespace.
   if (status === "") return setupFailure.refused();
-  return setupFailure.noPrivateInstance((await readText("/proc/sys/kernel/osrelease")).trim());
+  return setupFailure.noPrivateInstance(readTextOrEmpty("/proc/sys/kernel/osrelease").trim());
 }
 
 /** Spawns unshare with this process's stdio plus a status pipe; null code when it could not start. Signals pass through as 128+n. */
@@ -164,6 +164,11 @@ export function binfmtDevices(mountinfo: string): string[] {
     .map((m) => m.device);
 }
 
-function readText(path: string): Promise<string> {
-  return readFile(path, "utf8").catch(() => "");
+/** A file of /proc read whole, or "" when it cannot be read (qus run words that case itself). */
+export function readTextOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
 }
