@@ -9,13 +9,21 @@ import { build } from "esbuild";
 import { root } from "./esbuild-common.mjs";
 
 /**
+ * The CLI as the entries compile it (cached-compile.ts): one function expression of CommonJS's
+ * five parameters and __qusImport, so the entry compiles the file's text as it is (no copy of
+ * half a megabyte to wrap it at every start).
+ */
+const WRAPPER = "(function (exports, require, module, __filename, __dirname, __qusImport) {";
+
+/**
  * The CLI runs inside an entry's vm.Script, whose import() needs an experimental flag: each
- * import( in `file` becomes a call of the entry's __qusImport. Returns `{ length, build }`.
+ * import( in `file` becomes a call of the entry's __qusImport; then the whole text is wrapped as
+ * one function (WRAPPER). Returns `{ length, build }`.
  */
 export async function prepareCliText(file) {
   // A #! line (main.ts's) is no JavaScript inside a function: it becomes a comment.
   const source = (await readFile(file, "utf8")).replace(/^#!/, "//");
-  const text = importsThroughEntry(source);
+  const text = `${WRAPPER}${importsThroughEntry(source)}\n})`;
   // The entries read it as latin1, which only ASCII survives (esbuild's default charset).
   const nonAscii = /[^\x00-\x7f]/.exec(text);
   if (nonAscii !== null) throw new Error(`${file} has a non-ASCII character at ${nonAscii.index}`);

@@ -31,12 +31,11 @@ export type CliFunction = (
   qusImport: (specifier: string) => Promise<unknown>,
 ) => void;
 
-const WRAPPER = "(function (exports, require, module, __filename, __dirname, __qusImport) {";
-
 // Why: a run after a command's first compiles almost nothing (Node 20 keeps no code between runs).
 /**
- * Compiles `source` (named `filename` in stack traces) with the command's code cache. A text that
- * is not the one built (another length) gets no cache.
+ * Compiles `source`, the CLI's text as built (one function expression: scripts/cached-entry.mjs
+ * wraps it), named `filename` in stack traces, with the command's code cache. A text that is not
+ * the one built (another length) gets no cache.
  */
 export function compileWithCodeCache(
   source: string,
@@ -57,7 +56,7 @@ export function compileWithCodeCache(
         );
   const owners = cacheOwners(euid);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile, owners);
-  const script = new Script(`${WRAPPER}${source}\n})`, { filename, cachedData });
+  const script = new Script(source, { filename, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Only after a run that worked (0, or 2: changes planned): a failed run leaves nothing behind.
     // `qus run` hands its process to the command once its work is done: no exit follows.
