@@ -129,6 +129,30 @@ describe("BlobCache", () => {
     expect(await readdir(join(cacheDir, "sha256"))).toEqual([]);
   });
 
+  test("a blob written back to disk while it is written (several 8 MiB writebacks) commits whole", async () => {
+    const writer = await cache.createWriter();
+    const chunk = Buffer.alloc(1 << 20);
+    const expected = createHash("sha256");
+    for (let i = 0; i < 30; i++) {
+      chunk.fill(i);
+      expected.update(chunk);
+      await writer.write(chunk);
+    }
+    const blob = await writer.commit();
+    expect(blob.size).toBe(30 << 20);
+    expect(blob.sha256).toBe(expected.digest("hex"));
+    expect(sha(await readFile(blob.path))).toBe(blob.sha256);
+    expect(await readdir(join(cacheDir, "sha256"))).toEqual([blob.sha256]);
+  });
+
+  test("abort while a writeback is in flight removes the temp file", async () => {
+    const writer = await cache.createWriter();
+    const chunk = Buffer.alloc(1 << 20, 7);
+    for (let i = 0; i < 9; i++) await writer.write(chunk);
+    await writer.abort();
+    expect(await readdir(join(cacheDir, "sha256"))).toEqual([]);
+  });
+
   test("rejects a malformed hash instead of building a path from it", () => {
     expect(() => cache.pathFor("../../etc/passwd")).toThrow(SourceError);
   });
