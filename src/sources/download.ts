@@ -1,12 +1,11 @@
-// HTTP downloads (node:http and node:https, see http-get.ts): a deadline for the response to
+// HTTP downloads (http-get.ts): a deadline for the response to
 // start and for each gap between chunks, bounded retries with backoff on network errors and 5xx,
 // never on 4xx, a byte limit, progress events, and bodies streamed into the cache while hashed (a
 // 60 MB .deb is never held in memory). Like Node 20's fetch, it ignores HTTP(S)_PROXY.
-import type { IncomingMessage } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SourceError } from "../errors.js";
 import type { BlobCache, CachedBlob, ExpectedDigest } from "./cache.js";
-import { httpGet } from "./http-get.js";
+import { httpGet, type HttpResponse } from "./http-get.js";
 import type { ProgressEvent } from "./types.js";
 
 /** Timeouts, retries and limits for downloads; tests shorten them. */
@@ -89,18 +88,18 @@ async function attempt(
     }, policy.idleTimeoutMs);
   };
   try {
-    let response: IncomingMessage;
+    let response: HttpResponse;
     try {
       response = await httpGet(target.url, controller.signal);
     } catch (error) {
       if (error instanceof SourceError) throw error;
       throw new TransientError(timedOut ?? describe(error), { cause: error });
     }
-    const status = response.statusCode ?? 0;
-    const statusText = response.statusMessage ?? "";
+    const { statusCode: status, statusMessage: statusText } = response;
+    if (status < 200 || status > 299) response.close();
     if (status >= 500) throw new TransientError(`HTTP ${status} ${statusText}`);
     if (status < 200 || status > 299) throw new HttpStatusError(target.url, status, statusText);
-    const announced = response.headers["content-length"];
+    const announced = response.headers.get("content-length");
     const total = announced !== undefined && /^\d+$/.test(announced) ? Number(announced) : null;
     if (expectedSize !== undefined && total !== null && total !== expectedSize) {
       throw new SourceError(
@@ -129,8 +128,8 @@ async function attempt(
     report(true);
     armIdle();
     try {
-      for await (const chunk of response) {
-        const bytes = chunk as Buffer;
+      // Each chunk is valid until the next is asked for: the sink copies or consumes it first.
+      for await (const bytes of response.body) {
         armIdle();
         received += bytes.length;
         if (received > limit) {
@@ -188,7 +187,7 @@ export async function fetchBytes(
   return withRetries(target, policy, async () => {
     const chunks: Uint8Array[] = [];
     await attempt(target, policy, policy.maxBytes, undefined, (chunk) => {
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk)); // a copy: the chunk's memory is reused
     });
     return Buffer.concat(chunks);
   });
