@@ -1,19 +1,20 @@
 // P7: a cold install of 5 targets from trixie-backports' QEMU 11 `qemu-user` .deb (20 xz blocks,
 // 458 MB unpacked) divided by `dpkg-deb -x` of it, interleaved, each qus run a fresh process with
 // an empty cache. qus's side is what follows the download in a Debian install: the SHA-256 check
-// of the whole .deb (the Packages index's hash), then extraction of the wanted emulators (xz
+// of the whole .deb (the Packages index's hash, by qus's sha256File, as when the .deb is taken
+// from the cache), then extraction of the wanted emulators (xz
 // blocks decoded in parallel, blocks holding no wanted file skipped, each file checked against
 // md5sums and as a static ELF). The .deb comes from scripts/fetch-qemu-generations.sh (a private
 // APT configuration for trixie-backports on the host's mirror), cached in the shared fixtures.
 import { execFile } from "node:child_process";
-import { createReadStream, existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describeHost } from "../src/catalog/host.js";
+import { sha256File } from "../src/files/hash.js";
 import { BlobCache } from "../src/sources/cache.js";
 import { extractEmulators } from "../src/sources/debian/extract.js";
 import { fixturesDir } from "../test/helpers/fixtures.js";
@@ -64,10 +65,7 @@ interface ChildResult {
 async function child(deb: string): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "qus-bench-p7-"));
   const started = performance.now();
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(deb, { highWaterMark: 1024 * 1024 }))
-    hash.update(chunk as Buffer);
-  hash.digest("hex");
+  await sha256File(deb);
   const result = await extractEmulators(
     deb,
     P1_TARGETS.map((t) => ({ emulator: `qemu-${t}`, member: `usr/bin/qemu-${t}` })),

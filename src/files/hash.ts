@@ -1,6 +1,7 @@
-// SHA-256 of files, streamed: emulators are 10+ MB each and qus hashes dozens of them per plan,
-// so nothing is read whole into memory.
-import { createReadStream } from "node:fs";
+// SHA-256 of files, read through one reused buffer: emulators are 10+ MB each and a .deb 60-90
+// MB, so nothing is read whole into memory, and no read gets fresh memory (a stream's new 1 MiB
+// buffer per read cost ~2,000 page faults for one .deb, ~12 us each on some virtual machines).
+import { open } from "node:fs/promises";
 import { nodeCrypto } from "./node-crypto.js";
 
 /** A file's content identity: what the state file, the lock file and the plan compare. */
@@ -11,15 +12,26 @@ export interface FileDigest {
 }
 
 const CHUNK_BYTES = 1024 * 1024;
+/** A read buffer no hash is using; hashes running at once take their own. */
+let spareBuffer: Buffer | null = null;
 
-/** Hashes a file by streaming it. Rejects with the fs error (code ENOENT, EACCES...) unchanged. */
+/** Hashes a file, read in chunks. Rejects with the fs error (code ENOENT, EACCES...) unchanged. */
 export async function sha256File(path: string): Promise<FileDigest> {
   const hash = (await nodeCrypto()).createHash("sha256");
+  const handle = await open(path, "r");
+  const buffer = spareBuffer ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  spareBuffer = null;
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-    const bytes = chunk as Buffer;
-    hash.update(bytes);
-    size += bytes.length;
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+  } finally {
+    spareBuffer = buffer;
+    await handle.close();
   }
   return { sha256: hash.digest("hex"), size };
 }

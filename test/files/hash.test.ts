@@ -37,6 +37,24 @@ describe("sha256File", () => {
     });
   });
 
+  it("hashes files at once and one after another, each its own (no read buffer is shared)", async () => {
+    const paths = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const path = join(dir, `multi-${n}`);
+        await writeFile(path, Buffer.alloc(2_500_000 + n, n));
+        return path;
+      }),
+    );
+    const expected = paths.map((path) =>
+      createHash("sha256").update(readFileSync(path)).digest("hex"),
+    );
+    const together = await Promise.all(paths.map((path) => sha256File(path)));
+    expect(together.map((digest) => digest.sha256)).toEqual(expected);
+    const inTurn = [];
+    for (const path of paths) inTurn.push((await sha256File(path)).sha256);
+    expect(inTurn).toEqual(expected);
+  });
+
   it("rejects with the fs error code for a missing file", async () => {
     await expect(sha256File(join(dir, "missing"))).rejects.toMatchObject({ code: "ENOENT" });
   });
