@@ -5,8 +5,12 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { DecompressionError } from "./decompression-error.js";
+import { viaXzLibrary, viaZstdLibrary } from "./library-decoders.js";
+
+export { DecompressionError } from "./decompression-error.js";
 
 /** The compressions Debian uses for data.tar. */
 export type Compression = "none" | "xz" | "zstd" | "gzip";
@@ -20,14 +24,6 @@ export interface DecompressOptions {
   readonly threads?: number;
   /** System tools only: aborting kills the tool; the iteration then throws DecompressionError. */
   readonly signal?: AbortSignal;
-}
-
-/** The data could not be decompressed (corrupt input, or the decoder failed). */
-export class DecompressionError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "DecompressionError";
-  }
 }
 
 /** Finds an executable on PATH; null when absent. */
@@ -68,8 +64,15 @@ export function decoderFor(compression: Compression, options: DecompressOptions 
   return compression === "gzip" ? "node:zlib" : "none";
 }
 
+/**
+ * Writes a system decoder's input into its stdin itself (for instance from reused buffers, which
+ * a Readable cannot know are written); resolves when all is written, after which stdin is ended.
+ * `stop` is aborted when the decoder is stopped early: the feeder ends quietly.
+ */
+export type Feeder = (stdin: Writable, stop: AbortSignal) => Promise<void>;
+
 async function* viaChildProcess(
-  input: Readable,
+  input: Readable | Feeder,
   executable: string,
   args: string[],
   label: string,
@@ -91,8 +94,18 @@ async function* viaChildProcess(
   );
   // Closing stdin early (when the caller stops reading) is expected: ignore EPIPE.
   child.stdin.on("error", () => undefined);
-  input.on("error", (error) => child.stdout.destroy(error));
-  input.pipe(child.stdin);
+  const stopFeeding = new AbortController();
+  if (typeof input === "function") {
+    input(child.stdin, stopFeeding.signal).then(
+      () => child.stdin.end(),
+      (error: unknown) => {
+        if (!stopFeeding.signal.aborted) child.stdout.destroy(error as Error);
+      },
+    );
+  } else {
+    input.on("error", (error) => child.stdout.destroy(error));
+    input.pipe(child.stdin);
+  }
   let finished = false;
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
@@ -112,88 +125,16 @@ async function* viaChildProcess(
   } finally {
     signal?.removeEventListener("abort", onAbort);
     if (!finished) {
-      input.unpipe(child.stdin);
-      input.destroy();
+      stopFeeding.abort();
+      if (typeof input !== "function") {
+        input.unpipe(child.stdin);
+        input.destroy();
+      }
       child.stdin.destroy();
       child.stdout.destroy();
       child.kill("SIGKILL");
       await exited;
     }
-  }
-}
-
-async function* viaXzLibrary(input: Readable): AsyncGenerator<Uint8Array> {
-  const module = (await import("xz-decompress")) as unknown as {
-    XzReadableStream?: new (stream: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
-    default?: {
-      XzReadableStream: new (stream: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
-    };
-  };
-  const XzReadableStream = module.XzReadableStream ?? module.default?.XzReadableStream;
-  if (XzReadableStream === undefined)
-    throw new DecompressionError("xz-decompress does not export XzReadableStream");
-  // A pull-based web stream over the input: Readable.toWeb pushes, and enqueues after cancel().
-  const chunks = input[Symbol.asyncIterator]();
-  const web = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      try {
-        if (next.done === true) controller.close();
-        else controller.enqueue(next.value as Uint8Array);
-      } catch {
-        // cancelled meanwhile: nothing more to deliver
-      }
-    },
-    async cancel() {
-      await chunks.return?.();
-    },
-  });
-  const reader = new XzReadableStream(web).getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      let next: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        throw new DecompressionError(`xz data is corrupt: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      if (next.done) break;
-      yield next.value;
-    }
-    finished = true;
-  } finally {
-    if (!finished) await reader.cancel().catch(() => undefined);
-    input.destroy();
-  }
-}
-
-async function* viaZstdLibrary(input: Readable): AsyncGenerator<Uint8Array> {
-  const { Decompress } = await import("fzstd");
-  const out: Uint8Array[] = [];
-  const decoder = new Decompress((chunk) => {
-    if (chunk.length > 0) out.push(chunk);
-  });
-  const push = (chunk: Uint8Array, final: boolean): void => {
-    try {
-      decoder.push(chunk, final);
-    } catch (error) {
-      throw new DecompressionError(`zstd data is corrupt: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  };
-  try {
-    for await (const chunk of input) {
-      push(chunk as Buffer, false);
-      while (out.length > 0) yield out.shift() as Uint8Array;
-    }
-    push(new Uint8Array(0), true);
-    while (out.length > 0) yield out.shift() as Uint8Array;
-  } finally {
-    input.destroy();
   }
 }
 
@@ -219,6 +160,22 @@ async function* passThrough(input: Readable): AsyncGenerator<Uint8Array> {
   } finally {
     input.destroy();
   }
+}
+
+// Why: block runs feed `xz` from reused buffers (a stream's fresh chunk per read cost page faults).
+/**
+ * Decompresses with the system tool, its input written by `feed`; DecompressionError when the
+ * tool is not installed (the caller chose this path having found it).
+ */
+export function decompressFed(
+  feed: Feeder,
+  compression: "xz" | "zstd",
+  options: DecompressOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const command = SYSTEM_COMMANDS[compression];
+  const tool = options.useSystemTools === false ? null : findExecutable(command.name, options.env);
+  if (tool === null) throw new DecompressionError(`${command.name} is not installed`);
+  return viaChildProcess(feed, tool, command.args(options), command.name, options.signal);
 }
 
 /**
