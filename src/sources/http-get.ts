@@ -9,6 +9,7 @@ import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { HTTPParser } from "http-parser-js";
 import { SourceError } from "../errors.js";
 import { QUS_VERSION } from "../version.js";
+import { ViewQueue } from "./view-queue.js";
 
 /** fetch's limit. */
 const MAX_REDIRECTS = 20;
@@ -41,23 +42,16 @@ function connectionError(message: string, code: string): Error {
 function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const parser = new HTTPParser(HTTPParser.RESPONSE);
-  const queue: Uint8Array[] = [];
-  let complete = false;
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
+  const views = new ViewQueue();
   let settleHead: ((response: HttpResponse) => void) | null = null;
   let failHead: ((error: Error) => void) | null = null;
-  const notify = (): void => {
-    const waiting = wake;
-    wake = null;
-    waiting?.();
-  };
+  let failure: Error | null = null;
   const fail = (error: Error): void => {
-    if (failure !== null || complete) return;
+    if (views.settled) return;
     failure = error;
+    views.fail(error);
     failHead?.(error);
     socket.destroy();
-    notify();
   };
   const onread = {
     buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
@@ -67,9 +61,9 @@ function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
         fail(connectionError(`invalid HTTP response (${result.message})`, "HPE_INVALID"));
         return false;
       }
-      notify();
+      views.notify();
       // The chunks queued are views into this buffer: no next read until they are consumed.
-      return queue.length === 0;
+      return views.empty;
     },
   };
   const socket: Socket =
@@ -100,9 +94,9 @@ function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
       statusCode: info.statusCode,
       statusMessage: info.statusMessage,
       headers,
-      body: bodyOf(),
+      body: views.read(socket),
       close: () => {
-        complete = true;
+        views.end();
         socket.destroy();
       },
     });
@@ -110,35 +104,13 @@ function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
     failHead = null;
   };
   parser[HTTPParser.kOnBody] = (chunk, offset, length) => {
-    if (length > 0) queue.push(chunk.subarray(offset, offset + length));
+    views.push(chunk.subarray(offset, offset + length));
   };
   parser[HTTPParser.kOnMessageComplete] = () => {
     if (settleHead !== null) return; // the end of an interim (1xx) answer
-    complete = true;
+    views.end();
     socket.destroy();
-    notify();
   };
-  async function* bodyOf(): AsyncGenerator<Uint8Array> {
-    try {
-      for (;;) {
-        const chunk = queue.shift();
-        if (chunk !== undefined) {
-          yield chunk;
-          continue;
-        }
-        if (failure !== null) throw failure;
-        if (complete) return;
-        const arrived = new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        socket.resume();
-        await arrived;
-      }
-    } finally {
-      complete = true;
-      socket.destroy();
-    }
-  }
   socket.on("error", (error) => fail(error));
   socket.on("end", () => {
     const ended = parser.finish();
@@ -146,7 +118,7 @@ function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
       fail(connectionError("the connection closed before the response ended", "ECONNRESET"));
       return;
     }
-    if (!complete) fail(connectionError("the connection closed in the response", "ECONNRESET"));
+    fail(connectionError("the connection closed in the response", "ECONNRESET"));
   });
   socket.on("close", () => fail(connectionError("the connection closed", "ECONNRESET")));
   const onAbort = (): void =>
@@ -159,9 +131,9 @@ function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
       `User-Agent: qus/${QUS_VERSION}\r\nAccept: */*\r\nConnection: close\r\n\r\n`,
   );
   return new Promise((resolve, reject) => {
-    if (failure !== null) reject(failure);
     settleHead = resolve;
     failHead = reject;
+    if (failure !== null) reject(failure); // aborted before the request began
   });
 }
 

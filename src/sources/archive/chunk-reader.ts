@@ -1,6 +1,7 @@
 // Pulls exact byte counts out of a stream of arbitrarily sized chunks without copying the bytes
 // a caller skips: the tar reader reads 512-byte headers and skips hundreds of MB of members it
-// does not want, so it must never gather those into one buffer.
+// does not want, so it must never gather those into one buffer. A source may reuse a chunk's
+// memory once the next is asked for: what read() returns is copied, what chunks() yields is not.
 
 /** Reads from an async iterator of chunks; counts what it consumed. */
 export class ChunkReader {
@@ -24,11 +25,14 @@ export class ChunkReader {
     return true;
   }
 
-  /** Exactly `length` bytes, or fewer only when the stream ends first. */
+  /**
+   * Exactly `length` bytes, or fewer only when the stream ends first: a copy, the caller's to
+   * keep (a source may reuse a chunk's memory once the next is asked for).
+   */
   async read(length: number): Promise<Uint8Array> {
     if (!(await this.fill())) return new Uint8Array(0);
     if (this.pending.length >= length) {
-      const out = this.pending.subarray(0, length);
+      const out = this.pending.slice(0, length);
       this.pending = this.pending.subarray(length);
       this.consumed += length;
       return out;
@@ -45,7 +49,10 @@ export class ChunkReader {
     return out.subarray(0, filled);
   }
 
-  /** Yields the next `length` bytes as they arrive (no copy); stops early if the stream ends. */
+  /**
+   * Yields the next `length` bytes as they arrive (no copy: each valid until the next is asked
+   * for); stops early if the stream ends.
+   */
   async *chunks(length: number): AsyncGenerator<Uint8Array, number> {
     let remaining = length;
     while (remaining > 0 && (await this.fill())) {

@@ -8,6 +8,7 @@ import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { DecompressionError } from "./decompression-error.js";
+import { socketOutput } from "./socket-output.js";
 import { viaXzLibrary, viaZstdLibrary } from "./library-decoders.js";
 
 export { DecompressionError } from "./decompression-error.js";
@@ -71,19 +72,35 @@ export function decoderFor(compression: Compression, options: DecompressOptions 
  */
 export type Feeder = (stdin: Writable, stop: AbortSignal) => Promise<void>;
 
+/**
+ * Runs a system decoder on `input`. With `views`, its output arrives through a socket read into
+ * one reused buffer (socket-output.ts): each chunk is valid only until the next is asked for.
+ */
 async function* viaChildProcess(
   input: Readable | Feeder,
   executable: string,
   args: string[],
   label: string,
   signal?: AbortSignal,
+  views = false,
 ): AsyncGenerator<Uint8Array> {
-  const child = spawn(executable, args, { stdio: ["pipe", "pipe", "pipe"] });
+  // Where the system refuses the socket (a temporary directory too long for one): a pipe.
+  const output = views ? await socketOutput().catch(() => null) : null;
+  const child = spawn(executable, args, { stdio: ["pipe", output?.childEnd ?? "pipe", "pipe"] });
+  output?.childEnd.destroy();
+  // Both are pipes (stdio above): never null.
+  const stdin = child.stdin as Writable;
+  const stderrStream = child.stderr as Readable;
+  const chunks: AsyncIterable<Uint8Array> = output?.chunks ?? (child.stdout as Readable);
+  const failOutput = (error: Error): void => {
+    if (output !== null) output.fail(error);
+    else child.stdout?.destroy(error);
+  };
   const onAbort = (): void => void child.kill("SIGKILL");
   signal?.addEventListener("abort", onAbort, { once: true });
   if (signal?.aborted === true) onAbort();
   const stderr: Buffer[] = [];
-  child.stderr.on("data", (chunk: Buffer) => {
+  stderrStream.on("data", (chunk: Buffer) => {
     if (stderr.length < 64) stderr.push(chunk);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
@@ -93,22 +110,22 @@ async function* viaChildProcess(
     },
   );
   // Closing stdin early (when the caller stops reading) is expected: ignore EPIPE.
-  child.stdin.on("error", () => undefined);
+  stdin.on("error", () => undefined);
   const stopFeeding = new AbortController();
   if (typeof input === "function") {
-    input(child.stdin, stopFeeding.signal).then(
-      () => child.stdin.end(),
+    input(stdin, stopFeeding.signal).then(
+      () => stdin.end(),
       (error: unknown) => {
-        if (!stopFeeding.signal.aborted) child.stdout.destroy(error as Error);
+        if (!stopFeeding.signal.aborted) failOutput(error as Error);
       },
     );
   } else {
-    input.on("error", (error) => child.stdout.destroy(error));
-    input.pipe(child.stdin);
+    input.on("error", failOutput);
+    input.pipe(stdin);
   }
   let finished = false;
   try {
-    for await (const chunk of child.stdout) yield chunk as Buffer;
+    for await (const chunk of chunks) yield chunk;
     const result = await exited;
     if (signal?.aborted === true) throw new DecompressionError(`${label} was stopped`);
     if (result.error !== undefined)
@@ -127,11 +144,11 @@ async function* viaChildProcess(
     if (!finished) {
       stopFeeding.abort();
       if (typeof input !== "function") {
-        input.unpipe(child.stdin);
+        input.unpipe(stdin);
         input.destroy();
       }
-      child.stdin.destroy();
-      child.stdout.destroy();
+      stdin.destroy();
+      child.stdout?.destroy();
       child.kill("SIGKILL");
       await exited;
     }
@@ -165,7 +182,8 @@ async function* passThrough(input: Readable): AsyncGenerator<Uint8Array> {
 // Why: block runs feed `xz` from reused buffers (a stream's fresh chunk per read cost page faults).
 /**
  * Decompresses with the system tool, its input written by `feed`; DecompressionError when the
- * tool is not installed (the caller chose this path having found it).
+ * tool is not installed (the caller chose this path having found it). Each chunk is valid only
+ * until the next is asked for (its memory is reused): consume or copy it first.
  */
 export function decompressFed(
   feed: Feeder,
@@ -175,7 +193,7 @@ export function decompressFed(
   const command = SYSTEM_COMMANDS[compression];
   const tool = options.useSystemTools === false ? null : findExecutable(command.name, options.env);
   if (tool === null) throw new DecompressionError(`${command.name} is not installed`);
-  return viaChildProcess(feed, tool, command.args(options), command.name, options.signal);
+  return viaChildProcess(feed, tool, command.args(options), command.name, options.signal, true);
 }
 
 /**
