@@ -1,15 +1,19 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import {
   decoderFor,
   decompress,
+  decompressFed,
   DecompressionError,
   findExecutable,
   type Compression,
+  type Feeder,
 } from "../../../src/sources/archive/decompress.js";
 
 // Compressible but not trivial: 3 MiB of repeating pseudo-random text.
@@ -123,12 +127,7 @@ describe("decompress", () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DecompressionError);
     expect((error as Error).message).toBe("xz was stopped");
-    const children = readdirSync(`/proc/${process.pid}/task`)
-      .flatMap((tid) =>
-        readFileSync(`/proc/${process.pid}/task/${tid}/children`, "utf8").trim().split(" "),
-      )
-      .filter((p) => p !== "");
-    expect(children).toEqual([]);
+    expect(childPids()).toEqual([]);
   });
 
   test("prefers the system tool and falls back to the library without one", () => {
@@ -136,5 +135,117 @@ describe("decompress", () => {
     expect(decoderFor("xz", { env: { PATH: "" } })).toBe("xz-decompress (WebAssembly)");
     expect(decoderFor("zstd", { useSystemTools: false })).toBe("fzstd (JavaScript)");
     expect(decoderFor("gzip")).toBe("node:zlib");
+  });
+});
+
+/** Writes `bytes` in 64 KiB writes, each awaited until the stream no longer holds it. */
+function feederOf(bytes: Buffer): Feeder {
+  return async (stdin, stop) => {
+    for (let at = 0; at < bytes.length && !stop.aborted; at += 65536) {
+      await new Promise<void>((resolve, reject) =>
+        stdin.write(bytes.subarray(at, at + 65536), (error) => (error ? reject(error) : resolve())),
+      );
+    }
+  };
+}
+
+function childPids(): string[] {
+  return readdirSync(`/proc/${process.pid}/task`)
+    .flatMap((tid) =>
+      readFileSync(`/proc/${process.pid}/task/${tid}/children`, "utf8").trim().split(" "),
+    )
+    .filter((p) => p !== "");
+}
+
+/** Runs `body` with os.tmpdir() answering `dir`. */
+async function withTmpdir<T>(dir: string, body: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return await body();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
+/** Copies each chunk as it comes: the chunks of decompressFed are views of a reused buffer. */
+async function drainCopies(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of iterable) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+describe("decompressFed (system xz, its input written by a feeder, its output as views)", () => {
+  test("returns the original bytes, through a socket that leaves no directory behind", async () => {
+    const temp = mkdtempSync(join(tmpdir(), "qus-fed-"));
+    try {
+      const out = await withTmpdir(temp, () =>
+        drainCopies(decompressFed(feederOf(COMPRESSED.xz), "xz", { threads: 1 })),
+      );
+      expect(out.equals(ORIGINAL)).toBe(true);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  test("uses a pipe where a socket's path would be too long (a deep temporary directory)", async () => {
+    const top = mkdtempSync(join(tmpdir(), "qus-fed-"));
+    const deep = join(top, "d".repeat(100), "e".repeat(100));
+    mkdirSync(deep, { recursive: true });
+    try {
+      const out = await withTmpdir(deep, () =>
+        drainCopies(decompressFed(feederOf(COMPRESSED.xz), "xz")),
+      );
+      expect(out.equals(ORIGINAL)).toBe(true);
+      expect(readdirSync(deep)).toEqual([]);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  test("a feeder that fails ends the iteration with its error", async () => {
+    const failing: Feeder = async (stdin) => {
+      await new Promise<void>((resolve) =>
+        stdin.write(COMPRESSED.xz.subarray(0, 4096), () => resolve()),
+      );
+      throw new Error("the package could not be read");
+    };
+    await expect(drainCopies(decompressFed(failing, "xz"))).rejects.toThrow(
+      "the package could not be read",
+    );
+  });
+
+  test("stopping early kills xz and stops the feeder: no process is left", async () => {
+    // An endless input (xz decodes concatenated streams): only stopping can end the feeder.
+    let feeding: Promise<boolean> | undefined;
+    const endless: Feeder = (stdin, stop) => {
+      feeding = (async () => {
+        try {
+          for (let at = 0; !stop.aborted; at = (at + 4096) % COMPRESSED.xz.length) {
+            await new Promise<void>((resolve, reject) =>
+              stdin.write(COMPRESSED.xz.subarray(at, at + 4096), (error) =>
+                error ? reject(error) : resolve(),
+              ),
+            );
+          }
+        } catch {
+          // the decoder's stdin was closed under a pending write
+        }
+        return stop.aborted;
+      })();
+      return feeding.then(() => undefined);
+    };
+    let chunks = 0;
+    for await (const _ of decompressFed(endless, "xz")) if (++chunks === 3) break;
+    expect(await feeding).toBe(true);
+    expect(childPids()).toEqual([]);
+  });
+
+  test("refuses when xz is not installed (the caller checked before choosing this path)", () => {
+    expect(() => decompressFed(feederOf(COMPRESSED.xz), "xz", { env: { PATH: "" } })).toThrow(
+      new DecompressionError("xz is not installed"),
+    );
   });
 });
