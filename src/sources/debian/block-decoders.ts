@@ -56,18 +56,14 @@ function feedRun(input: DecoderInput, from: number): Feeder {
     try {
       for (let at = run.start, turn = 0; at < run.end && !stop.aborted; turn ^= 1) {
         const buffer = buffers[turn] as Buffer;
-        // This buffer's last write was awaited before the other buffer's write began.
-        const { bytesRead } = await handle.read(
-          buffer,
-          0,
-          Math.min(buffer.length, run.end - at),
-          at,
-        );
+        const length = Math.min(buffer.length, run.end - at);
+        // Reads into this buffer while the other one's write finishes; both awaited together, so
+        // a failed write (xz gone) is never left unhandled while the read runs.
+        const [{ bytesRead }] = await Promise.all([handle.read(buffer, 0, length, at), writing]);
         if (bytesRead === 0)
           throw new DecompressionError(`${input.debPath} ended inside its xz data`);
         at += bytesRead;
         input.onCompressed(bytesRead);
-        await writing;
         writing = writeOut(stdin, buffer.subarray(0, bytesRead));
       }
       await writing;
