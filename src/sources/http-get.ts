@@ -113,12 +113,9 @@ function once(url: URL, signal: AbortSignal): Promise<HttpResponse> {
   };
   socket.on("error", (error) => fail(error));
   socket.on("end", () => {
-    const ended = parser.finish();
-    if (ended instanceof Error) {
-      fail(connectionError("the connection closed before the response ended", "ECONNRESET"));
-      return;
-    }
-    fail(connectionError("the connection closed in the response", "ECONNRESET"));
+    parser.finish(); // ends a body that lasts until the connection closes
+    // Ignored when the response has ended.
+    fail(connectionError("the connection closed before the response ended", "ECONNRESET"));
   });
   socket.on("close", () => fail(connectionError("the connection closed", "ECONNRESET")));
   const onAbort = (): void =>
