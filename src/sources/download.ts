@@ -130,13 +130,15 @@ async function attempt(
     try {
       // Each chunk is valid until the next is asked for: the sink copies or consumes it first.
       for await (const bytes of response.body) {
-        armIdle();
+        // The idle deadline is the network's: not running while the sink (the disk) works.
+        clearTimeout(timer);
         received += bytes.length;
         if (received > limit) {
           throw new SourceError(`GET ${target.url}: more than the ${limit} bytes expected`);
         }
         await sink(bytes);
         report(false);
+        armIdle();
       }
     } catch (error) {
       if (error instanceof SourceError) throw error;

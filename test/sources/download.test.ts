@@ -195,6 +195,44 @@ describe("downloadToCache", () => {
     expect(await leftovers()).toEqual([]);
   });
 
+  test("a disk slower than the idle deadline does not time out the download (the deadline is the network's)", async () => {
+    // The cache's writer, each write held 600 ms once a fifth of the file is in (a disk busy
+    // syncing): longer than POLICY's 400 ms idle deadline, while the server sends on.
+    class SlowDiskCache extends BlobCache {
+      override async createWriter() {
+        const writer = await super.createWriter();
+        let written = 0;
+        return {
+          get tempPath() {
+            return writer.tempPath;
+          },
+          get size() {
+            return writer.size;
+          },
+          write: async (chunk: Uint8Array) => {
+            written += chunk.length;
+            if (
+              written > mirror.trixieUser.size / 5 &&
+              written - chunk.length <= mirror.trixieUser.size / 5
+            )
+              await new Promise((resolve) => setTimeout(resolve, 600));
+            await writer.write(chunk);
+          },
+          commit: writer.commit.bind(writer),
+          abort: writer.abort.bind(writer),
+        };
+      }
+    }
+    const blob = await downloadToCache(
+      { url: debUrl(), label: "deb" },
+      new SlowDiskCache(cacheDir),
+      expected(),
+      { ...POLICY, retries: 0 },
+    );
+    expect(blob.sha256).toBe(mirror.trixieUser.sha256);
+    expect(requests(DEB)).toHaveLength(1);
+  });
+
   test("times out a body that stalls", async () => {
     server.faults = [{ path: DEB, kind: "stall", afterBytes: 500_000, ms: 1500 }];
     await expect(
