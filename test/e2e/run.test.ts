@@ -5,7 +5,7 @@ import { cp, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  hostBinfmtEntries,
+  expectForeignRunLeavesHostAlone,
   NOBODY,
   runAsNobody,
   runScratch,
@@ -39,13 +39,7 @@ afterAll(async () => {
 
 describe("qus run", () => {
   it("runs a foreign binary as an unprivileged user, without touching the host", async () => {
-    const before = await hostBinfmtEntries();
-    const run = await qusAsUser(["run", "--", join(dir, "busybox"), "uname", "-m"]);
-    expect(run.stderr).toMatch(
-      /^qus run: aarch64 registered in a private binfmt_misc; Apply complete! Resources: 2 added/,
-    );
-    expect(run).toMatchObject({ code: 0, stdout: "aarch64\n" });
-    expect(await hostBinfmtEntries()).toEqual(before);
+    await expectForeignRunLeavesHostAlone(qusAsUser, dir);
 
     const cached = await stat(join(home, ".cache", "qus", "run", "emulators", "qemu-aarch64"));
     if (process.getuid?.() === 0) expect(cached.uid).toBe(NOBODY);

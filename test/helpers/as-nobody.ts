@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { emulatorPath, foreignBusybox } from "./fixtures.js";
 
 /** The unprivileged user's uid and gid. */
@@ -49,6 +50,24 @@ export async function hostBinfmtEntries(): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+// Why: the npm entry and the executable must behave alike here; one statement of what that is.
+/**
+ * Runs the scratch's aarch64 busybox (`uname -m`) through `qus run` with `qus`, and checks what
+ * users rely on: the output, qus's one-line report, and the host's binfmt_misc left as it was.
+ */
+export async function expectForeignRunLeavesHostAlone(
+  qus: (args: readonly string[]) => Promise<UserRun>,
+  scratch: string,
+): Promise<void> {
+  const before = await hostBinfmtEntries();
+  const run = await qus(["run", "--", join(scratch, "busybox"), "uname", "-m"]);
+  expect(run.stderr).toMatch(
+    /^qus run: aarch64 registered in a private binfmt_misc; Apply complete! Resources: 2 added/,
+  );
+  expect(run).toMatchObject({ code: 0, stdout: "aarch64\n" });
+  expect(await hostBinfmtEntries()).toEqual(before);
 }
 
 /**

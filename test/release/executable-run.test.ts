@@ -6,7 +6,12 @@
 import { chmod, copyFile, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostBinfmtEntries, runAsNobody, runScratch, type UserRun } from "../helpers/as-nobody.js";
+import {
+  expectForeignRunLeavesHostAlone,
+  runAsNobody,
+  runScratch,
+  type UserRun,
+} from "../helpers/as-nobody.js";
 import { requireFixtures } from "../helpers/fixtures.js";
 import { releaseDir } from "./artifacts.js";
 
@@ -33,13 +38,7 @@ afterAll(async () => {
 
 describe("qus run from the standalone executable", () => {
   it("runs a foreign binary in qus's own process, without touching the host", async () => {
-    const before = await hostBinfmtEntries();
-    const run = await qusAsUser(["run", "--", join(dir, "busybox"), "uname", "-m"]);
-    expect(run.stderr).toMatch(
-      /^qus run: aarch64 registered in a private binfmt_misc; Apply complete! Resources: 2 added/,
-    );
-    expect(run).toMatchObject({ code: 0, stdout: "aarch64\n" });
-    expect(await hostBinfmtEntries()).toEqual(before);
+    await expectForeignRunLeavesHostAlone(qusAsUser, dir);
     // Its code cache of run is written before the hand-over (no exit event comes).
     const caches = await readdir(join(home, ".cache", "qus", "code-cache"));
     expect(caches.filter((name) => /^qus-.*-run-v8-.*\.cache$/.test(name))).toHaveLength(1);
